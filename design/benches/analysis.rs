@@ -1,0 +1,2 @@
+//! Placeholder until the analysis exists; replaced by the real benchmark.
+fn main() {}
