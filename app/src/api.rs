@@ -1,0 +1,150 @@
+//! Server functions: each one takes the request, delegates to the backend and maps the result.
+//! Endpoints are fixed (`/api/<name>`) so the role matrix test and other clients can name them.
+
+use crate::error::AppError;
+use crate::model::{
+    AuditFilter, AuditPage, DesignDetail, DesignSummary, Me, RevisionInfo, Role, UserRow,
+};
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+mod ssr {
+    use crate::backend::{Request, SharedBackend};
+    use crate::error::AppError;
+    use leptos::prelude::*;
+
+    /// The backend and the request this server function runs for.
+    pub fn ctx() -> Result<(SharedBackend, Request), AppError> {
+        let backend = use_context::<SharedBackend>().ok_or(AppError::Internal)?;
+        let req = use_context::<Request>().ok_or(AppError::Internal)?;
+        Ok((backend, req))
+    }
+
+    /// Sets the HTTP status of a failed call so that clients other than the page see it too.
+    pub fn answer<T>(result: Result<T, AppError>) -> Result<T, AppError> {
+        if let Err(e) = &result
+            && let Some(res) = use_context::<leptos_axum::ResponseOptions>()
+            && let Ok(status) = http::StatusCode::from_u16(e.status())
+        {
+            res.set_status(status);
+        }
+        result
+    }
+}
+
+macro_rules! delegate {
+    ($method:ident ( $($arg:expr),* )) => {{
+        let (backend, req) = ssr::ctx()?;
+        ssr::answer(backend.$method(&req, $($arg),*).await)
+    }};
+}
+
+#[server(prefix = "/api", endpoint = "setup_needed")]
+pub async fn setup_needed() -> Result<bool, AppError> {
+    let (backend, _) = ssr::ctx()?;
+    ssr::answer(backend.setup_needed().await)
+}
+
+#[server(prefix = "/api", endpoint = "setup")]
+pub async fn setup(name: String, password: String) -> Result<Me, AppError> {
+    delegate!(setup(name, password))
+}
+
+#[server(prefix = "/api", endpoint = "me")]
+pub async fn current_user() -> Result<Option<Me>, AppError> {
+    delegate!(me())
+}
+
+#[server(prefix = "/api", endpoint = "login")]
+pub async fn login(name: String, password: String) -> Result<Me, AppError> {
+    delegate!(login(name, password))
+}
+
+#[server(prefix = "/api", endpoint = "logout")]
+pub async fn logout() -> Result<(), AppError> {
+    delegate!(logout())
+}
+
+#[server(prefix = "/api", endpoint = "list_users")]
+pub async fn list_users() -> Result<Vec<UserRow>, AppError> {
+    delegate!(list_users())
+}
+
+#[server(prefix = "/api", endpoint = "create_user")]
+pub async fn create_user(name: String, password: String, role: Role) -> Result<UserRow, AppError> {
+    delegate!(create_user(name, password, role))
+}
+
+#[server(prefix = "/api", endpoint = "set_role")]
+pub async fn set_role(user_id: i64, role: Role) -> Result<(), AppError> {
+    delegate!(set_role(user_id, role))
+}
+
+#[server(prefix = "/api", endpoint = "set_disabled")]
+pub async fn set_disabled(user_id: i64, disabled: bool) -> Result<(), AppError> {
+    delegate!(set_disabled(user_id, disabled))
+}
+
+#[server(prefix = "/api", endpoint = "reset_password")]
+pub async fn reset_password(user_id: i64, password: String) -> Result<(), AppError> {
+    delegate!(reset_password(user_id, password))
+}
+
+#[server(prefix = "/api", endpoint = "list_designs")]
+pub async fn list_designs(include_deleted: bool) -> Result<Vec<DesignSummary>, AppError> {
+    delegate!(list_designs(include_deleted))
+}
+
+#[server(prefix = "/api", endpoint = "create_design")]
+pub async fn create_design(
+    name: String,
+    template: Option<String>,
+) -> Result<DesignSummary, AppError> {
+    delegate!(create_design(name, template))
+}
+
+#[server(prefix = "/api", endpoint = "rename_design")]
+pub async fn rename_design(id: i64, name: String) -> Result<(), AppError> {
+    delegate!(rename_design(id, name))
+}
+
+#[server(prefix = "/api", endpoint = "delete_design")]
+pub async fn delete_design(id: i64) -> Result<(), AppError> {
+    delegate!(delete_design(id))
+}
+
+#[server(prefix = "/api", endpoint = "restore_design")]
+pub async fn restore_design(id: i64) -> Result<(), AppError> {
+    delegate!(restore_design(id))
+}
+
+#[server(prefix = "/api", endpoint = "get_design")]
+pub async fn get_design(id: i64, revision: Option<i64>) -> Result<DesignDetail, AppError> {
+    delegate!(get_design(id, revision))
+}
+
+#[server(prefix = "/api", endpoint = "save_design")]
+pub async fn save_design(
+    id: i64,
+    base: i64,
+    document: String,
+    message: String,
+) -> Result<RevisionInfo, AppError> {
+    delegate!(save_design(id, base, document, message))
+}
+
+#[server(prefix = "/api", endpoint = "audit")]
+pub async fn audit(
+    user: Option<String>,
+    action: Option<String>,
+    design: Option<i64>,
+    before: Option<i64>,
+) -> Result<AuditPage, AppError> {
+    let filter = AuditFilter {
+        user,
+        action,
+        design,
+        before,
+    };
+    delegate!(audit(filter))
+}

@@ -1,0 +1,74 @@
+//! The port the server functions call through: the `server` crate implements it and provides
+//! it as context, so this crate never depends on the database or the session store.
+
+use crate::error::AppError;
+use crate::model::{
+    AuditFilter, AuditPage, DesignDetail, DesignSummary, Me, RevisionInfo, Role, UserRow,
+};
+use http::request::Parts;
+use std::sync::Arc;
+
+/// The request a server function runs for: its headers, extensions (session, peer address).
+pub type Request = Parts;
+
+#[async_trait::async_trait]
+pub trait Backend: Send + Sync + 'static {
+    async fn setup_needed(&self) -> Result<bool, AppError>;
+    async fn setup(&self, req: &Request, name: String, password: String) -> Result<Me, AppError>;
+
+    async fn me(&self, req: &Request) -> Result<Option<Me>, AppError>;
+    async fn login(&self, req: &Request, name: String, password: String) -> Result<Me, AppError>;
+    async fn logout(&self, req: &Request) -> Result<(), AppError>;
+
+    async fn list_users(&self, req: &Request) -> Result<Vec<UserRow>, AppError>;
+    async fn create_user(
+        &self,
+        req: &Request,
+        name: String,
+        password: String,
+        role: Role,
+    ) -> Result<UserRow, AppError>;
+    async fn set_role(&self, req: &Request, user_id: i64, role: Role) -> Result<(), AppError>;
+    async fn set_disabled(&self, req: &Request, user_id: i64, disabled: bool)
+    -> Result<(), AppError>;
+    async fn reset_password(
+        &self,
+        req: &Request,
+        user_id: i64,
+        password: String,
+    ) -> Result<(), AppError>;
+
+    async fn list_designs(
+        &self,
+        req: &Request,
+        include_deleted: bool,
+    ) -> Result<Vec<DesignSummary>, AppError>;
+    async fn create_design(
+        &self,
+        req: &Request,
+        name: String,
+        template: Option<String>,
+    ) -> Result<DesignSummary, AppError>;
+    async fn rename_design(&self, req: &Request, id: i64, name: String) -> Result<(), AppError>;
+    async fn delete_design(&self, req: &Request, id: i64) -> Result<(), AppError>;
+    async fn restore_design(&self, req: &Request, id: i64) -> Result<(), AppError>;
+    async fn get_design(
+        &self,
+        req: &Request,
+        id: i64,
+        revision: Option<i64>,
+    ) -> Result<DesignDetail, AppError>;
+    async fn save_design(
+        &self,
+        req: &Request,
+        id: i64,
+        base: i64,
+        document: String,
+        message: String,
+    ) -> Result<RevisionInfo, AppError>;
+
+    async fn audit(&self, req: &Request, filter: AuditFilter) -> Result<AuditPage, AppError>;
+}
+
+/// What the server provides as context to every render and server function.
+pub type SharedBackend = Arc<dyn Backend>;

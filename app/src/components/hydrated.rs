@@ -1,0 +1,14 @@
+//! A marker that tells tests (and curious users) that the page is interactive.
+
+use leptos::prelude::*;
+
+/// Sets `data-hydrated="true"` on `<body>` once the browser has taken over the page.
+/// Effects run only in the browser, so the server-rendered page never carries the marker.
+pub fn mark_when_hydrated() {
+    Effect::new(move |_| {
+        if let Some(body) = document().body() {
+            // Nothing to recover if this fails: the marker is informational.
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+}

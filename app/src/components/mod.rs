@@ -1,0 +1,6 @@
+//! Pieces shared by the pages.
+
+pub mod auth;
+pub mod error;
+pub mod hydrated;
+pub mod layout;

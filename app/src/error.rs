@@ -1,0 +1,74 @@
+//! The one error type of the server functions: every variant says what to do next.
+
+use crate::model::Role;
+use leptos::server_fn::codec::JsonEncoding;
+use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+pub enum AppError {
+    #[error("You are not signed in, or your session has ended. Sign in again.")]
+    NotSignedIn,
+    #[error("This needs the {needed} role; ask an admin if you should have it.")]
+    Forbidden { needed: Role },
+    #[error("Sign-in failed: the user name or password is wrong, or the account is disabled.")]
+    BadCredentials,
+    #[error("{message}")]
+    Throttled { message: String },
+    #[error("{field}: {message}")]
+    Invalid { field: String, message: String },
+    #[error("{message}")]
+    Conflict { message: String },
+    #[error("{what} was not found; it may have been deleted.")]
+    NotFound { what: String },
+    #[error("The request was refused: {message}")]
+    BadRequest { message: String },
+    #[error("Something went wrong on the server; it has been logged. Try again, and tell an admin if it persists.")]
+    Internal,
+}
+
+impl AppError {
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        AppError::Invalid {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    /// The HTTP status that goes with the error.
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::NotSignedIn | AppError::BadCredentials => 401,
+            AppError::Forbidden { .. } => 403,
+            AppError::Throttled { .. } => 429,
+            AppError::Invalid { .. } | AppError::BadRequest { .. } => 400,
+            AppError::Conflict { .. } => 409,
+            AppError::NotFound { .. } => 404,
+            AppError::Internal => 500,
+        }
+    }
+
+    /// The field this error is about, if it is about one.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            AppError::Invalid { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            ServerFnErrorErr::Args(m) | ServerFnErrorErr::MissingArg(m) => AppError::BadRequest {
+                message: format!("the form could not be read ({m}); reload the page and try again"),
+            },
+            ServerFnErrorErr::Request(m) => AppError::BadRequest {
+                message: format!("the server could not be reached ({m}); check your connection"),
+            },
+            _ => AppError::Internal,
+        }
+    }
+}

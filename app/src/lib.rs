@@ -1,0 +1,69 @@
+//! Bulkhead's web pages: Leptos components rendered on the server and hydrated in the browser,
+//! and the server functions they call.
+
+pub mod api;
+#[cfg(feature = "ssr")]
+pub mod backend;
+mod components;
+pub mod error;
+pub mod model;
+mod pages;
+
+use components::layout::Layout;
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+/// The HTML document around the application.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The application: the signed-in user as context, the layout and the routes.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    components::auth::provide_session();
+    components::hydrated::mark_when_hydrated();
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/bulkhead.css" />
+        <Title formatter=|page: String| format!("{page} · Bulkhead") />
+        <Router>
+            <Layout>
+                <Routes fallback=pages::not_found::NotFound>
+                    <Route path=path!("/") view=pages::home::Home />
+                    <Route path=path!("/setup") view=pages::setup::Setup />
+                    <Route path=path!("/login") view=pages::login::Login />
+                    <Route path=path!("/designs") view=pages::designs::Designs />
+                    <Route path=path!("/designs/:id") view=pages::design::DesignPage />
+                    <Route path=path!("/admin/users") view=pages::users::Users />
+                    <Route path=path!("/audit") view=pages::audit::Audit />
+                </Routes>
+            </Layout>
+        </Router>
+    }
+}
+
+/// The browser's entry point: hydrate the server-rendered page.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+}

@@ -1,0 +1,25 @@
+//! The checked model and the value types it is built from.
+
+mod cidr;
+mod design;
+mod hardening;
+mod image;
+mod names;
+mod ports;
+mod portset;
+mod published;
+
+pub use cidr::{Cidr, CidrError};
+pub use design::{
+    Endpoint, Flow, HostPolicy, Membership, NetworkMode, Rate, RateLimit, Service, ServiceId,
+    ValidDesign, Zone, ZoneId,
+};
+pub use hardening::Hardening;
+pub use image::{IMAGE_RULE, ImageError, ImageRef};
+pub use names::{
+    Alias, DOCKER_NAME_RULE, DesignName, INTERFACE_NAME_RULE, InterfaceName, NameError,
+    ServiceName, ZoneName,
+};
+pub use ports::{PORT_SPEC_RULE, PortRange, PortSpec, Protocol};
+pub use portset::PortSet;
+pub use published::{PUBLISHED_RULE, PublishedPort};

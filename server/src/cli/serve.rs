@@ -1,0 +1,54 @@
+//! `bulkhead serve`.
+
+use super::{DataArg, fail};
+use crate::{Application, Config};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+#[derive(clap::Args, Debug)]
+pub struct ServeArgs {
+    /// Address and port to listen on.
+    #[arg(long, env = "BULKHEAD_ADDR", default_value = "127.0.0.1:3000")]
+    addr: SocketAddr,
+    #[command(flatten)]
+    data: DataArg,
+    /// The built front end (cargo-leptos's site root).
+    #[arg(long, env = "BULKHEAD_SITE", default_value = "target/site")]
+    site: PathBuf,
+    /// Mark the session cookie Secure (when served over HTTPS, e.g. behind a TLS proxy).
+    #[arg(long, env = "BULKHEAD_SECURE_COOKIES")]
+    secure_cookies: bool,
+    /// Minutes of inactivity after which a session ends.
+    #[arg(long, env = "BULKHEAD_IDLE_TIMEOUT", default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..))]
+    idle_timeout: u64,
+    /// Minutes after sign-in after which a session ends, used or not.
+    #[arg(long, env = "BULKHEAD_ABSOLUTE_TIMEOUT", default_value_t = 480, value_parser = clap::value_parser!(u64).range(1..))]
+    absolute_timeout: u64,
+    /// The origin browsers use to reach Bulkhead (e.g. https://bulkhead.example.org), when it
+    /// differs from --addr (a proxy). Repeat for several.
+    #[arg(long = "origin", env = "BULKHEAD_ORIGIN", value_delimiter = ',')]
+    origins: Vec<String>,
+}
+
+pub async fn run(args: ServeArgs) -> ExitCode {
+    let config = Config {
+        addr: args.addr,
+        data_dir: args.data.dir,
+        site_root: args.site,
+        secure_cookies: args.secure_cookies,
+        idle_timeout: Duration::from_secs(args.idle_timeout * 60),
+        absolute_timeout: Duration::from_secs(args.absolute_timeout * 60),
+        origins: args.origins,
+    };
+    let app = match Application::build(config).await {
+        Ok(app) => app,
+        Err(e) => return fail(e),
+    };
+    tracing::info!("Bulkhead is listening on http://{}", app.addr());
+    match app.run_until_stopped().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(format!("the server stopped: {e}")),
+    }
+}

@@ -1,0 +1,68 @@
+//! Design documents as the server stores them: always parseable, named like their design.
+
+/// The design's name as its document states it; a parse error says where the problem is.
+pub fn name_of(document: &str) -> Result<String, String> {
+    design::parse_document(document)
+        .map(|d| d.name)
+        .map_err(|e| format!("the document does not parse: {e}"))
+}
+
+/// A new, empty design.
+pub fn blank(name: &str) -> String {
+    format!("bulkhead: 1\nname: {name}\ndescription: \"\"\nzones: {{}}\nservices: {{}}\n")
+}
+
+/// A built-in template, named `name`.
+pub fn from_template(template: &str, name: &str) -> Result<String, String> {
+    let text = design::templates::get(template).ok_or_else(|| {
+        format!(
+            "there is no template `{template}`; choose one of: {}",
+            design::templates::NAMES.join(", ")
+        )
+    })?;
+    rename(text, name)
+}
+
+/// The document with its top-level `name:` replaced, keeping every other line (and comment)
+/// as the author wrote it; a document without such a line is rewritten canonically.
+/// `name` has been checked against the naming rule, so it needs no quoting.
+pub fn rename(document: &str, name: &str) -> Result<String, String> {
+    let mut lines: Vec<&str> = document.lines().collect();
+    let replacement = format!("name: {name}");
+    let renamed = match lines.iter().position(|l| l.starts_with("name:")) {
+        Some(i) => {
+            lines[i] = &replacement;
+            let mut text = lines.join("\n");
+            if document.ends_with('\n') {
+                text.push('\n');
+            }
+            text
+        }
+        None => {
+            let mut raw = design::parse_document(document).map_err(|e| e.to_string())?;
+            raw.name = name.to_string();
+            design::to_canonical_yaml(&raw)
+        }
+    };
+    match name_of(&renamed)? {
+        n if n == name => Ok(renamed),
+        n => Err(format!("renaming produced the name `{n}` instead of `{name}`")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Renaming keeps comments and the rest of the text; templates come out named.
+    #[test]
+    fn rename_keeps_text() {
+        let doc = "bulkhead: 1\n# the web host\nname: old\nzones: {}\nservices: {}\n";
+        let out = rename(doc, "new-name").unwrap();
+        assert_eq!(out, "bulkhead: 1\n# the web host\nname: new-name\nzones: {}\nservices: {}\n");
+        let t = from_template("three-tier", "shop").unwrap();
+        assert_eq!(name_of(&t).unwrap(), "shop");
+        assert!(from_template("nope", "x").unwrap_err().contains("three-tier"));
+        assert_eq!(name_of(&blank("b1")).unwrap(), "b1");
+    }
+}

@@ -1,0 +1,82 @@
+//! Page-level redirects, decided on the server for every page load: a new install goes to
+//! setup, a visitor who is not signed in goes to sign-in. The server functions check roles
+//! again on every call; this only spares people pages they cannot use.
+
+use crate::backend::Service;
+use axum::extract::{Request, State};
+use axum::http::{Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use std::sync::Arc;
+
+enum Page {
+    Setup,
+    Login,
+    Protected,
+    Other,
+}
+
+fn classify(path: &str) -> Page {
+    match path {
+        "/setup" => Page::Setup,
+        "/login" => Page::Login,
+        "/" | "/designs" | "/audit" => Page::Protected,
+        p if p.starts_with("/designs/") || p.starts_with("/admin/") => Page::Protected,
+        _ => Page::Other,
+    }
+}
+
+pub async fn pages(State(service): State<Arc<Service>>, req: Request, next: Next) -> Response {
+    if req.method() != Method::GET {
+        return next.run(req).await;
+    }
+    let page = classify(req.uri().path());
+    if matches!(page, Page::Other) {
+        return next.run(req).await;
+    }
+    let needs_setup = match service.needs_setup().await {
+        Ok(n) => n,
+        Err(e) => {
+            tracing::error!(error = format!("{e:#}"), "checking for setup failed");
+            return StatusCode::SERVICE_UNAVAILABLE.into_response();
+        }
+    };
+    let (parts, body) = req.into_parts();
+    let signed_in = match service.current(&parts).await {
+        Ok(u) => u.is_some(),
+        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+    };
+    let req = Request::from_parts(parts, body);
+    match page {
+        Page::Setup if !needs_setup => Redirect::to("/login").into_response(),
+        Page::Setup => next.run(req).await,
+        _ if needs_setup => Redirect::to("/setup").into_response(),
+        Page::Login if signed_in => Redirect::to("/designs").into_response(),
+        Page::Protected if !signed_in => {
+            let path = req
+                .uri()
+                .path_and_query()
+                .map(|p| p.as_str().to_string())
+                .unwrap_or_else(|| "/".into());
+            let target = if path == "/" {
+                "/login".to_string()
+            } else {
+                format!("/login?next={}", encode(&path))
+            };
+            Redirect::to(&target).into_response()
+        }
+        Page::Protected if req.uri().path() == "/" => Redirect::to("/designs").into_response(),
+        _ => next.run(req).await,
+    }
+}
+
+fn encode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

@@ -1,0 +1,18 @@
+//! Bulkhead's server: configuration, database, authentication and sessions, audit, the HTTP
+//! surface and the command line. `Application::build` starts it; `cli::main` is the binary.
+
+pub mod backend;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod documents;
+mod http;
+pub mod names;
+pub mod password;
+pub mod session;
+pub mod startup;
+pub mod store;
+
+pub use config::Config;
+pub use startup::{Application, StartError};

@@ -1,0 +1,142 @@
+//! Building the application from its configuration: open the data directory and database,
+//! bind the port, assemble the router. Tests call this with port 0.
+
+use crate::backend::Service;
+use crate::config::Config;
+use crate::db::{Db, DbError};
+use crate::{http, password};
+use leptos::prelude::LeptosOptions;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use tokio::net::TcpListener;
+use tower_sessions::ExpiredDeletion;
+use tower_sessions_sqlx_store::SqliteStore;
+
+/// Why Bulkhead could not start: each says what to fix, on one line.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("the data directory {path} is not usable ({source}); create it, make it writable, or choose another with --data / BULKHEAD_DATA")]
+    DataDir { path: PathBuf, source: std::io::Error },
+    #[error(transparent)]
+    Database(#[from] DbError),
+    #[error("cannot prepare the session store: {0}; the database may be damaged — restore a backup or choose another --data directory")]
+    Sessions(String),
+    #[error("cannot listen on {addr} ({source}); another program may use that port — stop it or choose another with --addr / BULKHEAD_ADDR")]
+    Bind { addr: SocketAddr, source: std::io::Error },
+}
+
+pub struct Application {
+    listener: TcpListener,
+    addr: SocketAddr,
+    router: axum::Router,
+    service: Arc<Service>,
+}
+
+fn check_data_dir(dir: &Path) -> Result<(), StartError> {
+    let err = |source| StartError::DataDir {
+        path: dir.to_path_buf(),
+        source,
+    };
+    std::fs::create_dir_all(dir).map_err(err)?;
+    let probe = dir.join(".bulkhead-write-test");
+    std::fs::write(&probe, b"ok").map_err(err)?;
+    std::fs::remove_file(&probe).map_err(err)?;
+    Ok(())
+}
+
+impl Application {
+    pub async fn build(config: Config) -> Result<Application, StartError> {
+        check_data_dir(&config.data_dir)?;
+        let db = Db::open(&config.data_dir).await?;
+        let store = SqliteStore::new(db.write.clone());
+        store
+            .migrate()
+            .await
+            .map_err(|e| StartError::Sessions(e.to_string()))?;
+        tokio::spawn(
+            store
+                .clone()
+                .continuously_delete_expired(tokio::time::Duration::from_secs(60)),
+        );
+        let listener = TcpListener::bind(config.addr)
+            .await
+            .map_err(|source| StartError::Bind {
+                addr: config.addr,
+                source,
+            })?;
+        let addr = listener.local_addr().map_err(|source| StartError::Bind {
+            addr: config.addr,
+            source,
+        })?;
+        if !config.site_root.join("pkg").is_dir() {
+            tracing::warn!(
+                site = %config.site_root.display(),
+                "the front end is not built there: pages render but will not be interactive; run `make run` or pass --site"
+            );
+        }
+        let options = LeptosOptions::builder()
+            .output_name("bulkhead")
+            .site_root(config.site_root.display().to_string())
+            .site_pkg_dir("pkg")
+            .site_addr(addr)
+            .build();
+        let origins = config.allowed_origins(addr);
+        let service = Arc::new(Service::new(db, Arc::new(config)));
+        tokio::task::spawn_blocking(password::warm_up);
+        let router = http::router(service.clone(), options, store, origins);
+        Ok(Application {
+            listener,
+            addr,
+            router,
+            service,
+        })
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    pub fn port(&self) -> u16 {
+        self.addr.port()
+    }
+
+    pub fn service(&self) -> Arc<Service> {
+        self.service.clone()
+    }
+
+    /// Serves until Ctrl-C or SIGTERM.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        axum::serve(
+            self.listener,
+            self.router
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        // If the handler cannot be installed, only SIGTERM stops the server.
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}
