@@ -50,7 +50,9 @@ pub(crate) fn allocate_subnets(pool: Cidr, taken: &[Cidr], names: &[&str]) -> Ve
                 continue;
             }
             let network = Ipv4Addr::from(base + ((slot as u32) << 8));
-            let Ok(net) = Ipv4Net::new(network, 24) else { continue };
+            let Ok(net) = Ipv4Net::new(network, 24) else {
+                continue;
+            };
             let candidate = Cidr::from_net(net);
             if taken.iter().any(|t| t.overlaps(&candidate)) {
                 continue;

@@ -173,12 +173,21 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// An error diagnostic.
     pub fn error(code: Code, path: impl Into<String>, message: impl Into<String>) -> Self {
-        Self { code, severity: Severity::Error, path: path.into(), message: message.into() }
+        Self {
+            code,
+            severity: Severity::Error,
+            path: path.into(),
+            message: message.into(),
+        }
     }
 }
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}[{}] {}: {}", self.severity, self.code, self.path, self.message)
+        write!(
+            f,
+            "{}[{}] {}: {}",
+            self.severity, self.code, self.path, self.message
+        )
     }
 }

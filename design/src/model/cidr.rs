@@ -24,7 +24,9 @@ pub enum CidrError {
         network: Ipv4Net,
     },
     /// Too small to hold a gateway and a container.
-    #[error("{text:?} is too small; a zone needs at least a /29 (room for a gateway and containers)")]
+    #[error(
+        "{text:?} is too small; a zone needs at least a /29 (room for a gateway and containers)"
+    )]
     TooSmall {
         /// The text given.
         text: String,
@@ -38,12 +40,14 @@ pub struct Cidr(Ipv4Net);
 impl Cidr {
     /// Parses `a.b.c.d/len`; the address must be the network address.
     pub fn parse(text: &str) -> Result<Self, CidrError> {
-        let net: Ipv4Net = text
-            .trim()
-            .parse()
-            .map_err(|_| CidrError::Syntax { text: text.to_owned() })?;
+        let net: Ipv4Net = text.trim().parse().map_err(|_| CidrError::Syntax {
+            text: text.to_owned(),
+        })?;
         if net.addr() != net.network() {
-            return Err(CidrError::HostBits { text: text.to_owned(), network: net.trunc() });
+            return Err(CidrError::HostBits {
+                text: text.to_owned(),
+                network: net.trunc(),
+            });
         }
         Ok(Self(net))
     }
@@ -52,7 +56,9 @@ impl Cidr {
     pub fn parse_zone(text: &str) -> Result<Self, CidrError> {
         let cidr = Self::parse(text)?;
         if cidr.0.prefix_len() > 29 {
-            return Err(CidrError::TooSmall { text: text.to_owned() });
+            return Err(CidrError::TooSmall {
+                text: text.to_owned(),
+            });
         }
         Ok(cidr)
     }

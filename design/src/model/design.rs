@@ -7,8 +7,8 @@ use indexmap::IndexMap;
 use serde::Serialize;
 
 use super::{
-    Alias, Cidr, DesignName, Hardening, ImageRef, InterfaceName, PortSet, PortSpec,
-    PublishedPort, ServiceName, ZoneName,
+    Alias, Cidr, DesignName, Hardening, ImageRef, InterfaceName, PortSet, PortSpec, PublishedPort,
+    ServiceName, ZoneName,
 };
 use crate::findings::FindingCode;
 use crate::raw::{Action, Driver, Trust};

@@ -22,7 +22,9 @@ pub struct ImageError {
 pub struct ImageRef(String);
 
 fn fail(reason: impl Into<String>) -> ImageError {
-    ImageError { reason: reason.into() }
+    ImageError {
+        reason: reason.into(),
+    }
 }
 
 fn is_component(text: &str) -> bool {
@@ -62,7 +64,9 @@ fn is_domain(text: &str) -> bool {
     let host_ok = !host.is_empty()
         && host.split('.').all(|label| {
             !label.is_empty()
-                && label.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
                 && !label.starts_with('-')
                 && !label.ends_with('-')
         });
@@ -89,7 +93,9 @@ impl ImageRef {
         if let Some(digest) = digest {
             let ok = digest.split_once(':').is_some_and(|(algo, hex)| {
                 !algo.is_empty()
-                    && algo.bytes().all(|b| is_alnum_lower(b) || b"+._-".contains(&b))
+                    && algo
+                        .bytes()
+                        .all(|b| is_alnum_lower(b) || b"+._-".contains(&b))
                     && hex.len() >= 32
                     && hex.bytes().all(|b| b.is_ascii_hexdigit())
             });
@@ -106,7 +112,9 @@ impl ImageRef {
             let ok = !tag.is_empty()
                 && tag.len() <= 128
                 && !tag.starts_with(['.', '-'])
-                && tag.bytes().all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b));
+                && tag
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b));
             if !ok {
                 return Err(fail(format!("tag {tag:?} is not valid")));
             }

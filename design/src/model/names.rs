@@ -48,11 +48,18 @@ fn check_name(text: &str, max: usize, rule: &'static str) -> Result<(), NameErro
     for (i, ch) in text.chars().enumerate() {
         let ok = ch.is_ascii_alphanumeric() || (i > 0 && matches!(ch, '_' | '.' | '-'));
         if !ok {
-            return Err(NameError::Char { ch, pos: i + 1, rule });
+            return Err(NameError::Char {
+                ch,
+                pos: i + 1,
+                rule,
+            });
         }
     }
     if text.len() > max {
-        return Err(NameError::TooLong { len: text.len(), rule });
+        return Err(NameError::TooLong {
+            len: text.len(),
+            rule,
+        });
     }
     Ok(())
 }

@@ -43,7 +43,10 @@ impl PortRange {
     }
 
     /// Every port.
-    pub const ALL: PortRange = PortRange { lo: 1, hi: u16::MAX };
+    pub const ALL: PortRange = PortRange {
+        lo: 1,
+        hi: u16::MAX,
+    };
 
     /// The first port.
     pub fn lo(self) -> u16 {

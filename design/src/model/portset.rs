@@ -70,7 +70,11 @@ impl PortSet {
 
     /// Every port of every protocol.
     pub fn any() -> Self {
-        Self { tcp: vec![PortRange::ALL], udp: vec![PortRange::ALL], icmp: true }
+        Self {
+            tcp: vec![PortRange::ALL],
+            udp: vec![PortRange::ALL],
+            icmp: true,
+        }
     }
 
     /// The set the specs name together.
@@ -114,7 +118,11 @@ impl PortSet {
         let mut udp = [self.udp.as_slice(), other.udp.as_slice()].concat();
         normalise(&mut tcp);
         normalise(&mut udp);
-        PortSet { tcp, udp, icmp: self.icmp || other.icmp }
+        PortSet {
+            tcp,
+            udp,
+            icmp: self.icmp || other.icmp,
+        }
     }
 
     /// What is in `self` and not in `other`.

@@ -21,8 +21,7 @@ pub struct PublishedPort {
 }
 
 /// The accepted forms, as users need to hear them.
-pub const PUBLISHED_RULE: &str =
-    "write [HOST_IP:][HOST_PORT:]CONTAINER_PORT[/tcp|udp], e.g. \"443:443\" or \"127.0.0.1:8080:80/tcp\"";
+pub const PUBLISHED_RULE: &str = "write [HOST_IP:][HOST_PORT:]CONTAINER_PORT[/tcp|udp], e.g. \"443:443\" or \"127.0.0.1:8080:80/tcp\"";
 
 impl PublishedPort {
     /// Parses Compose's short syntax (IPv4 host addresses only).
@@ -61,7 +60,12 @@ impl PublishedPort {
                 "{text:?}: host range {h} and container range {container_ports} differ in size"
             ));
         }
-        Ok(Self { host_ip: host_ip.filter(|ip| !ip.is_unspecified()), host_ports, container_ports, protocol })
+        Ok(Self {
+            host_ip: host_ip.filter(|ip| !ip.is_unspecified()),
+            host_ports,
+            container_ports,
+            protocol,
+        })
     }
 
     /// True when only the host itself can reach the port (bound to a loopback address).

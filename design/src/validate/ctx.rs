@@ -10,7 +10,12 @@ pub(crate) struct Ctx {
 
 impl Ctx {
     /// Records an error.
-    pub(crate) fn error(&mut self, code: Code, path: impl Into<String>, message: impl Into<String>) {
+    pub(crate) fn error(
+        &mut self,
+        code: Code,
+        path: impl Into<String>,
+        message: impl Into<String>,
+    ) {
         self.diags.push(Diagnostic::error(code, path, message));
     }
 }
@@ -22,7 +27,11 @@ pub(crate) fn key(name: &str) -> String {
         && name
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-'));
-    if plain { name.to_owned() } else { format!("{name:?}") }
+    if plain {
+        name.to_owned()
+    } else {
+        format!("{name:?}")
+    }
 }
 
 /// A value quoted for a message, escaped so it prints on one line.
@@ -31,7 +40,10 @@ pub(crate) fn quote(value: &str) -> String {
 }
 
 /// The closest of `candidates` to `word`, when close enough to be a likely typo.
-pub(crate) fn suggest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn suggest<'a>(
+    word: &str,
+    candidates: impl Iterator<Item = &'a str>,
+) -> Option<&'a str> {
     candidates
         .map(|c| (distance(word, c), c))
         .filter(|(d, c)| *d <= 2.max(c.len() / 4) && *d < c.len().max(word.len()))
@@ -60,5 +72,6 @@ pub(crate) fn did_you_mean(suggestion: Option<&str>) -> String {
 
 /// True when free text holds a control character other than newline and tab.
 pub(crate) fn has_control(text: &str) -> bool {
-    text.chars().any(|c| c.is_control() && c != '\n' && c != '\t')
+    text.chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\t')
 }

@@ -27,7 +27,8 @@ fn is_user(text: &str) -> bool {
         !p.is_empty()
             && !p.starts_with(['-', '.'])
             && p.len() <= 32
-            && p.bytes().all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b))
+            && p.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b))
     };
     match text.split_once(':') {
         Some((u, g)) => part(u) && part(g),
@@ -40,14 +41,18 @@ fn capability(text: &str) -> Option<String> {
     let name = upper.strip_prefix("CAP_").unwrap_or(&upper);
     let ok = !name.is_empty()
         && name.starts_with(|c: char| c.is_ascii_uppercase())
-        && name.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
     ok.then(|| name.to_owned())
 }
 
 fn is_tmpfs(text: &str) -> bool {
     text.starts_with('/')
         && text.len() <= 255
-        && text.bytes().all(|b| b.is_ascii_alphanumeric() || b"/_.,=:-".contains(&b))
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"/_.,=:-".contains(&b))
 }
 
 fn is_memory(text: &str) -> bool {
@@ -67,7 +72,9 @@ fn is_cpus(text: &str) -> bool {
 fn is_security_opt(text: &str) -> bool {
     !text.is_empty()
         && text.len() <= 255
-        && text.bytes().all(|b| b.is_ascii_alphanumeric() || b"_.:=/-,".contains(&b))
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"_.:=/-,".contains(&b))
 }
 
 fn check_list(
@@ -127,14 +134,23 @@ pub(crate) fn check(ctx: &mut Ctx, raw: &RawHardening, path: &str) -> CheckedHar
             ctx.error(
                 Code::InvalidHardening,
                 format!("{path}.pids_limit"),
-                format!("{n} is not valid; write a positive number of processes, or -1 for no limit"),
+                format!(
+                    "{n} is not valid; write a positive number of processes, or -1 for no limit"
+                ),
             );
             None
         }
         None => None,
     };
     CheckedHardening {
-        user: check_scalar(ctx, path, "user", &raw.user, is_user, "write a user name or uid, optionally :group, e.g. 1000:1000"),
+        user: check_scalar(
+            ctx,
+            path,
+            "user",
+            &raw.user,
+            is_user,
+            "write a user name or uid, optionally :group, e.g. 1000:1000",
+        ),
         read_only: raw.read_only,
         cap_drop: check_list(ctx, path, "cap_drop", &raw.cap_drop, capability, CAP_RULE),
         cap_add: check_list(ctx, path, "cap_add", &raw.cap_add, capability, CAP_RULE),
@@ -149,8 +165,22 @@ pub(crate) fn check(ctx: &mut Ctx, raw: &RawHardening, path: &str) -> CheckedHar
             "write an absolute path with optional options, e.g. /tmp:size=64m",
         ),
         pids_limit,
-        memory: check_scalar(ctx, path, "memory", &raw.memory, is_memory, "write bytes with an optional unit b, k, m or g, e.g. 512m"),
-        cpus: check_scalar(ctx, path, "cpus", &raw.cpus, is_cpus, "write a positive number of CPUs, e.g. 0.5"),
+        memory: check_scalar(
+            ctx,
+            path,
+            "memory",
+            &raw.memory,
+            is_memory,
+            "write bytes with an optional unit b, k, m or g, e.g. 512m",
+        ),
+        cpus: check_scalar(
+            ctx,
+            path,
+            "cpus",
+            &raw.cpus,
+            is_cpus,
+            "write a positive number of CPUs, e.g. 0.5",
+        ),
         security_opt: check_list(
             ctx,
             path,

@@ -36,7 +36,8 @@ fn check_labels(ctx: &mut Ctx, path: &str, raw: &RawZone) -> Option<IndexMap<Str
     for (k, v) in raw.labels.iter() {
         let key_ok = k.starts_with(|c: char| c.is_ascii_alphanumeric())
             && k.len() <= 255
-            && k.bytes().all(|b| b.is_ascii_alphanumeric() || b"_.-/".contains(&b));
+            && k.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"_.-/".contains(&b));
         if !key_ok {
             ok = false;
             ctx.error(
@@ -60,7 +61,10 @@ fn check_labels(ctx: &mut Ctx, path: &str, raw: &RawZone) -> Option<IndexMap<Str
             ctx.error(
                 Code::InvalidLabel,
                 format!("{path}.labels.{}", key(k)),
-                format!("label value {} holds control characters; write it on one line", quote(v.as_str())),
+                format!(
+                    "label value {} holds control characters; write it on one line",
+                    quote(v.as_str())
+                ),
             );
         }
         labels.insert(k.clone(), v.0.clone());
@@ -71,7 +75,11 @@ fn check_labels(ctx: &mut Ctx, path: &str, raw: &RawZone) -> Option<IndexMap<Str
 fn draft<'a>(ctx: &mut Ctx, raw_name: &'a str, raw: &'a RawZone) -> Option<Draft<'a>> {
     let path = format!("zones.{}", key(raw_name));
     let name = ZoneName::parse(raw_name).map_err(|e| {
-        ctx.error(Code::InvalidName, &path, format!("zone name {} {e}", quote(raw_name)));
+        ctx.error(
+            Code::InvalidName,
+            &path,
+            format!("zone name {} {e}", quote(raw_name)),
+        );
     });
     let subnet = match raw.subnet.as_deref().map(Cidr::parse_zone) {
         Some(Ok(c)) => Some(Some(c)),
@@ -87,7 +95,10 @@ fn draft<'a>(ctx: &mut Ctx, raw_name: &'a str, raw: &'a RawZone) -> Option<Draft
             ctx.error(
                 Code::InvalidGateway,
                 format!("{path}.gateway"),
-                format!("{} is not an IPv4 address; write it as a.b.c.d inside the zone's subnet", quote(raw.gateway.as_deref().unwrap_or_default())),
+                format!(
+                    "{} is not an IPv4 address; write it as a.b.c.d inside the zone's subnet",
+                    quote(raw.gateway.as_deref().unwrap_or_default())
+                ),
             );
             None
         }
@@ -106,7 +117,10 @@ fn draft<'a>(ctx: &mut Ctx, raw_name: &'a str, raw: &'a RawZone) -> Option<Draft
             ctx.error(
                 Code::InvalidBridgeName,
                 format!("{path}.bridge"),
-                format!("bridge name {} {e}", quote(raw.bridge.as_deref().unwrap_or_default())),
+                format!(
+                    "bridge name {} {e}",
+                    quote(raw.bridge.as_deref().unwrap_or_default())
+                ),
             );
             None
         }
@@ -125,7 +139,12 @@ fn draft<'a>(ctx: &mut Ctx, raw_name: &'a str, raw: &'a RawZone) -> Option<Draft
 }
 
 /// Checks the zones and allocates the subnets and bridge names they do not write.
-pub(crate) fn check(ctx: &mut Ctx, raw: &RawDesign, design_name: &str, pool: Option<Cidr>) -> Zones {
+pub(crate) fn check(
+    ctx: &mut Ctx,
+    raw: &RawDesign,
+    design_name: &str,
+    pool: Option<Cidr>,
+) -> Zones {
     let mut refused = HashSet::new();
     let mut drafts = Vec::new();
     for (name, zone) in raw.zones.iter() {
@@ -137,8 +156,11 @@ pub(crate) fn check(ctx: &mut Ctx, raw: &RawDesign, design_name: &str, pool: Opt
         }
     }
 
-    let explicit: Vec<(usize, Cidr)> =
-        drafts.iter().enumerate().filter_map(|(i, d)| d.subnet.map(|s| (i, s))).collect();
+    let explicit: Vec<(usize, Cidr)> = drafts
+        .iter()
+        .enumerate()
+        .filter_map(|(i, d)| d.subnet.map(|s| (i, s)))
+        .collect();
     let mut sorted = explicit.clone();
     sorted.sort_by_key(|(_, c)| (c.network(), c.prefix_len()));
     for (a, &(i, ci)) in sorted.iter().enumerate() {
@@ -162,7 +184,9 @@ pub(crate) fn check(ctx: &mut Ctx, raw: &RawDesign, design_name: &str, pool: Opt
         }
     }
 
-    let wanting: Vec<usize> = (0..drafts.len()).filter(|&i| drafts[i].subnet.is_none()).collect();
+    let wanting: Vec<usize> = (0..drafts.len())
+        .filter(|&i| drafts[i].subnet.is_none())
+        .collect();
     if let Some(pool) = pool {
         let taken: Vec<Cidr> = explicit.iter().map(|&(_, c)| c).collect();
         let names: Vec<&str> = wanting.iter().map(|&i| drafts[i].raw_name).collect();
@@ -246,5 +270,9 @@ pub(crate) fn check(ctx: &mut Ctx, raw: &RawDesign, design_name: &str, pool: Opt
             labels: d.labels,
         });
     }
-    Zones { zones, ids, refused }
+    Zones {
+        zones,
+        ids,
+        refused,
+    }
 }

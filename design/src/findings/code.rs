@@ -1,0 +1,106 @@
+//! Finding codes, their default severity and the CIS Docker Benchmark check they map to.
+
+use crate::diagnostic::{Severity, codes};
+
+codes! {
+    /// The stable code of a finding.
+    FindingCode {
+        /// A bridged service joins no zone, so Docker puts it on the default bridge.
+        DefaultBridge = "default-bridge",
+        /// A service uses the host's network stack.
+        HostNetwork = "host-network",
+        /// A service runs privileged.
+        Privileged = "privileged",
+        /// A service does not drop all capabilities.
+        CapsNotDropped = "caps-not-dropped",
+        /// A service adds a dangerous capability back.
+        DangerousCapAdded = "dangerous-cap-added",
+        /// A service's root filesystem is writable.
+        WritableRootfs = "writable-rootfs",
+        /// A service may gain new privileges (setuid binaries).
+        NewPrivileges = "new-privileges",
+        /// A port is published on every host interface.
+        PortAllInterfaces = "port-all-interfaces",
+        /// A host port below 1024 is published.
+        PrivilegedHostPort = "privileged-host-port",
+        /// The Docker socket is mounted into a service.
+        DockerSocket = "docker-socket",
+        /// A service has no memory limit.
+        NoMemoryLimit = "no-memory-limit",
+        /// A service has no process limit.
+        NoPidsLimit = "no-pids-limit",
+        /// A vault zone has a route out.
+        VaultNotInternal = "vault-not-internal",
+        /// A restricted zone has a route out.
+        RestrictedNotInternal = "restricted-not-internal",
+        /// A gateway joins zones more than one trust level apart.
+        TrustSkip = "trust-skip",
+        /// A data service publishes ports on the host.
+        DataServicePublished = "data-service-published",
+        /// A service publishes ports but is only in internal zones, so Docker publishes nothing.
+        PortOnInternalZone = "port-on-internal-zone",
+        /// A flow changes nothing: an open zone already allows it, or nothing it denies is reachable.
+        FlowNoEffect = "flow-no-effect",
+        /// A flow is entirely covered by other flows.
+        FlowShadowed = "flow-shadowed",
+    }
+}
+
+impl FindingCode {
+    /// The severity a finding with this code has unless accepted.
+    pub fn severity(self) -> Severity {
+        use FindingCode::*;
+        match self {
+            HostNetwork | Privileged | DockerSocket | VaultNotInternal | DataServicePublished => {
+                Severity::Error
+            }
+            NoMemoryLimit | NoPidsLimit | FlowShadowed => Severity::Note,
+            _ => Severity::Warning,
+        }
+    }
+
+    /// The CIS Docker Benchmark check the finding maps to, when one applies.
+    pub fn cis(self) -> Option<&'static str> {
+        use FindingCode::*;
+        Some(match self {
+            DefaultBridge => "5.30",
+            HostNetwork => "5.10",
+            Privileged => "5.5",
+            CapsNotDropped | DangerousCapAdded => "5.4",
+            WritableRootfs => "5.13",
+            NewPrivileges => "5.26",
+            PortAllInterfaces => "5.14",
+            PrivilegedHostPort => "5.8",
+            DockerSocket => "5.32",
+            NoMemoryLimit => "5.11",
+            NoPidsLimit => "5.29",
+            _ => return None,
+        })
+    }
+
+    /// A one-line description of the rule, for SARIF and documentation.
+    pub fn description(self) -> &'static str {
+        use FindingCode::*;
+        match self {
+            DefaultBridge => "A bridged service joins no zone and lands on the default bridge",
+            HostNetwork => "A service uses the host network and bypasses every zone",
+            Privileged => "A service runs privileged",
+            CapsNotDropped => "A service does not drop all Linux capabilities",
+            DangerousCapAdded => "A service adds a dangerous Linux capability",
+            WritableRootfs => "A service's root filesystem is writable",
+            NewPrivileges => "A service may acquire new privileges",
+            PortAllInterfaces => "A port is published on every host interface",
+            PrivilegedHostPort => "A privileged host port (below 1024) is published",
+            DockerSocket => "The Docker socket is mounted into a service",
+            NoMemoryLimit => "A service has no memory limit",
+            NoPidsLimit => "A service has no process (pids) limit",
+            VaultNotInternal => "A vault zone has a route out",
+            RestrictedNotInternal => "A restricted zone has a route out",
+            TrustSkip => "A gateway joins zones more than one trust level apart",
+            DataServicePublished => "A data service publishes ports on the host",
+            PortOnInternalZone => "Ports of a service only in internal zones are not published",
+            FlowNoEffect => "A flow has no effect",
+            FlowShadowed => "A flow is covered entirely by other flows",
+        }
+    }
+}

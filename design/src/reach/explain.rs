@@ -1,0 +1,199 @@
+//! One pair's answer in full: ports, zones, and the reasons in words.
+
+use serde::Serialize;
+
+use crate::model::{PortSet, ServiceId, ZoneId};
+
+use super::analysis::{Reachability, Verdict};
+
+/// What one zone contributes to a pair: the ports open through it and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ZoneReach {
+    /// The zone's name.
+    pub zone: String,
+    /// Ports reachable through this zone (empty when denied there).
+    pub ports: PortSet,
+    /// Why, in words.
+    pub why: String,
+}
+
+/// Whether `from` can open a connection to `to`, on which ports, through which zones, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PairReach {
+    /// Source service.
+    pub from: String,
+    /// Target service.
+    pub to: String,
+    /// True when some connection is possible.
+    pub allowed: bool,
+    /// The ports reachable (`["any"]`, or specs; empty when denied).
+    pub ports: PortSet,
+    /// The zones through which it is allowed.
+    pub zones: Vec<String>,
+    /// Why, in one sentence.
+    pub why: String,
+    /// Each shared zone's part (a pair sharing two zones may be allowed in one only).
+    pub per_zone: Vec<ZoneReach>,
+}
+
+fn flow_refs(r: &Reachability<'_>, flows: &[u32]) -> String {
+    let refs: Vec<String> = flows
+        .iter()
+        .map(|&f| {
+            let flow = &r.design.flows[f as usize];
+            format!("flows[{}] ({})", flow.index, flow.port_set)
+        })
+        .collect();
+    refs.join(", ")
+}
+
+impl Reachability<'_> {
+    /// The full answer for one ordered pair, with explanations.
+    pub fn pair(&self, from: ServiceId, to: ServiceId) -> PairReach {
+        let d = self.design;
+        let (a, b) = (from.index(), to.index());
+        let (an, bn) = (d.service(from).name.as_str(), d.service(to).name.as_str());
+        let verdict = self.verdict(from, to);
+        let ports = self.ports(from, to);
+        let allowed = self.allowed(from, to);
+        let shared: Vec<usize> = self.zones[a].common(&self.zones[b]);
+        let zone_name = |z: usize| d.zone(ZoneId(z as u32)).name.as_str().to_owned();
+        let mut per_zone = Vec::new();
+        let why = match verdict {
+            Verdict::Itself => format!("allowed: {an} is itself"),
+            Verdict::SameNamespace => {
+                let owner = d.service(ServiceId(self.owner[a])).name.as_str();
+                format!(
+                    "allowed: {an} and {bn} share {owner}'s network namespace (container:{owner})"
+                )
+            }
+            Verdict::Closed => {
+                let closed = if d.service(ServiceId(self.owner[a])).network
+                    == crate::model::NetworkMode::Closed
+                {
+                    an
+                } else {
+                    bn
+                };
+                format!("denied: {closed} has no network (network: closed)")
+            }
+            Verdict::FromHost => {
+                format!("allowed: {an} uses the host network, which bypasses every zone")
+            }
+            Verdict::ToHost => format!(
+                "allowed: {bn} uses the host network; {an} reaches the host through its zone's gateway"
+            ),
+            Verdict::ToHostNoRoute => format!(
+                "denied: {bn} uses the host network and {an} is only in internal zones, which have no route to the host"
+            ),
+            Verdict::DefaultBridge => format!(
+                "allowed: {an} and {bn} join no zone, so both land on Docker's default bridge"
+            ),
+            Verdict::NoSharedZone => {
+                let list = |s: usize| {
+                    let names: Vec<String> = (0..d.zones.len())
+                        .filter(|&z| self.zones[s].contains(z))
+                        .map(zone_name)
+                        .collect();
+                    if names.is_empty() {
+                        "no zone".to_owned()
+                    } else {
+                        names.join(", ")
+                    }
+                };
+                format!(
+                    "denied: {an} and {bn} share no zone ({an}: {}; {bn}: {})",
+                    list(a),
+                    list(b)
+                )
+            }
+            Verdict::Open | Verdict::IsolatedNoFlow | Verdict::Flows(_) => {
+                let pf = self.pair_flows(self.owner[a], self.owner[b]);
+                let (allow, deny) = pf.map_or((&[][..], &[][..]), |p| (&p.allow[..], &p.deny[..]));
+                let denied = self.union(deny);
+                let allowed_ports = self.union(allow);
+                for &z in &shared {
+                    let zname = zone_name(z);
+                    let (zports, zwhy) = if self.isolated.contains(z) {
+                        let p = allowed_ports.difference(&denied);
+                        let why = if allow.is_empty() {
+                            format!("denied: {zname} is isolated and no flow allows {an} -> {bn}")
+                        } else if p.is_empty() {
+                            format!(
+                                "denied: {zname} is isolated; {} allow(s) it but {} deny it",
+                                flow_refs(self, allow),
+                                flow_refs(self, deny)
+                            )
+                        } else if deny.is_empty() {
+                            format!(
+                                "allowed: {zname} is isolated and {} allows {an} -> {bn}",
+                                flow_refs(self, allow)
+                            )
+                        } else {
+                            format!(
+                                "allowed: {zname} is isolated and {} allows {an} -> {bn}, less what {} denies",
+                                flow_refs(self, allow),
+                                flow_refs(self, deny)
+                            )
+                        };
+                        (p, why)
+                    } else {
+                        let p = PortSet::any().difference(&denied);
+                        let why = if deny.is_empty() {
+                            format!("allowed: {an} and {bn} share {zname}, which is not isolated")
+                        } else if p.is_empty() {
+                            format!(
+                                "denied: {an} and {bn} share {zname}, but {} denies every port",
+                                flow_refs(self, deny)
+                            )
+                        } else {
+                            format!(
+                                "allowed: {an} and {bn} share {zname}, which is not isolated, except what {} denies",
+                                flow_refs(self, deny)
+                            )
+                        };
+                        (p, why)
+                    };
+                    per_zone.push(ZoneReach {
+                        zone: zname,
+                        ports: zports,
+                        why: zwhy,
+                    });
+                }
+                let allowed_zones: Vec<&ZoneReach> =
+                    per_zone.iter().filter(|z| !z.ports.is_empty()).collect();
+                match allowed_zones.as_slice() {
+                    [] => per_zone.first().map(|z| z.why.clone()).unwrap_or_default(),
+                    [one] => one.why.clone(),
+                    many => {
+                        let whys: Vec<&str> = many
+                            .iter()
+                            .map(|z| z.why.trim_start_matches("allowed: "))
+                            .collect();
+                        format!("allowed: {}", whys.join("; and "))
+                    }
+                }
+            }
+        };
+        let zones = per_zone
+            .iter()
+            .filter(|z| !z.ports.is_empty())
+            .map(|z| z.zone.clone())
+            .collect();
+        PairReach {
+            from: an.to_owned(),
+            to: bn.to_owned(),
+            allowed,
+            ports,
+            zones,
+            why,
+            per_zone,
+        }
+    }
+
+    /// Explains whether service `from` reaches service `to`, by name; `None` when either
+    /// name is not a service of the design.
+    pub fn explain(&self, from: &str, to: &str) -> Option<PairReach> {
+        Some(self.pair(self.design.service_id(from)?, self.design.service_id(to)?))
+    }
+}

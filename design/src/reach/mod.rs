@@ -1,0 +1,21 @@
+//! Reachability (DESIGN.md §3): for every ordered pair of services, whether one can open
+//! a connection to the other, on which ports, through which zones and why; plus what
+//! reaches each service from outside and which services reach the internet.
+
+mod analysis;
+mod bitset;
+mod explain;
+mod outside;
+mod render;
+
+pub use analysis::Reachability;
+pub use explain::{PairReach, ZoneReach};
+pub use outside::{Audience, Egress, Inbound};
+pub use render::{UnknownService, matrix_json, matrix_text};
+
+use crate::model::ValidDesign;
+
+/// Explains whether service `from` reaches service `to`, by name.
+pub fn explain(design: &ValidDesign, from: &str, to: &str) -> Option<PairReach> {
+    Reachability::compute(design).explain(from, to)
+}
