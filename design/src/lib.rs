@@ -18,16 +18,30 @@
 //! - [`findings::lint`]`(&ValidDesign) -> Vec<Finding>`.
 //!
 //! # Renderings for the command line and the API
-//! - [`reach::matrix_text`] / [`reach::matrix_json`]`(&ValidDesign, from, to)`.
+//! - `bulkhead check`: [`report::CheckReport::new`]`(&RawDesign)`, then
+//!   [`report::check_text`]`(&report)`, [`report::check_json`]`(&report)`,
+//!   [`report::check_sarif`]`(&report, uri, text)`, and `report.exit_code(strict)`
+//!   (0 valid, 1 errors or, with `strict`, warnings; a [`ParseError`] is exit 2).
+//! - `bulkhead reach`: [`reach::matrix_text`] / [`reach::matrix_json`]`(&ValidDesign,
+//!   from: Option<&str>, to: Option<&str>) -> Result<String, UnknownService>`.
+//! - `bulkhead diff`: [`diff::diff`]`(&old, &new) -> Diff`, then `Diff::to_text()` and
+//!   `Diff::to_json()`.
+//! - `bulkhead template`: [`templates::get`].
+//!
+//! # Extension to the file format
+//! `services.<name>.accept: [code, …]` lists finding codes the team has reviewed for that
+//! service (e.g. `host-network`); such findings are reported as notes marked accepted.
 
 mod alloc;
 mod canonical;
 pub mod diagnostic;
+pub mod diff;
 pub mod findings;
 pub mod model;
 mod parse;
 pub mod raw;
 pub mod reach;
+pub mod report;
 pub mod templates;
 mod validate;
 

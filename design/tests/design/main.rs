@@ -1,3 +1,6 @@
 //! The `design` crate's integration tests: one binary, one module per concern.
 
+mod findings;
 mod parse;
+mod reach;
+mod validation;

@@ -1,0 +1,249 @@
+//! Differences between two designs, as reviewers read them: structural changes with
+//! before and after values, and the reachability delta (what became reachable, what no
+//! longer is, from service to service, from outside, and to the internet).
+
+mod structural;
+
+use std::collections::HashMap;
+use std::fmt::Write;
+
+use serde::Serialize;
+
+pub use structural::{Change, ChangeKind};
+
+use crate::model::{PortSet, ServiceId};
+use crate::raw::RawDesign;
+use crate::reach::{Audience, Reachability};
+
+/// A change in what one service reaches on another.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PairDelta {
+    /// Source service.
+    pub from: String,
+    /// Target service.
+    pub to: String,
+    /// Ports newly reachable.
+    pub gained: PortSet,
+    /// Ports no longer reachable.
+    pub lost: PortSet,
+    /// Why the new design allows or denies the pair (or that a service is gone).
+    pub why: String,
+}
+
+/// A change in who can reach a published port, or in a service's route out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExposureDelta {
+    /// The service.
+    pub service: String,
+    /// What: a published port (`443:443/tcp`) or `internet`.
+    pub what: String,
+    /// Who could reach it before (`outside`, `host-only`, `nobody`, or `yes`/`no` for egress).
+    pub before: String,
+    /// Who can reach it now.
+    pub after: String,
+}
+
+/// Everything that differs between two designs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Diff {
+    /// Structural changes.
+    pub changes: Vec<Change>,
+    /// Pairs whose reachable ports changed.
+    pub reachability: Vec<PairDelta>,
+    /// Changes in exposure to the outside and in egress.
+    pub exposure: Vec<ExposureDelta>,
+}
+
+fn audience(a: Audience) -> &'static str {
+    match a {
+        Audience::Outside => "outside",
+        Audience::HostOnly => "host-only",
+        Audience::Nobody => "nobody",
+    }
+}
+
+/// Compares two designs. Each is validated; the reachability delta covers what
+/// validated in each.
+pub fn diff(old: &RawDesign, new: &RawDesign) -> Diff {
+    let changes = structural::changes(old, new);
+    let (old_valid, _) = crate::validate(old);
+    let (new_valid, _) = crate::validate(new);
+    let before = Reachability::compute(&old_valid);
+    let after = Reachability::compute(&new_valid);
+
+    let mut names: Vec<&str> = new_valid.services.iter().map(|s| s.name.as_str()).collect();
+    for s in &old_valid.services {
+        if new_valid.service_id(s.name.as_str()).is_none() {
+            names.push(s.name.as_str());
+        }
+    }
+    let old_ids: HashMap<&str, ServiceId> = old_valid
+        .services
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.name.as_str(), ServiceId(i as u32)))
+        .collect();
+    let new_ids: HashMap<&str, ServiceId> = new_valid
+        .services
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.name.as_str(), ServiceId(i as u32)))
+        .collect();
+    let mut reachability = Vec::new();
+    for &a in &names {
+        for &b in &names {
+            if a == b {
+                continue;
+            }
+            let ports = |r: &Reachability<'_>, ids: &HashMap<&str, ServiceId>| match (
+                ids.get(a),
+                ids.get(b),
+            ) {
+                (Some(&x), Some(&y)) => r.ports(x, y),
+                _ => PortSet::empty(),
+            };
+            let (p0, p1) = (ports(&before, &old_ids), ports(&after, &new_ids));
+            if p0 == p1 {
+                continue;
+            }
+            let why = match (new_ids.get(a), new_ids.get(b)) {
+                (Some(&x), Some(&y)) => after.pair(x, y).why,
+                _ => format!(
+                    "{} is no longer in the design",
+                    if new_ids.contains_key(a) { b } else { a }
+                ),
+            };
+            reachability.push(PairDelta {
+                from: a.to_owned(),
+                to: b.to_owned(),
+                gained: p1.difference(&p0),
+                lost: p0.difference(&p1),
+                why,
+            });
+        }
+    }
+
+    let mut exposure = Vec::new();
+    let inbound = |r: &Reachability<'_>| -> Vec<(String, String, &'static str)> {
+        r.inbound()
+            .into_iter()
+            .map(|i| (i.service, i.port.to_string(), audience(i.audience)))
+            .collect()
+    };
+    let (in0, in1) = (inbound(&before), inbound(&after));
+    for (s, p, a) in &in1 {
+        let was = in0
+            .iter()
+            .find(|(s0, p0, _)| s0 == s && p0 == p)
+            .map_or("nobody", |x| x.2);
+        if was != *a {
+            exposure.push(ExposureDelta {
+                service: s.clone(),
+                what: p.clone(),
+                before: was.to_owned(),
+                after: (*a).to_owned(),
+            });
+        }
+    }
+    for (s, p, a) in &in0 {
+        if *a != "nobody" && !in1.iter().any(|(s1, p1, _)| s1 == s && p1 == p) {
+            exposure.push(ExposureDelta {
+                service: s.clone(),
+                what: p.clone(),
+                before: (*a).to_owned(),
+                after: "nobody".to_owned(),
+            });
+        }
+    }
+    for &name in &names {
+        let egress = |r: &Reachability<'_>, ids: &HashMap<&str, ServiceId>| {
+            ids.get(name).is_some_and(|&id| r.egress(id).allowed)
+        };
+        let (e0, e1) = (egress(&before, &old_ids), egress(&after, &new_ids));
+        if e0 != e1 {
+            let yn = |b: bool| if b { "yes" } else { "no" }.to_owned();
+            exposure.push(ExposureDelta {
+                service: name.to_owned(),
+                what: "internet".to_owned(),
+                before: yn(e0),
+                after: yn(e1),
+            });
+        }
+    }
+    Diff {
+        changes,
+        reachability,
+        exposure,
+    }
+}
+
+fn show(v: &Option<serde_json::Value>) -> String {
+    match v {
+        None => "(absent)".to_owned(),
+        Some(serde_json::Value::String(s)) => s.clone(),
+        Some(other) => other.to_string(),
+    }
+}
+
+impl Diff {
+    /// True when the designs are the same.
+    pub fn is_empty(&self) -> bool {
+        self.changes.is_empty() && self.reachability.is_empty() && self.exposure.is_empty()
+    }
+
+    /// The diff as text for reviewers.
+    pub fn to_text(&self) -> String {
+        let mut out = String::new();
+        if self.is_empty() {
+            out.push_str("no changes\n");
+            return out;
+        }
+        let _ = writeln!(out, "structural changes ({}):", self.changes.len());
+        for c in &self.changes {
+            let _ = match c.kind {
+                ChangeKind::Added => writeln!(out, "  + {}: {}", c.path, show(&c.after)),
+                ChangeKind::Removed => writeln!(out, "  - {}: {}", c.path, show(&c.before)),
+                ChangeKind::Changed => writeln!(
+                    out,
+                    "  ~ {}: {} -> {}",
+                    c.path,
+                    show(&c.before),
+                    show(&c.after)
+                ),
+            };
+        }
+        let gained: Vec<&PairDelta> = self
+            .reachability
+            .iter()
+            .filter(|d| !d.gained.is_empty())
+            .collect();
+        let lost: Vec<&PairDelta> = self
+            .reachability
+            .iter()
+            .filter(|d| !d.lost.is_empty())
+            .collect();
+        let _ = writeln!(out, "\nnewly reachable ({}):", gained.len());
+        for d in gained {
+            let _ = writeln!(out, "  + {} -> {}: {} ({})", d.from, d.to, d.gained, d.why);
+        }
+        let _ = writeln!(out, "\nno longer reachable ({}):", lost.len());
+        for d in lost {
+            let _ = writeln!(out, "  - {} -> {}: {} ({})", d.from, d.to, d.lost, d.why);
+        }
+        let _ = writeln!(out, "\nexposure ({}):", self.exposure.len());
+        for e in &self.exposure {
+            let what = if e.what == "internet" {
+                "reaches the internet".to_owned()
+            } else {
+                format!("{} reachable by", e.what)
+            };
+            let _ = writeln!(out, "  ~ {} {what}: {} -> {}", e.service, e.before, e.after);
+        }
+        out
+    }
+
+    /// The diff as JSON: `changes`, `reachability`, `exposure`.
+    pub fn to_json(&self) -> String {
+        crate::report::to_json(self)
+    }
+}

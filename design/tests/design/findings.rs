@@ -1,0 +1,155 @@
+//! One test per finding: code, path, severity and CIS id.
+
+use design::{FindingCode, Severity, findings::lint, parse_document, validate};
+
+fn findings(body: &str) -> Vec<design::Finding> {
+    let text = format!("bulkhead: 1\nname: t\n{body}");
+    let raw = parse_document(&text).unwrap_or_else(|e| panic!("parses: {e}"));
+    let (design, diags) = validate(&raw);
+    assert!(diags.is_empty(), "{diags:#?}");
+    lint(&design)
+}
+
+fn expect(body: &str, code: FindingCode, path: &str, cis: Option<&str>) {
+    let all = findings(body);
+    let found = all.iter().find(|f| f.code == code && f.path == path);
+    let f = found.unwrap_or_else(|| panic!("expected {code} at {path}, got {all:#?}"));
+    assert_eq!(f.cis, cis);
+    assert_eq!(f.severity, code.severity());
+}
+
+const SAFE: &str = "hardening: { cap_drop: [ALL], read_only: true, no_new_privileges: true, memory: 256m, pids_limit: 100 }";
+
+macro_rules! finding {
+    ($(#[$doc:meta])* $name:ident: $body:expr => $code:ident at $path:expr, cis $cis:expr) => {
+        $(#[$doc])*
+        #[test]
+        fn $name() {
+            expect(&$body, FindingCode::$code, $path, $cis);
+        }
+    };
+}
+
+finding!(
+    /// A bridged service in no zone lands on the default bridge.
+    default_bridge: format!("services:\n  a: {{ image: x, {SAFE} }}\n") => DefaultBridge at "services.a.zones", cis Some("5.30")
+);
+finding!(
+    /// Host networking is an error finding.
+    host_network: format!("services:\n  a: {{ image: x, network: host, {SAFE} }}\n") => HostNetwork at "services.a.network", cis Some("5.10")
+);
+finding!(
+    /// Privileged mode is an error finding.
+    privileged: "services:\n  a: { image: x, network: closed, hardening: { privileged: true } }\n" => Privileged at "services.a.hardening.privileged", cis Some("5.5")
+);
+finding!(
+    /// Not dropping all capabilities is flagged.
+    caps_not_dropped: "services:\n  a: { image: x, network: closed }\n" => CapsNotDropped at "services.a.hardening.cap_drop", cis Some("5.4")
+);
+finding!(
+    /// Adding SYS_ADMIN back is flagged.
+    dangerous_cap: "services:\n  a: { image: x, network: closed, hardening: { cap_drop: [ALL], cap_add: [SYS_ADMIN] } }\n" => DangerousCapAdded at "services.a.hardening.cap_add", cis Some("5.4")
+);
+finding!(
+    /// A writable root filesystem is flagged.
+    writable_rootfs: "services:\n  a: { image: x, network: closed }\n" => WritableRootfs at "services.a.hardening.read_only", cis Some("5.13")
+);
+finding!(
+    /// Allowing new privileges is flagged.
+    new_privileges: "services:\n  a: { image: x, network: closed }\n" => NewPrivileges at "services.a.hardening.no_new_privileges", cis Some("5.26")
+);
+finding!(
+    /// A port published on every interface is flagged.
+    port_all_interfaces: "zones:\n  z: { trust: public }\nservices:\n  a: { image: x, zones: [z], ports: ['8080:80'] }\n" => PortAllInterfaces at "services.a.ports[0]", cis Some("5.14")
+);
+finding!(
+    /// A host port below 1024 is flagged.
+    privileged_host_port: "zones:\n  z: { trust: public }\nservices:\n  a: { image: x, zones: [z], ports: ['127.0.0.1:80:80'] }\n" => PrivilegedHostPort at "services.a.ports[0]", cis Some("5.8")
+);
+finding!(
+    /// Mounting the Docker socket is an error finding.
+    docker_socket: "services:\n  a: { image: x, network: closed, compose: { volumes: ['/var/run/docker.sock:/var/run/docker.sock'] } }\n" => DockerSocket at "services.a.compose.volumes", cis Some("5.32")
+);
+finding!(
+    /// No memory limit is noted.
+    no_memory_limit: "services:\n  a: { image: x, network: closed }\n" => NoMemoryLimit at "services.a.hardening.memory", cis Some("5.11")
+);
+finding!(
+    /// No pids limit is noted.
+    no_pids_limit: "services:\n  a: { image: x, network: closed }\n" => NoPidsLimit at "services.a.hardening.pids_limit", cis Some("5.29")
+);
+finding!(
+    /// A vault zone with a route out is an error finding.
+    vault_not_internal: "zones:\n  v: { trust: vault }\n" => VaultNotInternal at "zones.v", cis None
+);
+finding!(
+    /// A restricted zone with a route out is flagged.
+    restricted_not_internal: "zones:\n  r: { trust: restricted }\n" => RestrictedNotInternal at "zones.r", cis None
+);
+finding!(
+    /// A gateway from public straight into vault skips trust levels.
+    trust_skip: format!("zones:\n  p: {{ trust: public }}\n  v: {{ trust: vault, internal: true }}\nservices:\n  g: {{ image: x, zones: [p, v], {SAFE} }}\n") => TrustSkip at "services.g.zones", cis None
+);
+finding!(
+    /// A database publishing a port is an error finding.
+    data_service_published: "zones:\n  z: { trust: internal }\nservices:\n  db: { image: 'postgres:16', zones: [z], ports: ['127.0.0.1:5432:5432'] }\n" => DataServicePublished at "services.db.ports", cis None
+);
+finding!(
+    /// Ports of a service only in internal zones are not published.
+    port_on_internal_zone: "zones:\n  z: { trust: internal, internal: true }\nservices:\n  a: { image: x, zones: [z], ports: ['127.0.0.1:8080:80'] }\n" => PortOnInternalZone at "services.a.ports[0]", cis None
+);
+finding!(
+    /// An allow flow inside an open zone has no effect.
+    flow_no_effect: "zones:\n  z: { trust: public }\nservices:\n  a: { image: x, zones: [z] }\n  b: { image: x, zones: [z] }\nflows:\n  - { from: a, to: b, ports: [tcp/80] }\n" => FlowNoEffect at "flows[0]", cis None
+);
+finding!(
+    /// A deny flow in an isolated zone with nothing allowed has no effect.
+    deny_flow_no_effect: "zones:\n  z: { trust: public, isolated: true }\nservices:\n  a: { image: x, zones: [z] }\n  b: { image: x, zones: [z] }\nflows:\n  - { from: a, to: b, action: deny }\n" => FlowNoEffect at "flows[0]", cis None
+);
+finding!(
+    /// An allow flow repeating an earlier one is shadowed.
+    flow_shadowed: "zones:\n  z: { trust: public, isolated: true }\nservices:\n  a: { image: x, zones: [z] }\n  b: { image: x, zones: [z] }\nflows:\n  - { from: a, to: b, ports: [tcp/1-1000] }\n  - { from: a, to: b, ports: [tcp/80] }\n" => FlowShadowed at "flows[1]", cis None
+);
+
+/// An accepted finding is downgraded to a note and marked accepted.
+#[test]
+fn accepted_finding_is_a_note() {
+    let all = findings(&format!(
+        "services:\n  a: {{ image: x, network: host, accept: [host-network], {SAFE} }}\n"
+    ));
+    let f = all
+        .iter()
+        .find(|f| f.code == FindingCode::HostNetwork)
+        .expect("finding");
+    assert!(f.accepted);
+    assert_eq!(f.severity, Severity::Note);
+}
+
+/// Both templates have no finding above warning.
+#[test]
+fn templates_have_no_error_findings() {
+    for name in design::templates::NAMES {
+        let raw = parse_document(design::templates::get(name).expect("exists")).expect("parses");
+        let (design, _) = validate(&raw);
+        let worst = lint(&design)
+            .into_iter()
+            .filter(|f| f.severity > Severity::Warning)
+            .collect::<Vec<_>>();
+        assert!(worst.is_empty(), "{name}: {worst:#?}");
+    }
+}
+
+/// Every finding code is kebab-case and unique.
+#[test]
+fn finding_codes_are_stable_kebab_case() {
+    let mut seen = std::collections::HashSet::new();
+    for code in FindingCode::ALL {
+        let text = code.as_str();
+        assert!(
+            text.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'),
+            "{text}"
+        );
+        assert!(seen.insert(text), "{text} twice");
+        assert_eq!(FindingCode::from_str_opt(text), Some(*code));
+    }
+}

@@ -1,0 +1,220 @@
+//! Reachability: one case per rule of DESIGN.md section 3, with its explanation.
+
+use design::reach::{Audience, Reachability};
+use design::{parse_document, validate};
+
+fn design_of(body: &str) -> design::ValidDesign {
+    let text = format!("bulkhead: 1\nname: t\n{body}");
+    let (design, diags) = validate(&parse_document(&text).expect("parses"));
+    assert!(diags.is_empty(), "{diags:#?}");
+    design
+}
+
+/// (design body, from, to, allowed, ports, why contains)
+type Case = (
+    &'static str,
+    &'static str,
+    &'static str,
+    bool,
+    &'static [&'static str],
+    &'static str,
+);
+
+const OPEN: &str = "zones:\n  z: { trust: public }\n  y: { trust: public }\n";
+const ISO: &str = "zones:\n  z: { trust: public, isolated: true }\n";
+
+/// Each reachability rule gives the expected answer and explanation.
+#[test]
+fn reachability_rules() {
+    let cases: Vec<(String, &str, &str, bool, &[&str], &str)> = vec![
+        // 1. no shared zone
+        (
+            format!(
+                "{OPEN}services:\n  a: {{ image: x, zones: [z] }}\n  b: {{ image: x, zones: [y] }}\n"
+            ),
+            "a",
+            "b",
+            false,
+            &[],
+            "share no zone",
+        ),
+        // 2. open zone: every port
+        (
+            format!(
+                "{OPEN}services:\n  a: {{ image: x, zones: [z] }}\n  b: {{ image: x, zones: [z] }}\n"
+            ),
+            "a",
+            "b",
+            true,
+            &["any"],
+            "which is not isolated",
+        ),
+        // 2. deny flow cuts a port out of an open zone
+        (
+            format!(
+                "{OPEN}services:\n  a: {{ image: x, zones: [z] }}\n  b: {{ image: x, zones: [z] }}\nflows:\n  - {{ from: a, to: b, action: deny, ports: [tcp/22] }}\n"
+            ),
+            "a",
+            "b",
+            true,
+            &["tcp/1-21", "tcp/23-65535", "udp/1-65535", "icmp"],
+            "except what flows[0]",
+        ),
+        // 2. deny any cuts the pair
+        (
+            format!(
+                "{OPEN}services:\n  a: {{ image: x, zones: [z] }}\n  b: {{ image: x, zones: [z] }}\nflows:\n  - {{ from: a, to: b, action: deny }}\n"
+            ),
+            "a",
+            "b",
+            false,
+            &[],
+            "denies every port",
+        ),
+        // 3. isolated zone without a flow
+        (
+            format!(
+                "{ISO}services:\n  a: {{ image: x, zones: [z] }}\n  b: {{ image: x, zones: [z] }}\n"
+            ),
+            "a",
+            "b",
+            false,
+            &[],
+            "z is isolated and no flow allows a -> b",
+        ),
+        // 3. isolated zone with a flow
+        (
+            format!(
+                "{ISO}services:\n  a: {{ image: x, zones: [z] }}\n  b: {{ image: x, zones: [z] }}\nflows:\n  - {{ from: a, to: b, ports: [tcp/5432] }}\n"
+            ),
+            "a",
+            "b",
+            true,
+            &["tcp/5432"],
+            "flows[0]",
+        ),
+        // 3. flows are directed
+        (
+            format!(
+                "{ISO}services:\n  a: {{ image: x, zones: [z] }}\n  b: {{ image: x, zones: [z] }}\nflows:\n  - {{ from: a, to: b, ports: [tcp/5432] }}\n"
+            ),
+            "b",
+            "a",
+            false,
+            &[],
+            "no flow allows b -> a",
+        ),
+        // flows from a zone mean every member
+        (
+            format!(
+                "{ISO}services:\n  a: {{ image: x, zones: [z] }}\n  b: {{ image: x, zones: [z] }}\n  c: {{ image: x, zones: [z] }}\nflows:\n  - {{ from: z, to: c, ports: [udp/53] }}\n"
+            ),
+            "b",
+            "c",
+            true,
+            &["udp/53"],
+            "flows[0]",
+        ),
+        // 6. closed reaches nothing
+        (
+            format!(
+                "{OPEN}services:\n  a: {{ image: x, network: closed }}\n  b: {{ image: x, zones: [z] }}\n"
+            ),
+            "a",
+            "b",
+            false,
+            &[],
+            "no network",
+        ),
+        // 6. container:X shares X's reachability
+        (
+            format!(
+                "{OPEN}services:\n  a: {{ image: x, zones: [z] }}\n  s: {{ image: x, network: 'container:a' }}\n  b: {{ image: x, zones: [z] }}\n"
+            ),
+            "s",
+            "b",
+            true,
+            &["any"],
+            "share z",
+        ),
+        // 6. container:X and X share a namespace
+        (
+            format!(
+                "{OPEN}services:\n  a: {{ image: x, zones: [z] }}\n  s: {{ image: x, network: 'container:a' }}\n"
+            ),
+            "s",
+            "a",
+            true,
+            &["any"],
+            "namespace",
+        ),
+        // 6. host network bypasses every zone
+        (
+            format!(
+                "{OPEN}services:\n  h: {{ image: x, network: host }}\n  b: {{ image: x, zones: [y] }}\n"
+            ),
+            "h",
+            "b",
+            true,
+            &["any"],
+            "bypasses every zone",
+        ),
+    ];
+    for (body, from, to, allowed, ports, why) in cases {
+        let design = design_of(&body);
+        let reach = Reachability::compute(&design);
+        let pair = reach.explain(from, to).expect("services exist");
+        assert_eq!(pair.allowed, allowed, "{from}->{to} in\n{body}\n{pair:#?}");
+        assert_eq!(pair.ports.to_strings(), ports, "{from}->{to} in\n{body}");
+        assert!(
+            pair.why.contains(why),
+            "{from}->{to}: {:?} lacks {why:?}",
+            pair.why
+        );
+    }
+}
+
+/// A pair sharing two zones can be allowed in one and denied in the other.
+#[test]
+fn per_zone_answers() {
+    let design = design_of(
+        "zones:\n  open: { trust: public }\n  iso: { trust: public, isolated: true }\nservices:\n  a: { image: x, zones: [open, iso] }\n  b: { image: x, zones: [open, iso] }\n",
+    );
+    let pair = Reachability::compute(&design)
+        .explain("a", "b")
+        .expect("exists");
+    assert_eq!(pair.zones, ["open"]);
+    assert_eq!(pair.per_zone.len(), 2);
+    assert!(pair.per_zone[1].ports.is_empty());
+    assert!(pair.per_zone[1].why.contains("iso is isolated"));
+}
+
+/// Egress: only services in a zone that is not internal reach the internet (rule 4).
+#[test]
+fn egress() {
+    let design = design_of(
+        "zones:\n  in: { trust: vault, internal: true }\n  out: { trust: public }\nservices:\n  a: { image: x, zones: [in] }\n  b: { image: x, zones: [in, out] }\n  c: { image: x, network: closed }\n",
+    );
+    let reach = Reachability::compute(&design);
+    let answers: Vec<bool> = (0..3)
+        .map(|i| reach.egress(design::model::ServiceId(i)).allowed)
+        .collect();
+    assert_eq!(answers, [false, true, false]);
+}
+
+/// From outside: loopback is host only; the host policy drops unlisted ports (rule 5).
+#[test]
+fn inbound() {
+    let design = design_of(
+        "zones:\n  z: { trust: public }\nservices:\n  a: { image: x, zones: [z], ports: ['443:443', '127.0.0.1:8080:80', '9000:9000'] }\nhost:\n  allow_inbound: [tcp/443]\n",
+    );
+    let audiences: Vec<Audience> = Reachability::compute(&design)
+        .inbound()
+        .iter()
+        .map(|i| i.audience)
+        .collect();
+    assert_eq!(
+        audiences,
+        [Audience::Outside, Audience::HostOnly, Audience::Nobody]
+    );
+}
