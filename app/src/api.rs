@@ -2,9 +2,9 @@
 //! Endpoints are fixed (`/api/<name>`) so the role matrix test and other clients can name them.
 
 use crate::error::AppError;
-use crate::model::{
-    AuditFilter, AuditPage, DesignDetail, DesignSummary, Me, RevisionInfo, Role, UserRow,
-};
+#[cfg(feature = "ssr")]
+use crate::model::AuditFilter;
+use crate::model::{AuditPage, DesignDetail, DesignSummary, Me, RevisionInfo, Role, UserRow};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
@@ -32,6 +32,7 @@ mod ssr {
     }
 }
 
+#[cfg(feature = "ssr")]
 macro_rules! delegate {
     ($method:ident ( $($arg:expr),* )) => {{
         let (backend, req) = ssr::ctx()?;

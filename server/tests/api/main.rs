@@ -1,0 +1,11 @@
+//! Integration tests: the real application, started in-process on port 0 with a fresh SQLite
+//! file per test, spoken to over HTTP.
+
+mod audit;
+mod auth;
+mod cli;
+mod designs;
+mod helpers;
+mod origin;
+mod roles;
+mod setup;
