@@ -2,5 +2,7 @@
 
 mod findings;
 mod parse;
+mod properties;
 mod reach;
+mod snapshots;
 mod validation;
