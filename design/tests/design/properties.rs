@@ -156,7 +156,7 @@ proptest! {
         let mut bigger = raw.clone();
         let zone_name = format!("new-{extra}");
         bigger.zones.0.insert(zone_name.clone(), zone(Trust::Internal, false));
-        bigger.services.0.insert(format!("newsvc-{extra}"), service(&[zone_name.clone()]));
+        bigger.services.0.insert(format!("newsvc-{extra}"), service(std::slice::from_ref(&zone_name)));
         let (subnets2, addresses2) = allocation(&bigger);
         prop_assume!(!subnets.values().any(|s| *s == subnets2[&zone_name]));
         for (zone, subnet) in &subnets {
@@ -175,7 +175,7 @@ proptest! {
         let mut bigger = raw.clone();
         let zone_name = bigger.zones.0.keys().next().cloned().expect("a zone");
         let name = format!("new-{extra}");
-        bigger.services.0.insert(name.clone(), service(&[zone_name.clone()]));
+        bigger.services.0.insert(name.clone(), service(std::slice::from_ref(&zone_name)));
         let (_, addresses2) = allocation(&bigger);
         let got = &addresses2[&(name, zone_name)];
         prop_assume!(!addresses.values().any(|a| a == got));

@@ -12,7 +12,7 @@ fn design_of(body: &str) -> design::ValidDesign {
 
 /// (design body, from, to, allowed, ports, why contains)
 type Case = (
-    &'static str,
+    String,
     &'static str,
     &'static str,
     bool,
@@ -26,7 +26,7 @@ const ISO: &str = "zones:\n  z: { trust: public, isolated: true }\n";
 /// Each reachability rule gives the expected answer and explanation.
 #[test]
 fn reachability_rules() {
-    let cases: Vec<(String, &str, &str, bool, &[&str], &str)> = vec![
+    let cases: Vec<Case> = vec![
         // 1. no shared zone
         (
             format!(
