@@ -215,6 +215,16 @@ fn draft<'a>(
         return None;
     }
     let mut ports = Vec::new();
+    if !matches!(net, Some(Net::Bridged) | None) && !raw.ports.is_empty() {
+        ctx.error(
+            Code::InvalidPort,
+            format!("{path}.ports"),
+            format!(
+                "service {raw_name} uses network {}, where Docker cannot publish ports; remove its ports, or make it bridged",
+                raw.network.as_deref().unwrap_or_default()
+            ),
+        );
+    }
     for (i, p) in raw.ports.iter().enumerate() {
         match PublishedPort::parse(p.as_str()) {
             Ok(port) => ports.push(port),

@@ -157,6 +157,10 @@ rule!(
     port_out_of_range: "services:\n  a: { image: x, ports: ['70000:80'] }\n" => InvalidPort at "services.a.ports[0]"
 );
 rule!(
+    /// A host-network service that publishes ports is refused.
+    ports_with_host_network: "services:\n  a: { image: x, network: host, ports: ['8080:80'] }\n" => InvalidPort at "services.a.ports"
+);
+rule!(
     /// A flow port range written backwards is refused.
     flow_port_backwards: "zones:\n  z: { trust: public }\nservices:\n  a: { image: x, zones: [z] }\n  b: { image: x, zones: [z] }\nflows:\n  - { from: a, to: b, ports: [tcp/90-80] }\n" => InvalidPort at "flows[0].ports[0]"
 );
