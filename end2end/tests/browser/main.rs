@@ -1,0 +1,5 @@
+//! Browser tests: the real application, in-process on a free port with a fresh database,
+//! driven in Debian's Chromium through chromedriver.
+
+mod foundation;
+mod harness;
