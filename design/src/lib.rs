@@ -28,15 +28,34 @@
 //!   `Diff::to_json()`.
 //! - `bulkhead template`: [`templates::get`].
 //!
+//! # Compilers (pure, deterministic; also in the browser for downloads)
+//! - [`compile::compose`]`(&ValidDesign, revision: Option<u64>) -> String`: the Compose file.
+//! - [`compile::iptables_restore`]`(&ValidDesign, revision)`: `iptables-restore --noflush`
+//!   input that rebuilds the design's chain [`compile::chain_name`]`(&DesignName)`.
+//! - [`compile::iptables_script`]`(&ValidDesign, revision)`: the bash script around it
+//!   (apply, `--check`, `--remove`, `--status`).
+//! - [`compile::nftables`]`(&ValidDesign, revision)`: `nft -f` text for the table
+//!   `inet` [`compile::nft_table_name`]`(&DesignName)`.
+//! - [`compile::compile`]`(&ValidDesign, Format, revision)` picks one by [`compile::Format`];
+//!   [`compile::policy`]`(&ValidDesign) -> Policy` is the rule list both firewalls render.
+//! - Object names: [`compile::network_name`], [`compile::container_name`].
+//!
+//! # Import
+//! - [`import::compose`]`(text, fallback_name) -> Result<ComposeImport, ImportError>`: a
+//!   Compose file as a [`RawDesign`] plus notes on what could not be mapped; malformed
+//!   YAML is refused with its line and column.
+//!
 //! # Extension to the file format
 //! `services.<name>.accept: [code, …]` lists finding codes the team has reviewed for that
 //! service (e.g. `host-network`); such findings are reported as notes marked accepted.
 
 mod alloc;
 mod canonical;
+pub mod compile;
 pub mod diagnostic;
 pub mod diff;
 pub mod findings;
+pub mod import;
 pub mod model;
 mod parse;
 pub mod raw;

@@ -1,0 +1,391 @@
+//! The firewall policy of a design as an ordered list of rules, independent of the
+//! firewall that enforces it; the iptables and nftables compilers render the same list.
+//!
+//! Order (first match wins, as in both firewalls):
+//! 1. per bridge: established and related traffic into the bridge is accepted (Docker does
+//!    not accept replies inside an `internal` network with ICC off, so allowed flows in
+//!    isolated zones need this);
+//! 2. host policy, per bridge of a zone that is not internal, for new connections from `external_interface`: rate limits,
+//!    then the allowed original destination ports (`RETURN`: Docker's own rules decide),
+//!    then a drop;
+//! 3. `deny` flows, in every bridge the two ends share (deny wins over allow);
+//! 4. `allow` flows inside isolated zones (`ACCEPT`: Docker's ICC-off rule would drop them);
+//! 5. per isolated zone: every other connection between members is dropped.
+//!
+//! Every rule names one of the design's bridges as its input or output interface, so
+//! traffic of other networks on the host never matches.
+
+use std::net::Ipv4Addr;
+
+use crate::model::{Endpoint, PortRange, PortSpec, Protocol, Rate, ServiceId, ValidDesign, Zone};
+use crate::raw::{Action, Driver};
+
+use super::names::limit_name;
+
+/// What a rule matches of the transport.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ports {
+    /// Every protocol.
+    Any,
+    /// ICMP.
+    Icmp,
+    /// A TCP or UDP port range.
+    Range(Protocol, PortRange),
+}
+
+impl From<PortSpec> for Ports {
+    fn from(spec: PortSpec) -> Self {
+        match spec {
+            PortSpec::Any => Ports::Any,
+            PortSpec::Icmp => Ports::Icmp,
+            PortSpec::Ports(p, r) => Ports::Range(p, r),
+        }
+    }
+}
+
+/// Which destination port a rule looks at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PortField {
+    /// The packet's destination port.
+    Destination,
+    /// The connection's original destination port, before Docker's DNAT (inbound traffic
+    /// reaches `DOCKER-USER` already translated to the container's port).
+    OriginalDestination,
+}
+
+/// The connection states a rule matches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum State {
+    /// Any state.
+    Any,
+    /// New connections.
+    New,
+    /// Established and related traffic.
+    Established,
+}
+
+/// A per-source limit; the rule matches connections over it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Limit {
+    /// More than this many new connections per source per time unit; `name` is the
+    /// host-wide name of its bookkeeping table.
+    Rate {
+        /// The rate.
+        rate: Rate,
+        /// Table name (`--hashlimit-name`, nftables set name).
+        name: String,
+    },
+    /// More than this many concurrent connections per source; `name` as above.
+    Connections {
+        /// The limit.
+        max: u32,
+        /// nftables set name.
+        name: String,
+    },
+}
+
+/// What happens to a matching packet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Accept it (final in iptables; in nftables Docker's own chains still see it).
+    Accept,
+    /// Drop it (final in both).
+    Drop,
+    /// Leave it to the rules after this chain (Docker's own).
+    Return,
+    /// Log it, rate-limited, with this prefix, and carry on.
+    Log(&'static str),
+}
+
+/// Log prefix of dropped connections.
+pub const LOG_DENY: &str = "BULKHEAD-DENY ";
+/// Log prefix of connections along a flow marked `log: true`.
+pub const LOG_FLOW: &str = "BULKHEAD-FLOW ";
+
+/// One rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rule {
+    /// Input interface.
+    pub in_iface: Option<String>,
+    /// Output interface.
+    pub out_iface: Option<String>,
+    /// Source address.
+    pub source: Option<Ipv4Addr>,
+    /// Destination address.
+    pub destination: Option<Ipv4Addr>,
+    /// Protocol and ports.
+    pub ports: Ports,
+    /// Which port the range applies to.
+    pub port_field: PortField,
+    /// Connection state.
+    pub state: State,
+    /// Per-source limit.
+    pub limit: Option<Limit>,
+    /// The verdict.
+    pub verdict: Verdict,
+    /// What the rule implements: the design and the flow or policy, in safe characters
+    /// (`[A-Za-z0-9 _.:/>\[\]-]`), at most 120 of them.
+    pub comment: String,
+}
+
+/// The design's firewall policy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Policy {
+    /// The bridges of the design's bridge-driver zones, in document order.
+    pub bridges: Vec<String>,
+    /// The rules, in order.
+    pub rules: Vec<Rule>,
+    /// Things the policy cannot enforce, for the artifact's header.
+    pub notes: Vec<String>,
+}
+
+/// A comment in the safe character set, at most 120 characters.
+fn comment(text: String) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || " _.:/>[]-".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(120)
+        .collect()
+}
+
+impl Rule {
+    fn new(verdict: Verdict, comment_text: String) -> Self {
+        Self {
+            in_iface: None,
+            out_iface: None,
+            source: None,
+            destination: None,
+            ports: Ports::Any,
+            port_field: PortField::Destination,
+            state: State::Any,
+            limit: None,
+            verdict,
+            comment: comment(comment_text),
+        }
+    }
+
+    fn within(mut self, bridge: &str) -> Self {
+        self.in_iface = Some(bridge.to_owned());
+        self.out_iface = Some(bridge.to_owned());
+        self
+    }
+
+    /// The same match, logging instead of deciding.
+    fn logged(&self, prefix: &'static str) -> Self {
+        Rule {
+            verdict: Verdict::Log(prefix),
+            limit: None,
+            ..self.clone()
+        }
+    }
+}
+
+/// The bridges two services' namespaces share: (zone, source address, target address).
+fn shared<'d>(
+    design: &'d ValidDesign,
+    a: ServiceId,
+    b: ServiceId,
+) -> Vec<(&'d Zone, Ipv4Addr, Ipv4Addr)> {
+    let (sa, sb) = (design.service(a), design.service(b));
+    sa.zones
+        .iter()
+        .filter_map(|ma| {
+            let mb = sb.zones.iter().find(|m| m.zone == ma.zone)?;
+            let zone = design.zone(ma.zone);
+            (zone.driver == Driver::Bridge).then_some((zone, ma.ipv4, mb.ipv4))
+        })
+        .collect()
+}
+
+/// Ordered pairs of namespace owners a flow applies to, deduplicated, in order.
+fn pairs(design: &ValidDesign, from: Endpoint, to: Endpoint) -> Vec<(ServiceId, ServiceId)> {
+    let mut out: Vec<(ServiceId, ServiceId)> = Vec::new();
+    for a in design.endpoint_services(from) {
+        for b in design.endpoint_services(to) {
+            let pair = (design.namespace_owner(a), design.namespace_owner(b));
+            if pair.0 != pair.1 && !out.contains(&pair) {
+                out.push(pair);
+            }
+        }
+    }
+    out
+}
+
+/// The policy of a design.
+pub fn policy(design: &ValidDesign) -> Policy {
+    let name = &design.name;
+    let bridge_zones: Vec<&Zone> = design
+        .zones
+        .iter()
+        .filter(|z| z.driver == Driver::Bridge)
+        .collect();
+    let bridges: Vec<String> = bridge_zones
+        .iter()
+        .map(|z| z.bridge.as_str().to_owned())
+        .collect();
+    let mut notes: Vec<String> = design
+        .zones
+        .iter()
+        .filter(|z| z.driver != Driver::Bridge)
+        .map(|z| {
+            format!(
+                "zone {} uses the {} driver and has no local bridge; its flows are not enforced here",
+                z.name,
+                z.driver.as_str()
+            )
+        })
+        .collect();
+    let log_denied = design.host.as_ref().is_some_and(|h| h.log_denied);
+    let mut rules = Vec::new();
+
+    for zone in &bridge_zones {
+        let mut r = Rule::new(
+            Verdict::Accept,
+            format!("bulkhead {name} zone {} established", zone.name),
+        );
+        r.out_iface = Some(zone.bridge.as_str().to_owned());
+        r.state = State::Established;
+        rules.push(r);
+    }
+
+    if let Some(host) = &design.host {
+        match &host.external_interface {
+            Some(ext) => {
+                // Internal zones have no route in; Docker drops that traffic already.
+                for zone in bridge_zones.iter().filter(|z| !z.internal) {
+                    let inbound = |verdict, text: String| {
+                        let mut r = Rule::new(verdict, text);
+                        r.in_iface = Some(ext.as_str().to_owned());
+                        r.out_iface = Some(zone.bridge.as_str().to_owned());
+                        r.state = State::New;
+                        r.port_field = PortField::OriginalDestination;
+                        r
+                    };
+                    for (i, rl) in host.rate_limits.iter().enumerate() {
+                        let bridge = zone.bridge.as_str();
+                        if let Some(max) = rl.max_connections {
+                            let mut r = inbound(
+                                Verdict::Drop,
+                                format!(
+                                    "bulkhead {name} host rate_limit {} max_connections {max} zone {}",
+                                    rl.port, zone.name
+                                ),
+                            );
+                            r.ports = rl.port.into();
+                            r.limit = Some(Limit::Connections {
+                                max,
+                                name: limit_name(name, i * 2 + 1, bridge),
+                            });
+                            rules.push(r);
+                        }
+                        if let Some(rate) = rl.per_source {
+                            let mut r = inbound(
+                                Verdict::Drop,
+                                format!(
+                                    "bulkhead {name} host rate_limit {} per_source {}/{} zone {}",
+                                    rl.port, rate.count, rate.unit, zone.name
+                                ),
+                            );
+                            r.ports = rl.port.into();
+                            r.limit = Some(Limit::Rate {
+                                rate,
+                                name: limit_name(name, i * 2, bridge),
+                            });
+                            rules.push(r);
+                        }
+                    }
+                    if let Some(allowed) = &host.allow_inbound {
+                        for spec in allowed {
+                            let mut r = inbound(
+                                Verdict::Return,
+                                format!(
+                                    "bulkhead {name} host allow_inbound {spec} zone {}",
+                                    zone.name
+                                ),
+                            );
+                            r.ports = (*spec).into();
+                            rules.push(r);
+                        }
+                        let drop = inbound(
+                            Verdict::Drop,
+                            format!("bulkhead {name} host deny inbound zone {}", zone.name),
+                        );
+                        if log_denied {
+                            rules.push(drop.logged(LOG_DENY));
+                        }
+                        rules.push(drop);
+                    }
+                }
+            }
+            None if host.allow_inbound.is_some() || !host.rate_limits.is_empty() => notes.push(
+                "the host policy names no external_interface, so inbound traffic is not filtered here"
+                    .to_owned(),
+            ),
+            None => {}
+        }
+    }
+
+    for action in [Action::Deny, Action::Allow] {
+        for flow in design.flows.iter().filter(|f| f.action == action) {
+            for (a, b) in pairs(design, flow.from, flow.to) {
+                for (zone, src, dst) in shared(design, a, b) {
+                    if action == Action::Allow && !zone.isolated {
+                        continue;
+                    }
+                    for spec in &flow.ports {
+                        let verdict = match action {
+                            Action::Allow => Verdict::Accept,
+                            Action::Deny => Verdict::Drop,
+                        };
+                        let mut r = Rule::new(
+                            verdict,
+                            format!(
+                                "bulkhead {name} flow[{}] {} {}>{} {spec} zone {}",
+                                flow.index,
+                                action.as_str(),
+                                design.service(a).name,
+                                design.service(b).name,
+                                zone.name
+                            ),
+                        )
+                        .within(zone.bridge.as_str());
+                        r.source = Some(src);
+                        r.destination = Some(dst);
+                        r.ports = (*spec).into();
+                        match action {
+                            Action::Deny if flow.log || log_denied => {
+                                rules.push(r.logged(LOG_DENY));
+                            }
+                            Action::Allow if flow.log => rules.push(r.logged(LOG_FLOW)),
+                            _ => {}
+                        }
+                        rules.push(r);
+                    }
+                }
+            }
+        }
+    }
+
+    for zone in bridge_zones.iter().filter(|z| z.isolated) {
+        let drop = Rule::new(
+            Verdict::Drop,
+            format!("bulkhead {name} zone {} isolated", zone.name),
+        )
+        .within(zone.bridge.as_str());
+        if log_denied {
+            rules.push(drop.logged(LOG_DENY));
+        }
+        rules.push(drop);
+    }
+
+    Policy {
+        bridges,
+        rules,
+        notes,
+    }
+}
