@@ -1,1 +1,5 @@
-//! Reading other formats into designs.
+//! Reading other formats into designs: Compose files.
+
+mod compose;
+
+pub use compose::{ComposeImport, ImportError, ImportNote, compose};
