@@ -7,6 +7,7 @@ pub mod clock;
 pub mod config;
 pub mod db;
 pub mod documents;
+pub mod engine;
 mod http;
 pub mod names;
 pub mod password;

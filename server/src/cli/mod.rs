@@ -2,6 +2,7 @@
 
 mod audit;
 mod design;
+mod engine;
 mod serve;
 mod user;
 
@@ -10,7 +11,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser, Debug)]
-#[command(name = "bulkhead", version, about = "Security zones for a Docker host: design, review, apply, prove.")]
+#[command(
+    name = "bulkhead",
+    version,
+    about = "Security zones for a Docker host: design, review, apply, prove."
+)]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -55,6 +60,56 @@ enum Command {
     },
     /// Print a built-in template (three-tier, segmented-host).
     Template { name: String },
+    /// What Bulkhead learns about the Docker engine (DOCKER_HOST or the default socket).
+    Engine {
+        #[arg(long, value_enum, default_value = "text")]
+        format: engine::Format,
+    },
+    /// What applying a design would change on the engine; exit 1 on conflicts.
+    Plan {
+        file: PathBuf,
+        #[arg(long, value_enum, default_value = "text")]
+        format: engine::Format,
+    },
+    /// Make the engine match a design (shows the plan and asks unless --yes).
+    Apply {
+        file: PathBuf,
+        #[arg(long)]
+        yes: bool,
+        /// Also install the design's firewall chain on this host.
+        #[arg(long)]
+        firewall: bool,
+    },
+    /// Prove the isolation with probes; exit 0 when every check matches the design.
+    Verify {
+        file: PathBuf,
+        #[arg(long, value_enum, default_value = "text")]
+        format: engine::Format,
+    },
+    /// What differs between the engine and a design; exit 1 on drift.
+    Drift {
+        file: PathBuf,
+        #[arg(long, value_enum, default_value = "text")]
+        format: engine::Format,
+    },
+    /// Remove everything Bulkhead created for a design, firewall included.
+    Destroy {
+        file: PathBuf,
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Read a design from somewhere else.
+    #[command(subcommand)]
+    Import(ImportFrom),
+    /// Disconnect a container from every network at once (recorded); --release restores it.
+    Quarantine(engine::QuarantineArgs),
+}
+
+/// `bulkhead import …`: where a design comes from.
+#[derive(Subcommand, Debug)]
+enum ImportFrom {
+    #[command(flatten)]
+    Engine(engine::ImportWhat),
 }
 
 /// `--data DIR`, shared by the commands that open the database.
@@ -69,8 +124,17 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     // The design commands are pure: no runtime, no log output.
     match &cli.command {
-        Command::Check { file, format, strict } => return design::check(file, *format, *strict),
-        Command::Reach { file, from, to, format } => {
+        Command::Check {
+            file,
+            format,
+            strict,
+        } => return design::check(file, *format, *strict),
+        Command::Reach {
+            file,
+            from,
+            to,
+            format,
+        } => {
             return design::reach(file, from.as_deref(), to.as_deref(), *format);
         }
         Command::Diff { old, new, format } => return design::diff(old, new, *format),
@@ -84,7 +148,10 @@ pub fn main() -> ExitCode {
         )
         .with_writer(std::io::stderr)
         .init();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("bulkhead: cannot start the async runtime: {e}");
@@ -96,6 +163,18 @@ pub fn main() -> ExitCode {
             Command::Serve(args) => serve::run(args).await,
             Command::User(cmd) => user::run(cmd).await,
             Command::Audit(cmd) => audit::run(cmd).await,
+            Command::Engine { format } => engine::info(format).await,
+            Command::Plan { file, format } => engine::plan(&file, format).await,
+            Command::Apply {
+                file,
+                yes,
+                firewall,
+            } => engine::apply(&file, yes, firewall).await,
+            Command::Verify { file, format } => engine::verify(&file, format).await,
+            Command::Drift { file, format } => engine::drift(&file, format).await,
+            Command::Destroy { file, yes } => engine::destroy(&file, yes).await,
+            Command::Import(ImportFrom::Engine(what)) => engine::import(what).await,
+            Command::Quarantine(args) => engine::quarantine(args).await,
             Command::Check { .. }
             | Command::Reach { .. }
             | Command::Diff { .. }

@@ -39,7 +39,7 @@ fn verdict(origins: &[String], req: &Request) -> Result<(), &'static str> {
         .map_err(|_| "the Origin header is not readable")?
         .trim_end_matches('/')
         .to_ascii_lowercase();
-    if origins.iter().any(|o| *o == origin) {
+    if origins.contains(&origin) {
         Ok(())
     } else {
         Err("the request came from another origin")

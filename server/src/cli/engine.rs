@@ -1,0 +1,304 @@
+//! The engine commands: `engine`, `plan`, `apply`, `verify`, `drift`, `destroy`,
+//! `import docker`, `quarantine`. Each reads the design, connects, calls `server::engine`,
+//! prints, and exits 0 (fine), 1 (failed, mismatches, drift, conflicts), 2 (unreadable).
+
+use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use crate::cli::{DataArg, design as design_cli, fail};
+use crate::engine::{self, ApplyEvent, ApplyOptions, DockerEngine, EventStatus, VerifyOptions};
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+/// `bulkhead import …`: where a design comes from.
+#[derive(clap::Subcommand, Debug)]
+pub enum ImportWhat {
+    /// A design from the live engine's networks and containers.
+    Docker {
+        /// The imported design's name.
+        #[arg(long, default_value = "imported")]
+        name: String,
+        /// Write to this file instead of stdout.
+        #[arg(short = 'o', long = "output")]
+        output: Option<PathBuf>,
+    },
+}
+
+/// `bulkhead quarantine NAME [--release]`.
+#[derive(clap::Args, Debug)]
+pub struct QuarantineArgs {
+    /// The container.
+    pub name: String,
+    /// Reconnect it exactly as it was.
+    #[arg(long)]
+    pub release: bool,
+    #[command(flatten)]
+    pub data: DataArg,
+}
+
+fn load(file: &Path) -> Result<design::ValidDesign, ExitCode> {
+    let (_, raw) = design_cli::read(file)?;
+    design::check(&raw).map_err(|diagnostics| {
+        eprintln!("bulkhead: the design has errors; fix them first (`bulkhead check` lists them):");
+        for d in diagnostics
+            .iter()
+            .filter(|d| d.severity == design::Severity::Error)
+        {
+            eprintln!("  {}: {} [{}]", d.path, d.message, d.code);
+        }
+        ExitCode::FAILURE
+    })
+}
+
+async fn connect() -> Result<DockerEngine, ExitCode> {
+    DockerEngine::connect().await.map_err(fail)
+}
+
+fn print_json(value: &impl serde::Serialize) {
+    println!(
+        "{}",
+        serde_json::to_string_pretty(value).unwrap_or_default()
+    );
+}
+
+pub async fn info(format: Format) -> ExitCode {
+    let engine = match connect().await {
+        Ok(e) => e,
+        Err(c) => return c,
+    };
+    match format {
+        Format::Text => print!("{}", engine.info().to_text()),
+        Format::Json => print_json(engine.info()),
+    }
+    ExitCode::SUCCESS
+}
+
+pub async fn plan(file: &Path, format: Format) -> ExitCode {
+    let d = match load(file) {
+        Ok(d) => d,
+        Err(c) => return c,
+    };
+    let engine = match connect().await {
+        Ok(e) => e,
+        Err(c) => return c,
+    };
+    match engine::plan(&d, &engine).await {
+        Ok(p) => {
+            match format {
+                Format::Text => print!("{}", p.to_text()),
+                Format::Json => println!("{}", p.to_json()),
+            }
+            if p.conflicts.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+        Err(e) => fail(e),
+    }
+}
+
+fn confirm(count: usize) -> bool {
+    eprint!("Apply these {count} change(s)? [y/N] ");
+    let _ = std::io::stderr().flush();
+    let mut line = String::new();
+    match std::io::stdin().lock().read_line(&mut line) {
+        Ok(_) => matches!(line.trim(), "y" | "Y" | "yes"),
+        Err(_) => false,
+    }
+}
+
+fn progress(event: &ApplyEvent) {
+    match &event.status {
+        EventStatus::Started => {}
+        EventStatus::Done => eprintln!(
+            "[{}/{}] {} {}",
+            event.index + 1,
+            event.total,
+            event.verb,
+            event.target
+        ),
+        EventStatus::Failed { error } => {
+            eprintln!(
+                "[{}/{}] {} {} FAILED: {error}",
+                event.index + 1,
+                event.total,
+                event.verb,
+                event.target
+            )
+        }
+    }
+}
+
+pub async fn apply(file: &Path, yes: bool, firewall: bool) -> ExitCode {
+    let d = match load(file) {
+        Ok(d) => d,
+        Err(c) => return c,
+    };
+    let engine = match connect().await {
+        Ok(e) => e,
+        Err(c) => return c,
+    };
+    let p = match engine::plan(&d, &engine).await {
+        Ok(p) => p,
+        Err(e) => return fail(e),
+    };
+    print!("{}", p.to_text());
+    if !p.is_empty() && !yes && !confirm(p.actions.len()) {
+        eprintln!("bulkhead: nothing applied");
+        return ExitCode::FAILURE;
+    }
+    let options = ApplyOptions {
+        firewall,
+        ..ApplyOptions::default()
+    };
+    match engine::apply(&d, &engine, &p, options, &progress).await {
+        Ok(report) => {
+            print!("{}", report.to_text());
+            if report.succeeded() && p.conflicts.is_empty() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+        Err(e) => fail(e),
+    }
+}
+
+pub async fn verify(file: &Path, format: Format) -> ExitCode {
+    let d = match load(file) {
+        Ok(d) => d,
+        Err(c) => return c,
+    };
+    let engine = match connect().await {
+        Ok(e) => e,
+        Err(c) => return c,
+    };
+    match engine::verify(&d, &engine, VerifyOptions::default()).await {
+        Ok(report) => {
+            match format {
+                Format::Text => print!("{}", report.to_text()),
+                Format::Json => println!("{}", report.to_json()),
+            }
+            if report.passed() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+        Err(e) => fail(e),
+    }
+}
+
+pub async fn drift(file: &Path, format: Format) -> ExitCode {
+    let d = match load(file) {
+        Ok(d) => d,
+        Err(c) => return c,
+    };
+    let engine = match connect().await {
+        Ok(e) => e,
+        Err(c) => return c,
+    };
+    match engine::drift(&d, &engine).await {
+        Ok(report) => {
+            match format {
+                Format::Text => print!("{}", report.to_text()),
+                Format::Json => print_json(&report),
+            }
+            if report.in_sync() {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            }
+        }
+        Err(e) => fail(e),
+    }
+}
+
+pub async fn destroy(file: &Path, yes: bool) -> ExitCode {
+    if !yes {
+        return fail(
+            "destroy removes every container and network of the design, and its firewall: add --yes to confirm",
+        );
+    }
+    let d = match load(file) {
+        Ok(d) => d,
+        Err(c) => return c,
+    };
+    let engine = match connect().await {
+        Ok(e) => e,
+        Err(c) => return c,
+    };
+    match engine::destroy(&d, &engine).await {
+        Ok(report) => {
+            print!("{}", report.to_text());
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(e),
+    }
+}
+
+pub async fn import(what: ImportWhat) -> ExitCode {
+    match what {
+        ImportWhat::Docker { name, output } => {
+            let engine = match connect().await {
+                Ok(e) => e,
+                Err(c) => return c,
+            };
+            let text = match engine::import_docker(&engine, &name).await {
+                Ok(t) => t,
+                Err(e) => return fail(e),
+            };
+            match output {
+                Some(path) => match std::fs::write(&path, text) {
+                    Ok(()) => ExitCode::SUCCESS,
+                    Err(e) => fail(format!("cannot write {}: {e}", path.display())),
+                },
+                None => {
+                    print!("{text}");
+                    ExitCode::SUCCESS
+                }
+            }
+        }
+    }
+}
+
+pub async fn quarantine(args: QuarantineArgs) -> ExitCode {
+    let engine = match connect().await {
+        Ok(e) => e,
+        Err(c) => return c,
+    };
+    let result = if args.release {
+        engine::release(&engine, &args.data.dir, &args.name).await
+    } else {
+        engine::quarantine(&engine, &args.data.dir, &args.name).await
+    };
+    match result {
+        Ok(record) => {
+            let verb = if args.release {
+                "reconnected to"
+            } else {
+                "disconnected from"
+            };
+            println!(
+                "{} {verb} {} network(s):",
+                record.container,
+                record.networks.len()
+            );
+            for n in &record.networks {
+                println!(
+                    "  {} {}",
+                    n.network,
+                    n.ipv4.map(|a| a.to_string()).unwrap_or_default()
+                );
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => fail(e),
+    }
+}

@@ -1,0 +1,343 @@
+//! Apply: execute a plan. Networks one at a time, container work with bounded
+//! concurrency, a progress event per action; on a failure it stops and reports what was
+//! done and what was not. Running it again converges, since the next plan starts from
+//! what is there.
+
+use std::collections::BTreeSet;
+
+use design::ValidDesign;
+use futures_util::StreamExt;
+use futures_util::stream;
+use serde::Serialize;
+
+use super::DockerEngine;
+use super::error::EngineError;
+use super::firewall;
+use super::plan::{Action, ActionKind, Plan};
+use super::spec::ContainerSpec;
+
+/// How to apply.
+#[derive(Debug, Clone, Copy)]
+pub struct ApplyOptions {
+    /// Also install the design's firewall chain (or nftables table) on this host.
+    pub firewall: bool,
+    /// How many container operations run at once.
+    pub concurrency: usize,
+}
+
+impl Default for ApplyOptions {
+    fn default() -> Self {
+        Self {
+            firewall: false,
+            concurrency: 8,
+        }
+    }
+}
+
+/// Where one action stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "status", rename_all = "kebab-case")]
+pub enum EventStatus {
+    /// Under way.
+    Started,
+    /// Finished.
+    Done,
+    /// Failed; apply stops after the current phase.
+    Failed { error: String },
+}
+
+/// Progress of one action, for the command line and the UI's stream.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ApplyEvent {
+    /// Position in the plan (0-based).
+    pub index: usize,
+    /// Number of actions in the plan.
+    pub total: usize,
+    /// What (`create network` …).
+    pub verb: String,
+    /// On what.
+    pub target: String,
+    /// Where it stands.
+    pub status: EventStatus,
+}
+
+/// What happened to the firewall.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "outcome", rename_all = "kebab-case")]
+pub enum FirewallOutcome {
+    /// Installed (or replaced) atomically.
+    Installed { chain: String },
+    /// Not installed: why, and what to run instead.
+    NotInstalled { reason: String },
+    /// Installing failed.
+    Failed { error: String },
+}
+
+/// What an apply did.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ApplyReport {
+    /// The design.
+    pub design: String,
+    /// Actions done, as `verb target`.
+    pub done: Vec<String>,
+    /// The first failure, as (`verb target`, error).
+    pub failed: Option<(String, String)>,
+    /// Actions not attempted because of the failure.
+    pub not_done: Vec<String>,
+    /// The firewall's part.
+    pub firewall: FirewallOutcome,
+    /// Changing calls made to the engine.
+    pub engine_calls: usize,
+}
+
+impl ApplyReport {
+    /// True when everything was done (the firewall not counted unless it failed).
+    pub fn succeeded(&self) -> bool {
+        self.failed.is_none() && !matches!(self.firewall, FirewallOutcome::Failed { .. })
+    }
+
+    /// The report as text.
+    pub fn to_text(&self) -> String {
+        let mut out = format!("{}: {} action(s) done\n", self.design, self.done.len());
+        if let Some((what, error)) = &self.failed {
+            out.push_str(&format!("FAILED: {what}: {error}\n"));
+            for n in &self.not_done {
+                out.push_str(&format!("  not done: {n}\n"));
+            }
+            out.push_str(
+                "Run apply again after fixing the cause: it continues from what is there.\n",
+            );
+        }
+        match &self.firewall {
+            FirewallOutcome::Installed { chain } => {
+                out.push_str(&format!("firewall: chain {chain} installed\n"))
+            }
+            FirewallOutcome::NotInstalled { reason } => {
+                out.push_str(&format!("firewall: {reason}\n"))
+            }
+            FirewallOutcome::Failed { error } => {
+                out.push_str(&format!("firewall: FAILED: {error}\n"))
+            }
+        }
+        out
+    }
+}
+
+fn label(a: &Action) -> String {
+    format!("{} {}", a.kind.verb(), a.target)
+}
+
+/// Phase of an action: actions of one phase may run concurrently (networks excepted).
+fn phase(a: &Action) -> u8 {
+    match &a.kind {
+        ActionKind::RemoveContainer { .. } => 0,
+        ActionKind::Disconnect { .. } => 1,
+        ActionKind::CreateNetwork { .. } | ActionKind::RecreateNetwork { .. } => 2,
+        ActionKind::RemoveNetwork { .. } => 3,
+        ActionKind::CreateContainer { spec } | ActionKind::RecreateContainer { spec } => {
+            if spec.network_mode.starts_with("container:") {
+                5
+            } else {
+                4
+            }
+        }
+        ActionKind::Connect { .. } => 6,
+        ActionKind::StartContainer { .. } => 7,
+    }
+}
+
+async fn create_container(
+    engine: &DockerEngine,
+    spec: &ContainerSpec,
+    recreate: bool,
+) -> Result<(), EngineError> {
+    if recreate {
+        engine.remove_container(&spec.name).await?;
+    }
+    engine.create_container(spec).await?;
+    for endpoint in spec.networks.iter().skip(1) {
+        engine.join_network(&spec.name, endpoint).await?;
+    }
+    engine.start(&spec.name).await
+}
+
+async fn execute(engine: &DockerEngine, action: &Action) -> Result<(), EngineError> {
+    match &action.kind {
+        ActionKind::CreateNetwork { spec } => engine.create_network(spec).await,
+        ActionKind::RecreateNetwork { spec, reconnect } => {
+            for c in reconnect {
+                engine.disconnect(c, &spec.name).await?;
+            }
+            engine.remove_network(&spec.name).await?;
+            engine.create_network(spec).await
+        }
+        ActionKind::RemoveNetwork { name } => engine.remove_network(name).await,
+        ActionKind::CreateContainer { spec } => create_container(engine, spec, false).await,
+        ActionKind::RecreateContainer { spec } => create_container(engine, spec, true).await,
+        ActionKind::RemoveContainer { name } => engine.remove_container(name).await,
+        ActionKind::Connect {
+            container,
+            endpoint,
+        } => engine.join_network(container, endpoint).await,
+        ActionKind::Disconnect { container, network } => {
+            engine.disconnect(container, network).await
+        }
+        ActionKind::StartContainer { name } => engine.start(name).await,
+    }
+}
+
+/// Applies `plan` (made by [`super::plan()`] for `design` on `engine`), reporting each
+/// action to `on_event`.
+pub async fn apply(
+    design: &ValidDesign,
+    engine: &DockerEngine,
+    plan: &Plan,
+    options: ApplyOptions,
+    on_event: &(dyn Fn(&ApplyEvent) + Send + Sync),
+) -> Result<ApplyReport, EngineError> {
+    let before = engine.changes_made();
+    // Every image first: a missing one stops apply before anything changes.
+    let images: BTreeSet<&str> = plan
+        .actions
+        .iter()
+        .filter_map(|a| match &a.kind {
+            ActionKind::CreateContainer { spec } | ActionKind::RecreateContainer { spec } => {
+                Some(spec.image.as_str())
+            }
+            _ => None,
+        })
+        .collect();
+    for image in images {
+        engine.ensure_image(image).await?;
+    }
+
+    let total = plan.actions.len();
+    let mut done = Vec::new();
+    let mut failed: Option<(String, String)> = None;
+    let mut not_done = Vec::new();
+    let mut i = 0;
+    while i < total {
+        let p = phase(&plan.actions[i]);
+        let mut j = i;
+        while j < total && phase(&plan.actions[j]) == p {
+            j += 1;
+        }
+        if failed.is_some() {
+            not_done.extend(plan.actions[i..j].iter().map(label));
+            i = j;
+            continue;
+        }
+        // Networks one at a time (the engine serialises IPAM anyway); containers at once.
+        let width = if p == 2 || p == 3 || p == 5 {
+            1
+        } else {
+            options.concurrency.max(1)
+        };
+        let results: Vec<(usize, Result<(), EngineError>)> = stream::iter(i..j)
+            .map(|k| {
+                let action = &plan.actions[k];
+                async move {
+                    on_event(&ApplyEvent {
+                        index: k,
+                        total,
+                        verb: action.kind.verb().to_owned(),
+                        target: action.target.clone(),
+                        status: EventStatus::Started,
+                    });
+                    let result = execute(engine, action).await;
+                    on_event(&ApplyEvent {
+                        index: k,
+                        total,
+                        verb: action.kind.verb().to_owned(),
+                        target: action.target.clone(),
+                        status: match &result {
+                            Ok(()) => EventStatus::Done,
+                            Err(e) => EventStatus::Failed {
+                                error: e.to_string(),
+                            },
+                        },
+                    });
+                    (k, result)
+                }
+            })
+            .buffer_unordered(width)
+            .collect()
+            .await;
+        let mut results = results;
+        results.sort_by_key(|(k, _)| *k);
+        for (k, result) in results {
+            match result {
+                Ok(()) => done.push(label(&plan.actions[k])),
+                Err(e) if failed.is_none() => {
+                    failed = Some((label(&plan.actions[k]), e.to_string()))
+                }
+                Err(_) => not_done.push(label(&plan.actions[k])),
+            }
+        }
+        i = j;
+    }
+
+    let firewall = if failed.is_some() {
+        FirewallOutcome::NotInstalled {
+            reason: "not attempted: the engine part failed".into(),
+        }
+    } else {
+        install_firewall(design, engine, options.firewall).await
+    };
+    Ok(ApplyReport {
+        design: design.name.as_str().to_owned(),
+        done,
+        failed,
+        not_done,
+        firewall,
+        engine_calls: engine.changes_made() - before,
+    })
+}
+
+async fn install_firewall(
+    design: &ValidDesign,
+    engine: &DockerEngine,
+    wanted: bool,
+) -> FirewallOutcome {
+    let name = design.name.as_str();
+    let script = format!(
+        "run `bulkhead export FILE --format iptables-script -o {name}-firewall.sh && sudo bash {name}-firewall.sh` on the engine's host, or apply with --firewall"
+    );
+    if !wanted {
+        return FirewallOutcome::NotInstalled {
+            reason: format!("not installed (no --firewall): {script}"),
+        };
+    }
+    let info = engine.info();
+    if !info.can_change_firewall {
+        return FirewallOutcome::NotInstalled {
+            reason: format!(
+                "cannot change this engine's firewall ({}): {script}",
+                info.firewall_note.as_deref().unwrap_or("unknown reason")
+            ),
+        };
+    }
+    match firewall::compiled(design, info.firewall_backend) {
+        Err(e) => FirewallOutcome::Failed {
+            error: e.to_string(),
+        },
+        Ok(compiled) => {
+            let result = match info.firewall_backend {
+                firewall::FirewallBackend::Iptables => {
+                    firewall::install_iptables(&compiled.rules, &compiled.chain).await
+                }
+                firewall::FirewallBackend::Nftables => {
+                    firewall::install_nftables(&compiled.rules).await
+                }
+            };
+            match result {
+                Ok(()) => FirewallOutcome::Installed {
+                    chain: compiled.chain,
+                },
+                Err(e) => FirewallOutcome::Failed {
+                    error: e.to_string(),
+                },
+            }
+        }
+    }
+}

@@ -1,0 +1,116 @@
+//! What Bulkhead learns about an engine on connect: versions, firewall backend, and
+//! whether this process can change that host's firewall.
+
+use serde::Serialize;
+
+use super::error::EngineError;
+use super::firewall::{self, FirewallBackend};
+
+/// The engine and the host firewall as seen on connect.
+#[derive(Debug, Clone, Serialize)]
+pub struct EngineInfo {
+    /// The address connected to.
+    pub host: String,
+    /// Engine version, e.g. `20.10.24+dfsg1`.
+    pub engine_version: String,
+    /// The engine's API version.
+    pub api_version: String,
+    /// The API version this client speaks to it (negotiated down when the engine is older).
+    pub client_api_version: String,
+    /// Operating system and kernel.
+    pub os: String,
+    /// Kernel version.
+    pub kernel: String,
+    /// Cgroup version (`1` or `2`) when reported.
+    pub cgroup_version: Option<String>,
+    /// The firewall backend the engine programs.
+    pub firewall_backend: FirewallBackend,
+    /// True when the engine is reached through a local socket, so its firewall is this host's.
+    pub local: bool,
+    /// True when the DOCKER-USER chain exists (iptables backend, local engine).
+    pub docker_user_chain: bool,
+    /// True when this process can change the host firewall (root, tools present, local).
+    pub can_change_firewall: bool,
+    /// Why not, when it cannot.
+    pub firewall_note: Option<String>,
+    /// Engine 28 and later drop routed traffic to other networks' container addresses in
+    /// the raw table; older engines rely on DOCKER-ISOLATION chains alone.
+    pub raw_table_isolation: bool,
+}
+
+pub(super) async fn learn(docker: &bollard::Docker, host: &str) -> Result<EngineInfo, EngineError> {
+    let version = docker
+        .version()
+        .await
+        .map_err(|e| EngineError::docker("reading the engine version", e))?;
+    let sys = docker
+        .info()
+        .await
+        .map_err(|e| EngineError::docker("reading the engine information", e))?;
+    let engine_version = version.version.unwrap_or_default();
+    let major: u32 = engine_version
+        .split('.')
+        .next()
+        .and_then(|m| m.parse().ok())
+        .unwrap_or(0);
+    let backend = match sys.firewall_backend.and_then(|f| f.driver) {
+        Some(d) if d.starts_with("nftables") => FirewallBackend::Nftables,
+        _ => FirewallBackend::Iptables,
+    };
+    let local = host.starts_with("unix://");
+    let client = docker.client_version();
+    let mut info = EngineInfo {
+        host: host.to_owned(),
+        engine_version,
+        api_version: version.api_version.unwrap_or_default(),
+        client_api_version: format!("{}.{}", client.major_version, client.minor_version),
+        os: format!(
+            "{} {}",
+            version.os.unwrap_or_default(),
+            version.arch.unwrap_or_default()
+        ),
+        kernel: version.kernel_version.unwrap_or_default(),
+        cgroup_version: sys
+            .cgroup_version
+            .map(|v| v.to_string())
+            .filter(|v| !v.is_empty()),
+        firewall_backend: backend,
+        local,
+        docker_user_chain: false,
+        can_change_firewall: false,
+        firewall_note: None,
+        raw_table_isolation: major >= 28,
+    };
+    firewall::probe_host(&mut info).await;
+    Ok(info)
+}
+
+impl EngineInfo {
+    /// The report `bulkhead engine` prints.
+    pub fn to_text(&self) -> String {
+        let yes = |b: bool| if b { "yes" } else { "no" };
+        let mut out = format!(
+            "engine         {}\napi            {} (client speaks {})\nhost           {}\nos             {} (kernel {})\n",
+            self.engine_version,
+            self.api_version,
+            self.client_api_version,
+            self.host,
+            self.os,
+            self.kernel
+        );
+        if let Some(c) = &self.cgroup_version {
+            out.push_str(&format!("cgroup         v{c}\n"));
+        }
+        out.push_str(&format!(
+            "firewall       {}\nDOCKER-USER    {}\ncan change it  {}\nraw-table isolation (engine 28+) {}\n",
+            self.firewall_backend.as_str(),
+            yes(self.docker_user_chain),
+            yes(self.can_change_firewall),
+            yes(self.raw_table_isolation),
+        ));
+        if let Some(note) = &self.firewall_note {
+            out.push_str(&format!("note           {note}\n"));
+        }
+        out
+    }
+}

@@ -1,0 +1,127 @@
+//! The Docker engine boundary (DESIGN.md §5): [`DockerEngine`] wraps bollard, one file per
+//! resource, and converts bollard's models to our own at once, so nothing outside this
+//! module sees a bollard type. On top of it: [`plan()`], [`apply()`], [`verify()`],
+//! [`drift()`], [`import_docker`], [`quarantine()`], [`destroy()`].
+
+mod apply;
+mod containers;
+mod destroy;
+mod drift;
+mod error;
+mod firewall;
+mod images;
+mod import;
+mod info;
+mod live;
+mod networks;
+mod plan;
+mod quarantine;
+mod spec;
+mod verify;
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+pub use apply::{ApplyEvent, ApplyOptions, ApplyReport, EventStatus, FirewallOutcome, apply};
+pub use destroy::{DestroyReport, destroy};
+pub use drift::{Difference, DriftReport, drift};
+pub use error::EngineError;
+pub use firewall::{FirewallBackend, FirewallState};
+pub use images::{PROBE_IMAGE, busybox_image};
+pub use import::import_docker;
+pub use info::EngineInfo;
+pub use live::{LiveContainer, LiveEndpoint, LiveNetwork};
+pub use plan::{Action, ActionKind, Conflict, Plan, plan};
+pub use quarantine::{QuarantineRecord, QuarantinedEndpoint, quarantine, release};
+pub use spec::{
+    ContainerSpec, EndpointSpec, Healthcheck, NetworkSpec, PortBinding, container_name,
+    container_specs, network_name, network_specs,
+};
+pub use verify::{Check, VerifyOptions, VerifyReport, verify};
+
+/// Labels on every object Bulkhead creates.
+pub mod labels {
+    /// The design an object belongs to; its presence is what "Bulkhead owns it" means.
+    pub const DESIGN: &str = "io.bulkhead.design";
+    /// The zone a network implements.
+    pub const ZONE: &str = "io.bulkhead.zone";
+    /// The service a container implements.
+    pub const SERVICE: &str = "io.bulkhead.service";
+    /// Hash of the container's desired configuration, to compare without false drift.
+    pub const CONFIG_HASH: &str = "io.bulkhead.config-hash";
+    /// Marks a short-lived verify probe.
+    pub const PROBE: &str = "io.bulkhead.probe";
+}
+
+/// How long connecting (and learning the engine's version) may take before the engine
+/// counts as unreachable.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// A connection to one Docker engine, with what was learned about it on connect.
+#[derive(Clone)]
+pub struct DockerEngine {
+    docker: bollard::Docker,
+    info: Arc<EngineInfo>,
+    /// Calls that change the engine (create, remove, connect …), for "apply twice changes
+    /// nothing" and for progress figures.
+    changes: Arc<AtomicUsize>,
+}
+
+impl std::fmt::Debug for DockerEngine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DockerEngine")
+            .field("info", &self.info)
+            .finish()
+    }
+}
+
+impl DockerEngine {
+    /// Connects through `DOCKER_HOST` (unix, tcp, tcp+TLS with `DOCKER_TLS_VERIFY` and
+    /// `DOCKER_CERT_PATH`) or the default socket.
+    pub async fn connect() -> Result<Self, EngineError> {
+        let host = std::env::var("DOCKER_HOST")
+            .ok()
+            .filter(|h| !h.is_empty())
+            .unwrap_or_else(|| "unix:///var/run/docker.sock".to_owned());
+        Self::connect_to(&host).await
+    }
+
+    /// Connects to `host` (`unix:///path`, `tcp://host:port`, `https://host:port`).
+    pub async fn connect_to(host: &str) -> Result<Self, EngineError> {
+        let unreachable = |reason: String| EngineError::Unreachable {
+            host: host.to_owned(),
+            reason,
+        };
+        let docker =
+            bollard::Docker::connect_with_host(host).map_err(|e| unreachable(e.to_string()))?;
+        let docker = tokio::time::timeout(CONNECT_TIMEOUT, docker.negotiate_version())
+            .await
+            .map_err(|_| unreachable(format!("no answer within {} s", CONNECT_TIMEOUT.as_secs())))?
+            .map_err(|e| unreachable(e.to_string()))?;
+        let info = tokio::time::timeout(CONNECT_TIMEOUT, info::learn(&docker, host))
+            .await
+            .map_err(|_| {
+                unreachable(format!("no answer within {} s", CONNECT_TIMEOUT.as_secs()))
+            })??;
+        Ok(Self {
+            docker,
+            info: Arc::new(info),
+            changes: Arc::new(AtomicUsize::new(0)),
+        })
+    }
+
+    /// What was learned about the engine on connect.
+    pub fn info(&self) -> &EngineInfo {
+        &self.info
+    }
+
+    /// How many changing calls this connection has made so far.
+    pub fn changes_made(&self) -> usize {
+        self.changes.load(Ordering::Relaxed)
+    }
+
+    fn changing(&self) {
+        self.changes.fetch_add(1, Ordering::Relaxed);
+    }
+}

@@ -1,0 +1,512 @@
+//! What the engine should hold for a design: one [`NetworkSpec`] per zone and one
+//! [`ContainerSpec`] per service, named as Compose names them and labelled as ours.
+
+use std::collections::BTreeMap;
+use std::net::Ipv4Addr;
+
+use design::ValidDesign;
+use design::model::{NetworkMode, Service};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use super::labels;
+
+/// A zone's network, as Bulkhead creates it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NetworkSpec {
+    /// `<design>_<zone>`.
+    pub name: String,
+    /// The zone.
+    pub zone: String,
+    /// `bridge` or `overlay`.
+    pub driver: String,
+    /// `--internal`.
+    pub internal: bool,
+    /// IPv4 subnet in CIDR notation.
+    pub subnet: String,
+    /// Gateway address.
+    pub gateway: Ipv4Addr,
+    /// Driver options: bridge name, and ICC off for isolated zones.
+    pub options: BTreeMap<String, String>,
+    /// Labels, ours included.
+    pub labels: BTreeMap<String, String>,
+}
+
+/// A container's place in one network.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EndpointSpec {
+    /// Network name.
+    pub network: String,
+    /// The zone.
+    pub zone: String,
+    /// Fixed address.
+    pub ipv4: Ipv4Addr,
+    /// DNS aliases: the service name first, as Compose does, then the design's.
+    pub aliases: Vec<String>,
+}
+
+/// A service's container, as Bulkhead creates it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ContainerSpec {
+    /// `<design>-<service>-1`.
+    pub name: String,
+    /// The service.
+    pub service: String,
+    /// Image reference.
+    pub image: String,
+    /// `compose: command`.
+    pub cmd: Option<Vec<String>>,
+    /// `compose: entrypoint`.
+    pub entrypoint: Option<Vec<String>>,
+    /// `compose: environment`, as `KEY=value`, sorted.
+    pub env: Vec<String>,
+    /// `compose: volumes` (short syntax binds).
+    pub binds: Vec<String>,
+    /// `compose: restart`.
+    pub restart: Option<String>,
+    /// `compose: working_dir`.
+    pub working_dir: Option<String>,
+    /// `compose: healthcheck` test and timings (nanoseconds).
+    pub healthcheck: Option<Healthcheck>,
+    /// Hardening: user.
+    pub user: Option<String>,
+    /// Hardening: read-only root filesystem.
+    pub read_only: bool,
+    /// Hardening: capabilities added.
+    pub cap_add: Vec<String>,
+    /// Hardening: capabilities dropped.
+    pub cap_drop: Vec<String>,
+    /// Hardening: security options (no-new-privileges included).
+    pub security_opt: Vec<String>,
+    /// Hardening: privileged.
+    pub privileged: bool,
+    /// Hardening: tmpfs mounts, path to options.
+    pub tmpfs: BTreeMap<String, String>,
+    /// Hardening: pids limit.
+    pub pids_limit: Option<i64>,
+    /// Hardening: memory limit in bytes.
+    pub memory: Option<i64>,
+    /// Hardening: CPU limit in billionths of a CPU.
+    pub nano_cpus: Option<i64>,
+    /// Published ports.
+    pub ports: Vec<PortBinding>,
+    /// `bridge` (our networks), `none`, `host` or `container:<name>`.
+    pub network_mode: String,
+    /// Networks with addresses, first one joined at create.
+    pub networks: Vec<EndpointSpec>,
+    /// Labels, ours included (the config hash among them).
+    pub labels: BTreeMap<String, String>,
+    /// `compose:` keys the engine API has no field for (carried by the export only).
+    pub unapplied: Vec<String>,
+}
+
+/// A healthcheck.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Healthcheck {
+    /// `["CMD", …]`, `["CMD-SHELL", …]` or `["NONE"]`.
+    pub test: Vec<String>,
+    /// Interval in ns.
+    pub interval: Option<i64>,
+    /// Timeout in ns.
+    pub timeout: Option<i64>,
+    /// Retries.
+    pub retries: Option<i64>,
+    /// Start period in ns.
+    pub start_period: Option<i64>,
+}
+
+/// One published port.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PortBinding {
+    /// Container port.
+    pub container_port: u16,
+    /// `tcp` or `udp`.
+    pub protocol: String,
+    /// Host address (`0.0.0.0` for all).
+    pub host_ip: String,
+    /// Host port; `None` lets Docker choose.
+    pub host_port: Option<u16>,
+}
+
+/// `<design>_<zone>`, as Compose names networks.
+pub fn network_name(design: &str, zone: &str) -> String {
+    format!("{design}_{zone}")
+}
+
+/// `<design>-<service>-1`, as Compose names containers.
+pub fn container_name(design: &str, service: &str) -> String {
+    format!("{design}-{service}-1")
+}
+
+/// The networks of a design.
+pub fn network_specs(d: &ValidDesign) -> Vec<NetworkSpec> {
+    let design = d.name.as_str();
+    d.zones
+        .iter()
+        .map(|z| {
+            let mut options = BTreeMap::new();
+            if z.driver.as_str() == "bridge" {
+                options.insert(
+                    "com.docker.network.bridge.name".to_owned(),
+                    z.bridge.as_str().to_owned(),
+                );
+                if z.isolated {
+                    options.insert(
+                        "com.docker.network.bridge.enable_icc".to_owned(),
+                        "false".to_owned(),
+                    );
+                }
+            }
+            let mut labels: BTreeMap<String, String> = z.labels.clone().into_iter().collect();
+            labels.insert(self::labels::DESIGN.into(), design.into());
+            labels.insert(self::labels::ZONE.into(), z.name.as_str().into());
+            NetworkSpec {
+                name: network_name(design, z.name.as_str()),
+                zone: z.name.as_str().to_owned(),
+                driver: z.driver.as_str().to_owned(),
+                internal: z.internal,
+                subnet: z.subnet.to_string(),
+                gateway: z.gateway,
+                options,
+                labels,
+            }
+        })
+        .collect()
+}
+
+/// The containers of a design (services without an image, closed and zoneless, have none).
+pub fn container_specs(d: &ValidDesign) -> Vec<ContainerSpec> {
+    let depth = |s: &Service| {
+        let mut n = 0;
+        let mut mode = s.network;
+        while let NetworkMode::Container(next) = mode {
+            n += 1;
+            mode = d.service(next).network;
+            if n > d.services.len() {
+                break;
+            }
+        }
+        n
+    };
+    // Namespace owners come before the containers that join them.
+    let mut services: Vec<&Service> = d.services.iter().filter(|s| s.image.is_some()).collect();
+    services.sort_by_key(|s| depth(s));
+    services.into_iter().map(|s| container_spec(d, s)).collect()
+}
+
+fn strings(v: &serde_json::Value) -> Option<Vec<String>> {
+    match v {
+        serde_json::Value::String(s) => Some(s.split_whitespace().map(str::to_owned).collect()),
+        serde_json::Value::Array(items) => Some(
+            items
+                .iter()
+                .map(|i| match i {
+                    serde_json::Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                })
+                .collect(),
+        ),
+        _ => None,
+    }
+}
+
+fn scalar(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+/// Compose durations (`1m30s`, `10s`, `500ms`) in nanoseconds.
+fn duration_ns(text: &str) -> Option<i64> {
+    let mut total: f64 = 0.0;
+    let mut number = String::new();
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c.is_ascii_digit() || c == '.' {
+            number.push(c);
+            continue;
+        }
+        let mut unit = c.to_string();
+        while let Some(&n) = chars.peek() {
+            if n.is_ascii_alphabetic() {
+                unit.push(n);
+                chars.next();
+            } else {
+                break;
+            }
+        }
+        let value: f64 = number.parse().ok()?;
+        number.clear();
+        let scale = match unit.as_str() {
+            "ns" => 1.0,
+            "us" => 1e3,
+            "ms" => 1e6,
+            "s" => 1e9,
+            "m" => 60e9,
+            "h" => 3600e9,
+            _ => return None,
+        };
+        total += value * scale;
+    }
+    if !number.is_empty() {
+        total += number.parse::<f64>().ok()? * 1e9;
+    }
+    Some(total as i64)
+}
+
+/// Compose memory notation (`512m`, `1g`, `1024`) in bytes.
+pub(crate) fn memory_bytes(text: &str) -> Option<i64> {
+    let t = text.trim().to_ascii_lowercase();
+    let t = t.strip_suffix('b').unwrap_or(&t);
+    let (digits, scale) = match t.chars().last()? {
+        'k' => (&t[..t.len() - 1], 1024_i64),
+        'm' => (&t[..t.len() - 1], 1024 * 1024),
+        'g' => (&t[..t.len() - 1], 1024 * 1024 * 1024),
+        _ => (t, 1),
+    };
+    let value: f64 = digits.parse().ok()?;
+    Some((value * scale as f64) as i64)
+}
+
+fn healthcheck(v: &serde_json::Value) -> Option<Healthcheck> {
+    let map = v.as_object()?;
+    if map.get("disable").and_then(|d| d.as_bool()) == Some(true) {
+        return Some(Healthcheck {
+            test: vec!["NONE".into()],
+            interval: None,
+            timeout: None,
+            retries: None,
+            start_period: None,
+        });
+    }
+    let test = match map.get("test")? {
+        serde_json::Value::String(s) => vec!["CMD-SHELL".to_owned(), s.clone()],
+        other => strings(other)?,
+    };
+    let time = |k: &str| map.get(k).and_then(|v| v.as_str()).and_then(duration_ns);
+    Some(Healthcheck {
+        test,
+        interval: time("interval"),
+        timeout: time("timeout"),
+        retries: map.get("retries").and_then(|r| r.as_i64()),
+        start_period: time("start_period"),
+    })
+}
+
+const APPLIED_COMPOSE_KEYS: &[&str] = &[
+    "command",
+    "entrypoint",
+    "environment",
+    "volumes",
+    "restart",
+    "working_dir",
+    "healthcheck",
+    "labels",
+];
+
+fn container_spec(d: &ValidDesign, s: &Service) -> ContainerSpec {
+    let design = d.name.as_str();
+    let compose = &s.compose;
+    let env = match compose.get("environment") {
+        Some(serde_json::Value::Object(map)) => {
+            let mut env: Vec<String> = map
+                .iter()
+                .map(|(k, v)| format!("{k}={}", scalar(v)))
+                .collect();
+            env.sort();
+            env
+        }
+        Some(other) => strings(other).unwrap_or_default(),
+        None => Vec::new(),
+    };
+    let mut labels: BTreeMap<String, String> = match compose.get("labels") {
+        Some(serde_json::Value::Object(map)) => {
+            map.iter().map(|(k, v)| (k.clone(), scalar(v))).collect()
+        }
+        Some(serde_json::Value::Array(items)) => items
+            .iter()
+            .filter_map(|i| i.as_str())
+            .map(|i| match i.split_once('=') {
+                Some((k, v)) => (k.to_owned(), v.to_owned()),
+                None => (i.to_owned(), String::new()),
+            })
+            .collect(),
+        _ => BTreeMap::new(),
+    };
+    labels.insert(labels::DESIGN.into(), design.into());
+    labels.insert(labels::SERVICE.into(), s.name.as_str().into());
+    let h = &s.hardening;
+    let mut security_opt = h.security_opt.clone();
+    if h.no_new_privileges
+        && !security_opt
+            .iter()
+            .any(|o| o.starts_with("no-new-privileges"))
+    {
+        security_opt.push("no-new-privileges:true".into());
+    }
+    let tmpfs = h
+        .tmpfs
+        .iter()
+        .map(|t| match t.split_once(':') {
+            Some((path, opts)) => (path.to_owned(), opts.to_owned()),
+            None => (t.clone(), String::new()),
+        })
+        .collect();
+    let ports = s
+        .ports
+        .iter()
+        .flat_map(|p| {
+            let range = p.container_ports;
+            (range.lo()..=range.hi())
+                .enumerate()
+                .map(move |(i, cp)| PortBinding {
+                    container_port: cp,
+                    protocol: p.protocol.as_str().to_owned(),
+                    host_ip: p
+                        .host_ip
+                        .map_or_else(|| "0.0.0.0".to_owned(), |ip| ip.to_string()),
+                    host_port: p.host_ports.map(|h| {
+                        if h.len() == 1 {
+                            h.lo()
+                        } else {
+                            h.lo() + i as u16
+                        }
+                    }),
+                })
+        })
+        .collect();
+    let network_mode = match s.network {
+        NetworkMode::Bridged => "bridge".to_owned(),
+        NetworkMode::Closed => "none".to_owned(),
+        NetworkMode::Host => "host".to_owned(),
+        NetworkMode::Container(id) => format!(
+            "container:{}",
+            container_name(design, d.service(id).name.as_str())
+        ),
+    };
+    let networks = if s.network == NetworkMode::Bridged {
+        s.zones
+            .iter()
+            .map(|m| {
+                let zone = d.zone(m.zone).name.as_str();
+                let mut aliases = vec![s.name.as_str().to_owned()];
+                aliases.extend(m.aliases.iter().map(|a| a.as_str().to_owned()));
+                EndpointSpec {
+                    network: network_name(design, zone),
+                    zone: zone.to_owned(),
+                    ipv4: m.ipv4,
+                    aliases,
+                }
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let mut spec = ContainerSpec {
+        name: container_name(design, s.name.as_str()),
+        service: s.name.as_str().to_owned(),
+        image: s
+            .image
+            .as_ref()
+            .map(|i| i.as_str().to_owned())
+            .unwrap_or_default(),
+        cmd: compose.get("command").and_then(strings),
+        entrypoint: compose.get("entrypoint").and_then(strings),
+        env,
+        binds: compose
+            .get("volumes")
+            .and_then(|v| v.as_array())
+            .map(|items| {
+                items
+                    .iter()
+                    .filter_map(|i| i.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        restart: compose.get("restart").map(scalar),
+        working_dir: compose.get("working_dir").map(scalar),
+        healthcheck: compose.get("healthcheck").and_then(healthcheck),
+        user: h.user.clone(),
+        read_only: h.read_only,
+        cap_add: h.cap_add.clone(),
+        cap_drop: h.cap_drop.clone(),
+        security_opt,
+        privileged: h.privileged,
+        tmpfs,
+        pids_limit: h.pids_limit,
+        memory: h.memory.as_deref().and_then(memory_bytes),
+        nano_cpus: h
+            .cpus
+            .as_deref()
+            .and_then(|c| c.parse::<f64>().ok())
+            .map(|c| (c * 1e9) as i64),
+        ports,
+        network_mode,
+        networks,
+        labels,
+        unapplied: compose
+            .keys()
+            .filter(|k| !APPLIED_COMPOSE_KEYS.contains(&k.as_str()))
+            .cloned()
+            .collect(),
+    };
+    let hash = spec.config_hash();
+    spec.labels.insert(labels::CONFIG_HASH.into(), hash);
+    spec
+}
+
+impl ContainerSpec {
+    /// A hash of everything fixed at create time (networks are compared live instead).
+    pub fn config_hash(&self) -> String {
+        let mut copy = self.clone();
+        copy.networks.clear();
+        copy.labels.remove(labels::CONFIG_HASH);
+        let bytes = serde_json::to_vec(&copy).unwrap_or_default();
+        hex::encode(Sha256::digest(&bytes))[..16].to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Compose's notations become the engine's numbers.
+    #[test]
+    fn units() {
+        assert_eq!(memory_bytes("512m"), Some(512 * 1024 * 1024));
+        assert_eq!(memory_bytes("1g"), Some(1024 * 1024 * 1024));
+        assert_eq!(memory_bytes("2048"), Some(2048));
+        assert_eq!(duration_ns("1m30s"), Some(90_000_000_000));
+        assert_eq!(duration_ns("500ms"), Some(500_000_000));
+    }
+
+    /// Three-tier: names, labels, ICC off on the isolated zone, one hash per service.
+    #[test]
+    fn three_tier_specs() {
+        let raw = design::parse_document(design::templates::get("three-tier").unwrap()).unwrap();
+        let d = design::check(&raw).unwrap();
+        let nets = network_specs(&d);
+        let data = nets.iter().find(|n| n.zone == "database-tier").unwrap();
+        assert_eq!(data.name, "three-tier_database-tier");
+        assert_eq!(data.options["com.docker.network.bridge.name"], "bh-data");
+        assert_eq!(
+            data.options["com.docker.network.bridge.enable_icc"],
+            "false"
+        );
+        let containers = container_specs(&d);
+        let pg = containers.iter().find(|c| c.service == "postgres").unwrap();
+        assert_eq!(pg.name, "three-tier-postgres-1");
+        assert_eq!(pg.networks[0].aliases, vec!["postgres", "db"]);
+        assert!(
+            pg.env
+                .contains(&"POSTGRES_PASSWORD_FILE=/run/secrets/db_password".to_owned())
+        );
+        assert!(pg.labels.contains_key(labels::CONFIG_HASH));
+        assert!(
+            pg.security_opt
+                .contains(&"no-new-privileges:true".to_owned())
+        );
+    }
+}

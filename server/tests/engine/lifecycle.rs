@@ -1,0 +1,110 @@
+//! Moving services, quarantine, import.
+
+use crate::helpers::*;
+use server::engine::{self, VerifyOptions};
+
+fn two_zones(name: &str, web_zone: &str) -> String {
+    format!(
+        "bulkhead: 1\nname: {name}\nzones:\n  a: {{ trust: internal, subnet: 172.44.1.0/24 }}\n  b: {{ trust: internal, subnet: 172.44.2.0/24 }}\nservices:\n  web:\n    image: {TEST_IMAGE}\n    zones: [{web_zone}]\n    compose: {{ command: [httpd, -f, -p, \"0.0.0.0:80\", -h, /www] }}\n  client: {{ image: {TEST_IMAGE}, zones: [a] }}\n  other: {{ image: {TEST_IMAGE}, zones: [b] }}\n"
+    )
+}
+
+/// Moving a service to another zone and re-applying converges; verify agrees.
+#[tokio::test]
+async fn docker_moving_a_service_converges() {
+    let engine = engine().await;
+    let name = unique("move");
+    let _guard = Guard::new(&name);
+    let before = valid(&two_zones(&name, "a"));
+    apply(&before, &engine, false).await;
+    let v = engine::verify(&before, &engine, VerifyOptions::default())
+        .await
+        .unwrap();
+    assert!(v.passed(), "{}", v.to_text());
+
+    let after = valid(&two_zones(&name, "b"));
+    let plan = engine::plan(&after, &engine).await.unwrap();
+    assert!(
+        plan.actions.iter().any(|a| a.kind.verb() == "disconnect"),
+        "{}",
+        plan.to_text()
+    );
+    assert!(
+        plan.actions.iter().any(|a| a.kind.verb() == "connect"),
+        "{}",
+        plan.to_text()
+    );
+    apply(&after, &engine, false).await;
+    assert!(engine::plan(&after, &engine).await.unwrap().is_empty());
+    let v = engine::verify(&after, &engine, VerifyOptions::default())
+        .await
+        .unwrap();
+    assert!(v.passed(), "{}", v.to_text());
+    assert!(
+        v.checks
+            .iter()
+            .any(|c| c.from == "other" && c.to == "web" && c.observed)
+    );
+    assert!(
+        v.checks
+            .iter()
+            .filter(|c| c.from == "client" && c.to == "web")
+            .all(|c| !c.observed)
+    );
+}
+
+/// Quarantine cuts every network and records them; release restores exactly that.
+#[tokio::test]
+async fn docker_quarantine_and_release() {
+    let engine = engine().await;
+    let name = unique("quar");
+    let _guard = Guard::new(&name);
+    let d = valid(&format!(
+        "bulkhead: 1\nname: {name}\nzones:\n  a: {{ trust: internal, subnet: 172.45.1.0/24 }}\n  b: {{ trust: internal, subnet: 172.45.2.0/24 }}\nservices:\n  gw: {{ image: {TEST_IMAGE}, zones: {{ a: {{ aliases: [door] }}, b: {{ ipv4: 172.45.2.77 }} }} }}\n"
+    ));
+    apply(&d, &engine, false).await;
+    let data = tempfile::tempdir().unwrap();
+    let cname = engine::container_name(&name, "gw");
+    let before = engine.container(&cname).await.unwrap().unwrap().networks;
+    let record = engine::quarantine(&engine, data.path(), &cname)
+        .await
+        .unwrap();
+    assert_eq!(record.networks.len(), 2);
+    assert!(
+        engine
+            .container(&cname)
+            .await
+            .unwrap()
+            .unwrap()
+            .networks
+            .is_empty()
+    );
+    assert!(
+        engine::quarantine(&engine, data.path(), &cname)
+            .await
+            .is_err(),
+        "twice is refused"
+    );
+    engine::release(&engine, data.path(), &cname).await.unwrap();
+    let after = engine.container(&cname).await.unwrap().unwrap().networks;
+    assert_eq!(before, after);
+    assert!(engine::plan(&d, &engine).await.unwrap().is_empty());
+}
+
+/// Import reads an applied design back: its zones and services, with addresses.
+#[tokio::test]
+async fn docker_import_reads_the_engine() {
+    let engine = engine().await;
+    let name = unique("imp");
+    let _guard = Guard::new(&name);
+    let d = valid(&format!(
+        "bulkhead: 1\nname: {name}\nzones:\n  a: {{ trust: internal, isolated: true, internal: true, subnet: 172.46.1.0/24 }}\nservices:\n  x: {{ image: {TEST_IMAGE}, zones: {{ a: {{ ipv4: 172.46.1.5 }} }} }}\n"
+    ));
+    apply(&d, &engine, false).await;
+    let text = engine::import_docker(&engine, "imported").await.unwrap();
+    let imported = design::parse_document(&text).unwrap();
+    let yaml = design::to_canonical_yaml(&imported);
+    assert!(yaml.contains("172.46.1.5"), "{yaml}");
+    assert!(yaml.contains("isolated: true"), "{yaml}");
+    assert!(!yaml.contains("probe"), "{yaml}");
+}
