@@ -130,8 +130,9 @@ pub async fn save_design(
     base: i64,
     document: String,
     message: String,
+    layout: Option<String>,
 ) -> Result<RevisionInfo, AppError> {
-    delegate!(save_design(id, base, document, message))
+    delegate!(save_design(id, base, document, message, layout))
 }
 
 #[server(prefix = "/api", endpoint = "audit")]

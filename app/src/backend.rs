@@ -29,8 +29,12 @@ pub trait Backend: Send + Sync + 'static {
         role: Role,
     ) -> Result<UserRow, AppError>;
     async fn set_role(&self, req: &Request, user_id: i64, role: Role) -> Result<(), AppError>;
-    async fn set_disabled(&self, req: &Request, user_id: i64, disabled: bool)
-    -> Result<(), AppError>;
+    async fn set_disabled(
+        &self,
+        req: &Request,
+        user_id: i64,
+        disabled: bool,
+    ) -> Result<(), AppError>;
     async fn reset_password(
         &self,
         req: &Request,
@@ -65,6 +69,7 @@ pub trait Backend: Send + Sync + 'static {
         base: i64,
         document: String,
         message: String,
+        layout: Option<String>,
     ) -> Result<RevisionInfo, AppError>;
 
     async fn audit(&self, req: &Request, filter: AuditFilter) -> Result<AuditPage, AppError>;

@@ -23,7 +23,9 @@ pub enum AppError {
     NotFound { what: String },
     #[error("The request was refused: {message}")]
     BadRequest { message: String },
-    #[error("Something went wrong on the server; it has been logged. Try again, and tell an admin if it persists.")]
+    #[error(
+        "Something went wrong on the server; it has been logged. Try again, and tell an admin if it persists."
+    )]
     Internal,
 }
 

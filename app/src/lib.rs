@@ -5,6 +5,7 @@ pub mod api;
 #[cfg(feature = "ssr")]
 pub mod backend;
 mod components;
+pub mod designer;
 pub mod error;
 pub mod model;
 mod pages;

@@ -40,7 +40,9 @@ impl FromStr for Role {
         Role::ALL
             .into_iter()
             .find(|r| r.as_str() == s)
-            .ok_or_else(|| format!("unknown role `{s}`: use one of viewer, editor, approver, admin"))
+            .ok_or_else(|| {
+                format!("unknown role `{s}`: use one of viewer, editor, approver, admin")
+            })
     }
 }
 
@@ -95,6 +97,8 @@ pub struct DesignDetail {
     pub document: String,
     /// Every revision, newest first.
     pub history: Vec<RevisionInfo>,
+    /// Where the designer draws the zones (JSON), kept beside the revision.
+    pub layout: String,
 }
 
 /// One entry of the audit log.
@@ -136,3 +140,10 @@ pub const AUDIT_PAGE: i64 = 100;
 
 /// The largest design document accepted, in bytes.
 pub const MAX_DOCUMENT_BYTES: usize = 1024 * 1024;
+
+/// The largest layout accepted, in bytes.
+pub const MAX_LAYOUT_BYTES: usize = 256 * 1024;
+
+/// What a design can be exported as: the `format` of `/designs/{id}/export/{format}` and of
+/// `bulkhead export --format`, with a label for the menu.
+pub const EXPORT_FORMATS: &[(&str, &str)] = &[("design", "Design file (YAML)")];

@@ -1,6 +1,7 @@
 //! The server side of every server function: checks who is asking and what they may do,
 //! then changes the database together with its audit entry.
 
+use crate::clock;
 use crate::config::Config;
 use crate::db::Db;
 use crate::documents;
@@ -10,12 +11,11 @@ use crate::session;
 use crate::store::audit::{self, NewEntry};
 use crate::store::users::{self, Change, UserRecord};
 use crate::store::{Actor, designs, throttle};
-use crate::clock;
 use app::backend::{Backend, Request};
 use app::error::AppError;
 use app::model::{
-    AuditFilter, AuditPage, DesignDetail, DesignSummary, MAX_DOCUMENT_BYTES, Me, RevisionInfo,
-    Role, UserRow,
+    AuditFilter, AuditPage, DesignDetail, DesignSummary, MAX_DOCUMENT_BYTES, MAX_LAYOUT_BYTES, Me,
+    RevisionInfo, Role, UserRow,
 };
 use axum::extract::ConnectInfo;
 use secrecy::SecretString;
@@ -65,7 +65,9 @@ pub fn client_address(req: &Request) -> String {
 
 fn session_of(req: &Request) -> Result<&Session, AppError> {
     req.extensions.get::<Session>().ok_or_else(|| {
-        internal(anyhow::anyhow!("the session layer is missing from the request"))
+        internal(anyhow::anyhow!(
+            "the session layer is missing from the request"
+        ))
     })
 }
 
@@ -94,7 +96,9 @@ impl Service {
     /// The signed-in user of a request, if any.
     pub async fn current(&self, req: &Request) -> Result<Option<UserRecord>, AppError> {
         let s = session_of(req)?;
-        session::user(&self.db, &self.config, s).await.map_err(internal)
+        session::user(&self.db, &self.config, s)
+            .await
+            .map_err(internal)
     }
 
     /// The signed-in user, who must have at least `min`; and the actor for the audit log.
@@ -115,12 +119,23 @@ impl Service {
         self.db.write.begin().await.map_err(|e| internal(e.into()))
     }
 
-    async fn design_detail(&self, id: i64, revision: Option<i64>) -> Result<DesignDetail, AppError> {
-        let mut conn = self.db.read.acquire().await.map_err(|e| internal(e.into()))?;
+    async fn design_detail(
+        &self,
+        id: i64,
+        revision: Option<i64>,
+    ) -> Result<DesignDetail, AppError> {
+        let mut conn = self
+            .db
+            .read
+            .acquire()
+            .await
+            .map_err(|e| internal(e.into()))?;
         let d = designs::get(&mut conn, id)
             .await
             .map_err(internal)?
-            .ok_or_else(|| AppError::NotFound { what: format!("Design {id}") })?;
+            .ok_or_else(|| AppError::NotFound {
+                what: format!("Design {id}"),
+            })?;
         let number = revision.unwrap_or(d.head);
         let rev = designs::revision(&mut conn, id, number)
             .await
@@ -128,7 +143,9 @@ impl Service {
             .ok_or_else(|| AppError::NotFound {
                 what: format!("Revision {number} of design {}", d.name),
             })?;
-        let history = designs::history(&mut conn, id, None).await.map_err(internal)?;
+        let history = designs::history(&mut conn, id, None)
+            .await
+            .map_err(internal)?;
         Ok(DesignDetail {
             id,
             name: d.name,
@@ -136,6 +153,7 @@ impl Service {
             head: d.head,
             revision: rev.info(),
             document: rev.document,
+            layout: rev.layout,
             history,
         })
     }
@@ -156,7 +174,9 @@ impl Service {
         users::by_id(conn, user_id)
             .await
             .map_err(internal)?
-            .ok_or_else(|| AppError::NotFound { what: format!("User {user_id}") })
+            .ok_or_else(|| AppError::NotFound {
+                what: format!("User {user_id}"),
+            })
     }
 }
 
@@ -175,10 +195,30 @@ fn check_document(document: &str) -> Result<String, AppError> {
     Ok(name)
 }
 
+/// A layout is JSON kept beside the revision; it is bounded and must be an object.
+fn check_layout(layout: Option<String>) -> Result<Option<String>, AppError> {
+    let Some(layout) = layout.filter(|l| !l.trim().is_empty()) else {
+        return Ok(None);
+    };
+    if layout.len() > MAX_LAYOUT_BYTES {
+        return Err(AppError::invalid("layout", "the layout is over 256 KiB"));
+    }
+    match serde_json::from_str::<serde_json::Value>(&layout) {
+        Ok(serde_json::Value::Object(_)) => Ok(Some(layout)),
+        _ => Err(AppError::invalid(
+            "layout",
+            "the layout must be a JSON object; reload the page",
+        )),
+    }
+}
+
 fn check_message(message: &str) -> Result<String, AppError> {
     let message = message.trim();
     if message.chars().count() > 500 {
-        return Err(AppError::invalid("message", "keep the message under 500 characters"));
+        return Err(AppError::invalid(
+            "message",
+            "keep the message under 500 characters",
+        ));
     }
     Ok(message.to_string())
 }
@@ -193,11 +233,14 @@ impl Backend for Service {
         let name = name.trim().to_string();
         check_name("name", &name)?;
         check_password("password", &password)?;
-        let hash = password::hash(SecretString::from(password)).await.map_err(internal)?;
+        let hash = password::hash(SecretString::from(password))
+            .await
+            .map_err(internal)?;
         let mut tx = self.write_tx().await?;
         if users::any_exists(&mut tx).await.map_err(internal)? {
             return Err(AppError::Conflict {
-                message: "Bulkhead is already set up; sign in, or ask an admin for an account.".into(),
+                message: "Bulkhead is already set up; sign in, or ask an admin for an account."
+                    .into(),
             });
         }
         let user = users::insert(&mut tx, &name, &hash, Role::Admin)
@@ -218,7 +261,9 @@ impl Backend for Service {
         .map_err(internal)?;
         tx.commit().await.map_err(|e| internal(e.into()))?;
         self.setup_done.store(true, Ordering::Release);
-        session::begin(session_of(req)?, &user).await.map_err(internal)?;
+        session::begin(session_of(req)?, &user)
+            .await
+            .map_err(internal)?;
         Ok(me(&user))
     }
 
@@ -245,7 +290,11 @@ impl Backend for Service {
             let minutes = ((until - now) + 59) / 60;
             audit::append_alone(
                 &self.db.write,
-                NewEntry::new(&attempt, "sign-in-throttled", format!("refused a sign-in as {name}: too many failures")),
+                NewEntry::new(
+                    &attempt,
+                    "sign-in-throttled",
+                    format!("refused a sign-in as {name}: too many failures"),
+                ),
             )
             .await
             .map_err(internal)?;
@@ -255,7 +304,9 @@ impl Backend for Service {
                 ),
             });
         }
-        let user = users::by_name(&self.db.read, &name).await.map_err(internal)?;
+        let user = users::by_name(&self.db.read, &name)
+            .await
+            .map_err(internal)?;
         let ok = password::verify(
             SecretString::from(password),
             user.as_ref().map(|u| u.password_hash.clone()),
@@ -264,11 +315,17 @@ impl Backend for Service {
         .map_err(internal)?;
         match user {
             Some(user) if ok && !user.disabled => {
-                session::begin(session_of(req)?, &user).await.map_err(internal)?;
-                let actor = Actor { id: Some(user.id), ..attempt };
+                session::begin(session_of(req)?, &user)
+                    .await
+                    .map_err(internal)?;
+                let actor = Actor {
+                    id: Some(user.id),
+                    ..attempt
+                };
                 audit::append_alone(
                     &self.db.write,
-                    NewEntry::new(&actor, "sign-in", format!("{} signed in", user.name)).object("user", user.id),
+                    NewEntry::new(&actor, "sign-in", format!("{} signed in", user.name))
+                        .object("user", user.id),
                 )
                 .await
                 .map_err(internal)?;
@@ -276,10 +333,16 @@ impl Backend for Service {
             }
             _ => {
                 let mut tx = self.write_tx().await?;
-                throttle::record_failure(&mut tx, &name, &address, now).await.map_err(internal)?;
+                throttle::record_failure(&mut tx, &name, &address, now)
+                    .await
+                    .map_err(internal)?;
                 audit::append(
                     &mut tx,
-                    NewEntry::new(&attempt, "sign-in-failed", format!("failed sign-in as {name}")),
+                    NewEntry::new(
+                        &attempt,
+                        "sign-in-failed",
+                        format!("failed sign-in as {name}"),
+                    ),
                 )
                 .await
                 .map_err(internal)?;
@@ -299,7 +362,8 @@ impl Backend for Service {
             };
             audit::append_alone(
                 &self.db.write,
-                NewEntry::new(&actor, "sign-out", format!("{} signed out", user.name)).object("user", user.id),
+                NewEntry::new(&actor, "sign-out", format!("{} signed out", user.name))
+                    .object("user", user.id),
             )
             .await
             .map_err(internal)?;
@@ -324,15 +388,27 @@ impl Backend for Service {
         let name = name.trim().to_string();
         check_name("name", &name)?;
         check_password("password", &password)?;
-        let hash = password::hash(SecretString::from(password)).await.map_err(internal)?;
+        let hash = password::hash(SecretString::from(password))
+            .await
+            .map_err(internal)?;
         let mut tx = self.write_tx().await?;
         let user = users::insert(&mut tx, &name, &hash, role)
             .await
             .map_err(internal)?
-            .ok_or_else(|| AppError::invalid("name", format!("a user named `{name}` exists; choose another name")))?;
+            .ok_or_else(|| {
+                AppError::invalid(
+                    "name",
+                    format!("a user named `{name}` exists; choose another name"),
+                )
+            })?;
         audit::append(
             &mut tx,
-            NewEntry::new(&actor, "user-create", format!("created user {name} as {role}")).object("user", user.id),
+            NewEntry::new(
+                &actor,
+                "user-create",
+                format!("created user {name} as {role}"),
+            )
+            .object("user", user.id),
         )
         .await
         .map_err(internal)?;
@@ -344,42 +420,47 @@ impl Backend for Service {
         let (me, actor) = self.require(req, Role::Admin).await?;
         let mut tx = self.write_tx().await?;
         let target = self.target_user(&mut tx, &me, user_id, false).await?;
-        users::change(&mut tx, user_id, Change::Role(role)).await.map_err(internal)?;
+        users::change(&mut tx, user_id, Change::Role(role))
+            .await
+            .map_err(internal)?;
         audit::append(
             &mut tx,
-            NewEntry::new(&actor, "user-role", format!("changed {}'s role from {} to {role}", target.name, target.role()))
-                .object("user", user_id),
+            NewEntry::new(
+                &actor,
+                "user-role",
+                format!(
+                    "changed {}'s role from {} to {role}",
+                    target.name,
+                    target.role()
+                ),
+            )
+            .object("user", user_id),
         )
         .await
         .map_err(internal)?;
         tx.commit().await.map_err(|e| internal(e.into()))
     }
 
-    async fn set_disabled(&self, req: &Request, user_id: i64, disabled: bool) -> Result<(), AppError> {
+    async fn set_disabled(
+        &self,
+        req: &Request,
+        user_id: i64,
+        disabled: bool,
+    ) -> Result<(), AppError> {
         let (me, actor) = self.require(req, Role::Admin).await?;
         let mut tx = self.write_tx().await?;
         let target = self.target_user(&mut tx, &me, user_id, false).await?;
-        users::change(&mut tx, user_id, Change::Disabled(disabled)).await.map_err(internal)?;
-        let (action, verb) = if disabled { ("user-disable", "disabled") } else { ("user-enable", "enabled") };
+        users::change(&mut tx, user_id, Change::Disabled(disabled))
+            .await
+            .map_err(internal)?;
+        let (action, verb) = if disabled {
+            ("user-disable", "disabled")
+        } else {
+            ("user-enable", "enabled")
+        };
         audit::append(
             &mut tx,
-            NewEntry::new(&actor, action, format!("{verb} user {}", target.name)).object("user", user_id),
-        )
-        .await
-        .map_err(internal)?;
-        tx.commit().await.map_err(|e| internal(e.into()))
-    }
-
-    async fn reset_password(&self, req: &Request, user_id: i64, password: String) -> Result<(), AppError> {
-        let (me, actor) = self.require(req, Role::Admin).await?;
-        check_password("password", &password)?;
-        let hash = password::hash(SecretString::from(password)).await.map_err(internal)?;
-        let mut tx = self.write_tx().await?;
-        let target = self.target_user(&mut tx, &me, user_id, true).await?;
-        users::change(&mut tx, user_id, Change::PasswordHash(&hash)).await.map_err(internal)?;
-        audit::append(
-            &mut tx,
-            NewEntry::new(&actor, "user-password", format!("reset the password of {}", target.name))
+            NewEntry::new(&actor, action, format!("{verb} user {}", target.name))
                 .object("user", user_id),
         )
         .await
@@ -387,12 +468,50 @@ impl Backend for Service {
         tx.commit().await.map_err(|e| internal(e.into()))
     }
 
-    async fn list_designs(&self, req: &Request, include_deleted: bool) -> Result<Vec<DesignSummary>, AppError> {
+    async fn reset_password(
+        &self,
+        req: &Request,
+        user_id: i64,
+        password: String,
+    ) -> Result<(), AppError> {
+        let (me, actor) = self.require(req, Role::Admin).await?;
+        check_password("password", &password)?;
+        let hash = password::hash(SecretString::from(password))
+            .await
+            .map_err(internal)?;
+        let mut tx = self.write_tx().await?;
+        let target = self.target_user(&mut tx, &me, user_id, true).await?;
+        users::change(&mut tx, user_id, Change::PasswordHash(&hash))
+            .await
+            .map_err(internal)?;
+        audit::append(
+            &mut tx,
+            NewEntry::new(
+                &actor,
+                "user-password",
+                format!("reset the password of {}", target.name),
+            )
+            .object("user", user_id),
+        )
+        .await
+        .map_err(internal)?;
+        tx.commit().await.map_err(|e| internal(e.into()))
+    }
+
+    async fn list_designs(
+        &self,
+        req: &Request,
+        include_deleted: bool,
+    ) -> Result<Vec<DesignSummary>, AppError> {
         let (user, _) = self.require(req, Role::Viewer).await?;
         if include_deleted && user.role() < Role::Admin {
-            return Err(AppError::Forbidden { needed: Role::Admin });
+            return Err(AppError::Forbidden {
+                needed: Role::Admin,
+            });
         }
-        designs::list(&self.db.read, include_deleted).await.map_err(internal)
+        designs::list(&self.db.read, include_deleted)
+            .await
+            .map_err(internal)
     }
 
     async fn create_design(
@@ -406,21 +525,36 @@ impl Backend for Service {
         check_name("name", &name)?;
         let template = template.filter(|t| !t.is_empty());
         let document = match &template {
-            Some(t) => documents::from_template(t, &name).map_err(|m| AppError::invalid("template", m))?,
+            Some(t) => {
+                documents::from_template(t, &name).map_err(|m| AppError::invalid("template", m))?
+            }
             None => documents::blank(&name),
         };
         let mut tx = self.write_tx().await?;
-        if designs::name_taken(&mut tx, &name, None).await.map_err(internal)? {
-            return Err(AppError::invalid("name", format!("a design named `{name}` exists; choose another name")));
+        if designs::name_taken(&mut tx, &name, None)
+            .await
+            .map_err(internal)?
+        {
+            return Err(AppError::invalid(
+                "name",
+                format!("a design named `{name}` exists; choose another name"),
+            ));
         }
         let message = match &template {
             Some(t) => format!("created from template {t}"),
             None => "created blank".to_string(),
         };
-        let id = designs::create(&mut tx, &name, &document, user.id, &message).await.map_err(internal)?;
+        let id = designs::create(&mut tx, &name, &document, user.id, &message)
+            .await
+            .map_err(internal)?;
         audit::append(
             &mut tx,
-            NewEntry::new(&actor, "design-create", format!("created design {name} ({message})")).design(id),
+            NewEntry::new(
+                &actor,
+                "design-create",
+                format!("created design {name} ({message})"),
+            )
+            .design(id),
         )
         .await
         .map_err(internal)?;
@@ -444,26 +578,47 @@ impl Backend for Service {
             .await
             .map_err(internal)?
             .filter(|d| d.deleted_at.is_none())
-            .ok_or_else(|| AppError::NotFound { what: format!("Design {id}") })?;
+            .ok_or_else(|| AppError::NotFound {
+                what: format!("Design {id}"),
+            })?;
         if d.name == name {
             return Ok(());
         }
-        if designs::name_taken(&mut tx, &name, Some(id)).await.map_err(internal)? {
-            return Err(AppError::invalid("name", format!("a design named `{name}` exists; choose another name")));
+        if designs::name_taken(&mut tx, &name, Some(id))
+            .await
+            .map_err(internal)?
+        {
+            return Err(AppError::invalid(
+                "name",
+                format!("a design named `{name}` exists; choose another name"),
+            ));
         }
         let head = designs::revision(&mut tx, id, d.head)
             .await
             .map_err(internal)?
             .ok_or(AppError::Internal)?;
-        let document = documents::rename(&head.document, &name).map_err(|m| AppError::invalid("document", m))?;
+        let document = documents::rename(&head.document, &name)
+            .map_err(|m| AppError::invalid("document", m))?;
         let message = format!("renamed from {} to {name}", d.name);
-        let number = designs::append_revision(&mut tx, &d, &name, &document, user.id, &message)
-            .await
-            .map_err(internal)?;
+        let number = designs::append_revision(
+            &mut tx,
+            &d,
+            &name,
+            &document,
+            &head.layout,
+            user.id,
+            &message,
+        )
+        .await
+        .map_err(internal)?;
         audit::append(
             &mut tx,
-            NewEntry::new(&actor, "design-rename", format!("renamed design {} to {name} (revision {number})", d.name))
-                .design(id),
+            NewEntry::new(
+                &actor,
+                "design-rename",
+                format!("renamed design {} to {name} (revision {number})", d.name),
+            )
+            .design(id),
         )
         .await
         .map_err(internal)?;
@@ -477,11 +632,23 @@ impl Backend for Service {
             .await
             .map_err(internal)?
             .filter(|d| d.deleted_at.is_none())
-            .ok_or_else(|| AppError::NotFound { what: format!("Design {id}") })?;
-        designs::set_deleted(&mut tx, id, Some(user.id)).await.map_err(internal)?;
-        audit::append(&mut tx, NewEntry::new(&actor, "design-delete", format!("deleted design {}", d.name)).design(id))
+            .ok_or_else(|| AppError::NotFound {
+                what: format!("Design {id}"),
+            })?;
+        designs::set_deleted(&mut tx, id, Some(user.id))
             .await
             .map_err(internal)?;
+        audit::append(
+            &mut tx,
+            NewEntry::new(
+                &actor,
+                "design-delete",
+                format!("deleted design {}", d.name),
+            )
+            .design(id),
+        )
+        .await
+        .map_err(internal)?;
         tx.commit().await.map_err(|e| internal(e.into()))
     }
 
@@ -492,8 +659,13 @@ impl Backend for Service {
             .await
             .map_err(internal)?
             .filter(|d| d.deleted_at.is_some())
-            .ok_or_else(|| AppError::NotFound { what: format!("Deleted design {id}") })?;
-        if designs::name_taken(&mut tx, &d.name, Some(id)).await.map_err(internal)? {
+            .ok_or_else(|| AppError::NotFound {
+                what: format!("Deleted design {id}"),
+            })?;
+        if designs::name_taken(&mut tx, &d.name, Some(id))
+            .await
+            .map_err(internal)?
+        {
             return Err(AppError::Conflict {
                 message: format!(
                     "A live design is named `{}`; rename it first, then restore this one.",
@@ -501,18 +673,35 @@ impl Backend for Service {
                 ),
             });
         }
-        designs::set_deleted(&mut tx, id, None).await.map_err(internal)?;
-        audit::append(&mut tx, NewEntry::new(&actor, "design-restore", format!("restored design {}", d.name)).design(id))
+        designs::set_deleted(&mut tx, id, None)
             .await
             .map_err(internal)?;
+        audit::append(
+            &mut tx,
+            NewEntry::new(
+                &actor,
+                "design-restore",
+                format!("restored design {}", d.name),
+            )
+            .design(id),
+        )
+        .await
+        .map_err(internal)?;
         tx.commit().await.map_err(|e| internal(e.into()))
     }
 
-    async fn get_design(&self, req: &Request, id: i64, revision: Option<i64>) -> Result<DesignDetail, AppError> {
+    async fn get_design(
+        &self,
+        req: &Request,
+        id: i64,
+        revision: Option<i64>,
+    ) -> Result<DesignDetail, AppError> {
         let (user, _) = self.require(req, Role::Viewer).await?;
         let detail = self.design_detail(id, revision).await?;
         if detail.deleted && user.role() < Role::Admin {
-            return Err(AppError::NotFound { what: format!("Design {id}") });
+            return Err(AppError::NotFound {
+                what: format!("Design {id}"),
+            });
         }
         Ok(detail)
     }
@@ -524,18 +713,24 @@ impl Backend for Service {
         base: i64,
         document: String,
         message: String,
+        layout: Option<String>,
     ) -> Result<RevisionInfo, AppError> {
         let (user, actor) = self.require(req, Role::Editor).await?;
         let name = check_document(&document)?;
         let message = check_message(&message)?;
+        let layout = check_layout(layout)?;
         let mut tx = self.write_tx().await?;
         let d = designs::get(&mut tx, id)
             .await
             .map_err(internal)?
             .filter(|d| d.deleted_at.is_none())
-            .ok_or_else(|| AppError::NotFound { what: format!("Design {id}") })?;
+            .ok_or_else(|| AppError::NotFound {
+                what: format!("Design {id}"),
+            })?;
         if d.head != base {
-            let newer = designs::history(&mut tx, id, Some(base)).await.map_err(internal)?;
+            let newer = designs::history(&mut tx, id, Some(base))
+                .await
+                .map_err(internal)?;
             let who = newer
                 .iter()
                 .rev()
@@ -548,23 +743,52 @@ impl Backend for Service {
                 ),
             });
         }
-        if name != d.name && designs::name_taken(&mut tx, &name, Some(id)).await.map_err(internal)? {
-            return Err(AppError::invalid("document", format!("name: a design named `{name}` exists; choose another name")));
+        if name != d.name
+            && designs::name_taken(&mut tx, &name, Some(id))
+                .await
+                .map_err(internal)?
+        {
+            return Err(AppError::invalid(
+                "document",
+                format!("name: a design named `{name}` exists; choose another name"),
+            ));
         }
-        let message = if message.is_empty() { "saved".to_string() } else { message };
-        let number = designs::append_revision(&mut tx, &d, &name, &document, user.id, &message)
-            .await
-            .map_err(internal)?;
+        let message = if message.is_empty() {
+            "saved".to_string()
+        } else {
+            message
+        };
+        let layout = match layout {
+            Some(l) => l,
+            None => designs::revision(&mut tx, id, d.head)
+                .await
+                .map_err(internal)?
+                .map(|r| r.layout)
+                .unwrap_or_else(|| "{}".into()),
+        };
+        let number =
+            designs::append_revision(&mut tx, &d, &name, &document, &layout, user.id, &message)
+                .await
+                .map_err(internal)?;
         audit::append(
             &mut tx,
-            NewEntry::new(&actor, "design-save", format!("saved {name} revision {number}: {message}"))
-                .design(id)
-                .details(serde_json::json!({ "revision": number, "bytes": document.len() })),
+            NewEntry::new(
+                &actor,
+                "design-save",
+                format!("saved {name} revision {number}: {message}"),
+            )
+            .design(id)
+            .details(serde_json::json!({ "revision": number, "bytes": document.len() })),
         )
         .await
         .map_err(internal)?;
         tx.commit().await.map_err(|e| internal(e.into()))?;
-        let mut conn = self.db.write.acquire().await.map_err(|e| internal(e.into()))?;
+        let mut conn = self
+            .db
+            .write
+            .acquire()
+            .await
+            .map_err(|e| internal(e.into()))?;
         designs::revision(&mut conn, id, number)
             .await
             .map_err(internal)?

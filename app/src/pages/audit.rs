@@ -30,7 +30,9 @@ fn AuditLog() -> impl IntoView {
             get("before").and_then(|d| d.parse::<i64>().ok()),
         )
     };
-    let page = Resource::new(filter, |(user, action, design, before)| audit(user, action, design, before));
+    let page = Resource::new(filter, |(user, action, design, before)| {
+        audit(user, action, design, before)
+    });
 
     view! {
         <div class="page-head"><h1>"Audit log"</h1></div>
@@ -109,7 +111,9 @@ fn AuditLog() -> impl IntoView {
 fn urlencode(s: &str) -> String {
     s.bytes()
         .map(|b| match b {
-            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
             _ => format!("%{b:02X}"),
         })
         .collect()

@@ -55,7 +55,9 @@ fn UserAdmin() -> impl IntoView {
     });
     Effect::new(move |_| {
         if let Some(Ok(())) = actions.reset.value().get() {
-            notice.set(Some("Password reset; that user's sessions have ended.".into()));
+            notice.set(Some(
+                "Password reset; that user's sessions have ended.".into(),
+            ));
         }
     });
 

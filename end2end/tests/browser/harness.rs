@@ -1,5 +1,9 @@
 //! Starting chromedriver, the application and browser sessions, and waiting for conditions.
 
+use fantoccini::actions::{
+    Actions, InputSource, KeyAction, KeyActions, MOUSE_BUTTON_LEFT, MouseActions, PointerAction,
+};
+use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 use server::{Application, Config};
@@ -11,7 +15,11 @@ use std::time::{Duration, Instant};
 pub const WAIT: Duration = Duration::from_secs(20);
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 fn workspace() -> PathBuf {
@@ -42,7 +50,10 @@ impl Drop for Driver {
 impl Driver {
     /// Starts chromedriver; fails loudly when Chromium or its driver is missing.
     pub async fn start() -> Driver {
-        for (bin, pkg) in [("/usr/bin/chromium", "chromium"), ("/usr/bin/chromedriver", "chromium-driver")] {
+        for (bin, pkg) in [
+            ("/usr/bin/chromium", "chromium"),
+            ("/usr/bin/chromedriver", "chromium-driver"),
+        ] {
             assert!(
                 std::path::Path::new(bin).exists(),
                 "{bin} is missing: the browser tests need Debian's {pkg}; run scripts/setup.sh"
@@ -58,7 +69,10 @@ impl Driver {
         let url = format!("http://127.0.0.1:{port}");
         let deadline = Instant::now() + WAIT;
         while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "chromedriver did not start listening");
+            assert!(
+                Instant::now() < deadline,
+                "chromedriver did not start listening"
+            );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
         Driver {
@@ -77,7 +91,7 @@ impl Driver {
                 "args": [
                     "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                     "--disable-background-networking", "--disable-component-update",
-                    "--disable-sync", "--no-first-run", "--window-size=1360,900",
+                    "--disable-sync", "--no-first-run", "--window-size=1400,1100",
                     format!("--user-data-dir={}", profile.path().display()),
                 ]
             }
@@ -93,6 +107,46 @@ impl Driver {
             .await
             .expect("a Chromium session starts")
     }
+}
+
+/// Starts the application with these users (password = `{name} password 2026`) already in
+/// its fresh database.
+pub async fn start_app_with(users: &[(&str, app::model::Role)]) -> (String, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    let db = server::db::Db::open(&data).await.unwrap();
+    for (name, role) in users {
+        let hash = server::password::hash(format!("{name} password 2026").into())
+            .await
+            .unwrap();
+        let mut conn = db.write.acquire().await.unwrap();
+        server::store::users::insert(&mut conn, name, &hash, *role)
+            .await
+            .unwrap()
+            .unwrap();
+    }
+    db.write.close().await;
+    db.read.close().await;
+    (serve(dir.path().join("data")).await, dir)
+}
+
+async fn serve(data: PathBuf) -> String {
+    let site = std::env::var("BULKHEAD_SITE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| workspace().join("target/site"));
+    assert!(
+        site.join("pkg/bulkhead.wasm").is_file(),
+        "the front end is not built in {}: run `cargo leptos build` first (make test does)",
+        site.display()
+    );
+    let mut config = Config::new(data);
+    config.addr = "127.0.0.1:0".parse().unwrap();
+    config.site_root = site;
+    let app = Application::build(config).await.expect("the app starts");
+    let base = format!("http://{}", app.addr());
+    tokio::spawn(app.run_until_stopped());
+    base
 }
 
 /// Starts the application on a free port with a fresh database; returns its base URL.
@@ -140,7 +194,12 @@ impl<'a> Page<'a> {
             .for_element(Locator::Css("body[data-hydrated='true']"))
             .await;
         if waited.is_err() {
-            let url = self.c.current_url().await.map(|u| u.to_string()).unwrap_or_default();
+            let url = self
+                .c
+                .current_url()
+                .await
+                .map(|u| u.to_string())
+                .unwrap_or_default();
             let loaded = self
                 .c
                 .execute(
@@ -154,12 +213,25 @@ impl<'a> Page<'a> {
     }
 
     pub async fn find(&self, css: &str) -> fantoccini::elements::Element {
-        self.c
+        match self
+            .c
             .wait()
             .at_most(WAIT)
             .for_element(Locator::Css(css))
             .await
-            .unwrap_or_else(|e| panic!("no element {css}: {e}"))
+        {
+            Ok(e) => e,
+            Err(e) => {
+                // Keep what the page looked like, to see why.
+                let name: String = css
+                    .chars()
+                    .filter(|c| c.is_ascii_alphanumeric())
+                    .take(40)
+                    .collect();
+                self.screenshot(&format!("failed-{name}")).await;
+                panic!("no element {css}: {e}");
+            }
+        }
     }
 
     pub async fn fill(&self, css: &str, text: &str) {
@@ -218,7 +290,151 @@ impl<'a> Page<'a> {
     }
 
     pub async fn value(&self, css: &str) -> String {
-        self.find(css).await.prop("value").await.unwrap().unwrap_or_default()
+        self.find(css)
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .unwrap_or_default()
+    }
+
+    /// Drags with the pointer (down, move, up) from the centre of `from` to `to` offset by
+    /// `(dx, dy)` from its centre, holding Shift when asked.
+    pub async fn drag(&self, from: &str, to: &str, dx: f64, dy: f64, shift: bool) {
+        let a = self.find(from).await;
+        let b = self.find(to).await;
+        let ms = |n| Some(Duration::from_millis(n));
+        let mouse = MouseActions::new("mouse".into())
+            .then(PointerAction::MoveToElement {
+                element: a,
+                duration: ms(20),
+                x: 0.0,
+                y: 0.0,
+            })
+            .then(PointerAction::Down {
+                button: MOUSE_BUTTON_LEFT,
+            })
+            .then(PointerAction::MoveBy {
+                duration: ms(60),
+                x: 12.0,
+                y: 12.0,
+            })
+            .then(PointerAction::MoveToElement {
+                element: b,
+                duration: ms(120),
+                x: dx,
+                y: dy,
+            })
+            .then(PointerAction::Up {
+                button: MOUSE_BUTTON_LEFT,
+            })
+            .then(PointerAction::Pause {
+                duration: Duration::from_millis(10),
+            });
+        let actions = if shift {
+            let keys = KeyActions::new("keyboard".into())
+                .then(KeyAction::Down {
+                    value: Key::Shift.into(),
+                })
+                .then(KeyAction::Pause {
+                    duration: Duration::ZERO,
+                })
+                .then(KeyAction::Pause {
+                    duration: Duration::ZERO,
+                })
+                .then(KeyAction::Pause {
+                    duration: Duration::ZERO,
+                })
+                .then(KeyAction::Pause {
+                    duration: Duration::ZERO,
+                })
+                .then(KeyAction::Up {
+                    value: Key::Shift.into(),
+                });
+            Actions::from(keys).and(mouse)
+        } else {
+            Actions::from(mouse)
+        };
+        self.c.perform_actions(actions).await.unwrap();
+        self.c.release_actions().await.unwrap();
+    }
+
+    /// Types keys into whatever has focus.
+    pub async fn keys(&self, text: &str) {
+        let mut k = KeyActions::new("keyboard".into());
+        for ch in text.chars() {
+            k = k
+                .then(KeyAction::Down { value: ch })
+                .then(KeyAction::Up { value: ch });
+        }
+        self.c.perform_actions(k).await.unwrap();
+    }
+
+    /// Presses a key with Control (and Shift) held.
+    pub async fn ctrl(&self, key: char, shift: bool) {
+        let mut k = KeyActions::new("keyboard".into()).then(KeyAction::Down {
+            value: Key::Control.into(),
+        });
+        if shift {
+            k = k.then(KeyAction::Down {
+                value: Key::Shift.into(),
+            });
+        }
+        k = k
+            .then(KeyAction::Down { value: key })
+            .then(KeyAction::Up { value: key });
+        if shift {
+            k = k.then(KeyAction::Up {
+                value: Key::Shift.into(),
+            });
+        }
+        k = k.then(KeyAction::Up {
+            value: Key::Control.into(),
+        });
+        self.c.perform_actions(k).await.unwrap();
+    }
+
+    /// The current YAML of the designer (through its YAML tab), then back to the canvas.
+    pub async fn yaml(&self) -> String {
+        self.click("[data-test=tab-yaml]").await;
+        let y = self.value("[data-test=document]").await;
+        self.click("[data-test=tab-canvas]").await;
+        y
+    }
+
+    /// Waits until the matrix cell `from → to` has the class `cell-…`.
+    pub async fn wait_cell(&self, from: &str, to: &str, class: &str) {
+        let css = format!("td[data-from='{from}'][data-to='{to}']");
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let now = self
+                .find(&css)
+                .await
+                .attr("data-cell")
+                .await
+                .unwrap()
+                .unwrap_or_default();
+            if now == class {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{from} -> {to} stayed {now}, expected {class}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Signs in through the sign-in page.
+    pub async fn sign_in(&self, name: &str, password: &str) {
+        self.open("/login").await;
+        self.fill("form[data-test=login-form] input[name=name]", name)
+            .await;
+        self.fill("form[data-test=login-form] input[name=password]", password)
+            .await;
+        self.click("form[data-test=login-form] button[type=submit]")
+            .await;
+        self.wait_path(|p| p.starts_with("/designs")).await;
     }
 
     pub async fn screenshot(&self, name: &str) {

@@ -1,5 +1,6 @@
 //! Browser tests: the real application, in-process on a free port with a fresh database,
 //! driven in Debian's Chromium through chromedriver.
 
+mod designer;
 mod foundation;
 mod harness;

@@ -17,6 +17,7 @@ pub struct DesignRecord {
 pub struct RevisionRecord {
     pub number: i64,
     pub document: String,
+    pub layout: String,
     pub author: String,
     pub created_at: String,
     pub message: String,
@@ -76,7 +77,11 @@ pub async fn get(conn: &mut SqliteConnection, id: i64) -> anyhow::Result<Option<
 }
 
 /// Whether a live design other than `except` has this name.
-pub async fn name_taken(conn: &mut SqliteConnection, name: &str, except: Option<i64>) -> anyhow::Result<bool> {
+pub async fn name_taken(
+    conn: &mut SqliteConnection,
+    name: &str,
+    except: Option<i64>,
+) -> anyhow::Result<bool> {
     let id: Option<i64> = sqlx::query_scalar(
         "SELECT id FROM designs WHERE name = ? AND deleted_at IS NULL AND id IS NOT ?",
     )
@@ -88,9 +93,13 @@ pub async fn name_taken(conn: &mut SqliteConnection, name: &str, except: Option<
     Ok(id.is_some())
 }
 
-pub async fn revision(conn: &mut SqliteConnection, id: i64, number: i64) -> anyhow::Result<Option<RevisionRecord>> {
+pub async fn revision(
+    conn: &mut SqliteConnection,
+    id: i64,
+    number: i64,
+) -> anyhow::Result<Option<RevisionRecord>> {
     sqlx::query_as(
-        "SELECT r.number, r.document, u.name AS author, r.created_at, r.message \
+        "SELECT r.number, r.document, r.layout, u.name AS author, r.created_at, r.message \
          FROM revisions r JOIN users u ON u.id = r.author_id WHERE r.design_id = ? AND r.number = ?",
     )
     .bind(id)
@@ -101,9 +110,13 @@ pub async fn revision(conn: &mut SqliteConnection, id: i64, number: i64) -> anyh
 }
 
 /// Revisions newest first; those after `after` only, when given.
-pub async fn history(conn: &mut SqliteConnection, id: i64, after: Option<i64>) -> anyhow::Result<Vec<RevisionInfo>> {
+pub async fn history(
+    conn: &mut SqliteConnection,
+    id: i64,
+    after: Option<i64>,
+) -> anyhow::Result<Vec<RevisionInfo>> {
     let rows: Vec<RevisionRecord> = sqlx::query_as(
-        "SELECT r.number, '' AS document, u.name AS author, r.created_at, r.message \
+        "SELECT r.number, '' AS document, '' AS layout, u.name AS author, r.created_at, r.message \
          FROM revisions r JOIN users u ON u.id = r.author_id \
          WHERE r.design_id = ? AND r.number > ? ORDER BY r.number DESC",
     )
@@ -133,7 +146,7 @@ pub async fn create(
     .fetch_one(&mut *conn)
     .await
     .context("inserting a design")?;
-    insert_revision(conn, id, 1, document, author, message).await?;
+    insert_revision(conn, id, 1, document, "{}", author, message).await?;
     Ok(id)
 }
 
@@ -142,16 +155,18 @@ async fn insert_revision(
     id: i64,
     number: i64,
     document: &str,
+    layout: &str,
     author: i64,
     message: &str,
 ) -> anyhow::Result<()> {
     sqlx::query(
-        "INSERT INTO revisions (design_id, number, document, author_id, created_at, message) \
-         VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO revisions (design_id, number, document, layout, author_id, created_at, message) \
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(id)
     .bind(number)
     .bind(document)
+    .bind(layout)
     .bind(author)
     .bind(clock::now_text())
     .bind(message)
@@ -167,11 +182,12 @@ pub async fn append_revision(
     d: &DesignRecord,
     name: &str,
     document: &str,
+    layout: &str,
     author: i64,
     message: &str,
 ) -> anyhow::Result<i64> {
     let number = d.head + 1;
-    insert_revision(conn, d.id, number, document, author, message).await?;
+    insert_revision(conn, d.id, number, document, layout, author, message).await?;
     sqlx::query("UPDATE designs SET head = ?, name = ? WHERE id = ?")
         .bind(number)
         .bind(name)
@@ -182,7 +198,11 @@ pub async fn append_revision(
     Ok(number)
 }
 
-pub async fn set_deleted(conn: &mut SqliteConnection, id: i64, by: Option<i64>) -> anyhow::Result<()> {
+pub async fn set_deleted(
+    conn: &mut SqliteConnection,
+    id: i64,
+    by: Option<i64>,
+) -> anyhow::Result<()> {
     let at = by.map(|_| clock::now_text());
     sqlx::query("UPDATE designs SET deleted_at = ?, deleted_by = ? WHERE id = ?")
         .bind(at)
