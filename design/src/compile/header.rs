@@ -30,6 +30,10 @@ pub(crate) fn findings_lines(design: &ValidDesign) -> Vec<String> {
         "# Findings ({}; `bulkhead check` explains them):",
         found.len()
     )];
-    out.extend(found.iter().map(|f| format!("#   {}", comment_text(&f.to_string()))));
+    out.extend(
+        found
+            .iter()
+            .map(|f| format!("#   {}", comment_text(&f.to_string()))),
+    );
     out
 }

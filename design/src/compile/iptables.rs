@@ -105,7 +105,11 @@ pub fn iptables_restore(design: &ValidDesign, revision: Option<u64>) -> String {
     let chain = chain_name(&design.name);
     let policy = policy(design);
     let mut out = String::new();
-    let _ = writeln!(out, "# {}: iptables-restore input.", title(design, revision));
+    let _ = writeln!(
+        out,
+        "# {}: iptables-restore input.",
+        title(design, revision)
+    );
     let _ = writeln!(
         out,
         "# Apply with: iptables-restore --noflush < this-file; then, once:"

@@ -76,7 +76,10 @@ fn rule_line(rule: &Rule) -> String {
         Verdict::Drop => l.push_str("drop"),
         Verdict::Return => l.push_str("return"),
         Verdict::Log(prefix) => {
-            let _ = write!(l, "limit rate 5/minute burst 10 packets log prefix \"{prefix}\"");
+            let _ = write!(
+                l,
+                "limit rate 5/minute burst 10 packets log prefix \"{prefix}\""
+            );
         }
     }
     let _ = write!(l, " comment \"{}\"", rule.comment);

@@ -142,11 +142,7 @@ pub(crate) fn quote(s: &str) -> String {
                 || c == '\u{fffe}'
                 || c == '\u{ffff}' =>
             {
-                if (c as u32) <= 0xffff {
-                    let _ = write!(out, "\\u{:04x}", c as u32);
-                } else {
-                    let _ = write!(out, "\\U{:08x}", c as u32);
-                }
+                let _ = write!(out, "\\u{:04x}", c as u32);
             }
             c => out.push(c),
         }

@@ -9,8 +9,8 @@ use indexmap::IndexMap;
 use serde_json::{Map, Value};
 
 use crate::raw::{
-    Driver, RawDefaults, RawDesign, RawFlow, RawHardening, RawHost, RawMembership,
-    RawMemberships, RawService, RawZone, Scalar, Trust, UniqueMap,
+    Driver, RawDefaults, RawDesign, RawFlow, RawHardening, RawHost, RawMembership, RawMemberships,
+    RawService, RawZone, Scalar, Trust, UniqueMap,
 };
 
 /// A Compose file read as a design, with what could not be mapped.
@@ -88,9 +88,7 @@ impl Ctx {
 fn parse_yaml(text: &str) -> Result<Value, ImportError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let located = |e: &serde_norway::Error| {
-        let (line, column) = e
-            .location()
-            .map_or((1, 1), |l| (l.line(), l.column()));
+        let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
         let message = e.to_string();
         let message = match message.rfind(" at line ") {
             Some(at) => message[..at].to_owned(),
@@ -161,7 +159,10 @@ fn labels(ctx: &mut Ctx, path: &str, v: &Value) -> IndexMap<String, String> {
             }
         }
         Value::Null => {}
-        _ => ctx.note(path, "labels must be a map or a list of key=value; left out"),
+        _ => ctx.note(
+            path,
+            "labels must be a map or a list of key=value; left out",
+        ),
     }
     out
 }
@@ -194,7 +195,9 @@ fn zone(ctx: &mut Ctx, design: &str, key: &str, net: &Value) -> Option<RawZone> 
             return None;
         }
     };
-    if net.get("external").and_then(as_bool) == Some(true) || net.get("external").is_some_and(Value::is_object) {
+    if net.get("external").and_then(as_bool) == Some(true)
+        || net.get("external").is_some_and(Value::is_object)
+    {
         ctx.note(
             format!("{path}.external"),
             "an external network is not created by this project, so it cannot become a zone; it is left out together with its memberships",
@@ -222,6 +225,7 @@ fn zone(ctx: &mut Ctx, design: &str, key: &str, net: &Value) -> Option<RawZone> 
         driver,
         labels: UniqueMap::default(),
     };
+    let mut trust_labelled = false;
     for (k, v) in net {
         let kpath = format!("{path}.{k}");
         match k.as_str() {
@@ -258,33 +262,54 @@ fn zone(ctx: &mut Ctx, design: &str, key: &str, net: &Value) -> Option<RawZone> 
                                 let cpath = format!("{kpath}.config[{i}]");
                                 let subnet = c.get("subnet").and_then(scalar);
                                 if i > 0 || subnet.as_deref().is_some_and(|s| s.contains(':')) {
-                                    ctx.note(cpath, "a zone has one IPv4 subnet; this IPAM entry is left out");
+                                    ctx.note(
+                                        cpath,
+                                        "a zone has one IPv4 subnet; this IPAM entry is left out",
+                                    );
                                     continue;
                                 }
                                 zone.subnet = subnet;
                                 zone.gateway = c.get("gateway").and_then(scalar);
                                 for extra in c.as_object().into_iter().flatten().map(|(k, _)| k) {
                                     if extra != "subnet" && extra != "gateway" {
-                                        ctx.note(format!("{cpath}.{extra}"), "a zone has no place for this IPAM setting; left out");
+                                        ctx.note(
+                                            format!("{cpath}.{extra}"),
+                                            "a zone has no place for this IPAM setting; left out",
+                                        );
                                     }
                                 }
                             }
                         }
                         "driver" if iv.as_str() == Some("default") => {}
-                        _ => ctx.note(format!("{kpath}.{ik}"), "a zone has no place for this IPAM setting; left out"),
+                        _ => ctx.note(
+                            format!("{kpath}.{ik}"),
+                            "a zone has no place for this IPAM setting; left out",
+                        ),
                     }
                 }
             }
             "labels" => {
                 for (lk, lv) in labels(ctx, &kpath, v) {
                     match lk.as_str() {
-                        "io.bulkhead.trust" => match lv.as_str() {
-                            "public" => zone.trust = Trust::Public,
-                            "internal" => zone.trust = Trust::Internal,
-                            "restricted" => zone.trust = Trust::Restricted,
-                            "vault" => zone.trust = Trust::Vault,
-                            _ => ctx.note(format!("{kpath}.{lk}"), "not a trust level; the zone's trust is derived instead"),
-                        },
+                        "io.bulkhead.trust" => {
+                            let trust = match lv.as_str() {
+                                "public" => Some(Trust::Public),
+                                "internal" => Some(Trust::Internal),
+                                "restricted" => Some(Trust::Restricted),
+                                "vault" => Some(Trust::Vault),
+                                _ => None,
+                            };
+                            match trust {
+                                Some(t) => {
+                                    zone.trust = t;
+                                    trust_labelled = true;
+                                }
+                                None => ctx.note(
+                                    format!("{kpath}.{lk}"),
+                                    "not a trust level; the zone's trust is derived instead",
+                                ),
+                            }
+                        }
                         "io.bulkhead.isolated" => zone.isolated |= lv == "true",
                         k if k.starts_with("io.bulkhead.") => {}
                         _ => {
@@ -293,14 +318,13 @@ fn zone(ctx: &mut Ctx, design: &str, key: &str, net: &Value) -> Option<RawZone> 
                     }
                 }
             }
-            _ => ctx.note(kpath, "a zone has no place for this network setting; left out"),
+            _ => ctx.note(
+                kpath,
+                "a zone has no place for this network setting; left out",
+            ),
         }
     }
-    let has_trust_label = net
-        .get("labels")
-        .map(|l| labels(&mut Ctx { notes: Vec::new() }, "", l))
-        .is_some_and(|l| l.contains_key("io.bulkhead.trust"));
-    if !has_trust_label && zone.internal {
+    if !trust_labelled && zone.internal {
         zone.trust = Trust::Restricted;
     }
     Some(zone)
@@ -354,7 +378,10 @@ fn port(ctx: &mut Ctx, path: &str, v: &Value) -> Option<String> {
     }
     for k in m.keys() {
         if !["target", "published", "host_ip", "protocol", "mode"].contains(&k.as_str()) {
-            ctx.note(format!("{path}.{k}"), "a published port has no place for this setting; left out");
+            ctx.note(
+                format!("{path}.{k}"),
+                "a published port has no place for this setting; left out",
+            );
         }
     }
     Some(out)
@@ -459,13 +486,10 @@ fn service(
         Some("host") => out.network = Some("host".to_owned()),
         Some("bridge") => {}
         Some(m) => {
-            let target = m
-                .strip_prefix("service:")
-                .map(str::to_owned)
-                .or_else(|| {
-                    m.strip_prefix("container:")
-                        .and_then(|c| containers.get(c).cloned())
-                });
+            let target = m.strip_prefix("service:").map(str::to_owned).or_else(|| {
+                m.strip_prefix("container:")
+                    .and_then(|c| containers.get(c).cloned())
+            });
             match target {
                 Some(t) => out.network = Some(format!("container:{t}")),
                 None => ctx.note(
@@ -483,7 +507,10 @@ fn service(
                     Some(n) => {
                         memberships.insert(n.to_owned(), RawMembership::default());
                     }
-                    None => ctx.note(format!("{path}.networks[{i}]"), "not a network name; left out"),
+                    None => ctx.note(
+                        format!("{path}.networks[{i}]"),
+                        "not a network name; left out",
+                    ),
                 }
             }
         }
@@ -493,7 +520,9 @@ fn service(
                 for (k, v) in cfg.as_object().into_iter().flatten() {
                     match k.as_str() {
                         "ipv4_address" => m.ipv4 = scalar(v),
-                        "aliases" => m.aliases = strings(ctx, &format!("{path}.networks.{n}.aliases"), v),
+                        "aliases" => {
+                            m.aliases = strings(ctx, &format!("{path}.networks.{n}.aliases"), v)
+                        }
                         _ => ctx.note(
                             format!("{path}.networks.{n}.{k}"),
                             "a zone membership has no place for this setting; left out",
@@ -503,10 +532,15 @@ fn service(
                 memberships.insert(n.clone(), m);
             }
         }
-        Some(_) => ctx.note(format!("{path}.networks"), "not a list or map of networks; left out"),
+        Some(_) => ctx.note(
+            format!("{path}.networks"),
+            "not a list or map of networks; left out",
+        ),
         None if mode.is_none() => {
             // As Compose does: a service without networks joins the project's default.
-            if !zones.raw.0.contains_key("default") && !zones.unmapped.iter().any(|u| u == "default") {
+            if !zones.raw.0.contains_key("default")
+                && !zones.unmapped.iter().any(|u| u == "default")
+            {
                 zones.raw.0.insert(
                     "default".to_owned(),
                     RawZone {
@@ -553,7 +587,11 @@ fn service(
         for (k, v) in labels(ctx, &format!("{path}.labels"), l) {
             match k.as_str() {
                 "io.bulkhead.accept" => {
-                    out.accept = v.split(',').filter(|c| !c.is_empty()).map(str::to_owned).collect();
+                    out.accept = v
+                        .split(',')
+                        .filter(|c| !c.is_empty())
+                        .map(str::to_owned)
+                        .collect();
                 }
                 k if k.starts_with("io.bulkhead.") => {}
                 _ => ctx.note(
@@ -597,13 +635,19 @@ fn extension(ctx: &mut Ctx, design: &mut RawDesign, x: &Value) {
     if let Some(flows) = x.get("flows") {
         match serde_json::from_value::<Vec<RawFlow>>(flows.clone()) {
             Ok(f) => design.flows = f,
-            Err(e) => ctx.note("x-bulkhead.flows", format!("not design flows ({e}); left out")),
+            Err(e) => ctx.note(
+                "x-bulkhead.flows",
+                format!("not design flows ({e}); left out"),
+            ),
         }
     }
     if let Some(host) = x.get("host") {
         match serde_json::from_value::<RawHost>(host.clone()) {
             Ok(h) => design.host = Some(h),
-            Err(e) => ctx.note("x-bulkhead.host", format!("not a host policy ({e}); left out")),
+            Err(e) => ctx.note(
+                "x-bulkhead.host",
+                format!("not a host policy ({e}); left out"),
+            ),
         }
     }
 }
@@ -659,7 +703,10 @@ pub fn compose(text: &str, fallback_name: &str) -> Result<ComposeImport, ImportE
             Value::Object(m) => m,
             Value::Null => &empty,
             _ => {
-                ctx.note(format!("services.{n}"), "not a service definition; left out");
+                ctx.note(
+                    format!("services.{n}"),
+                    "not a service definition; left out",
+                );
                 continue;
             }
         };

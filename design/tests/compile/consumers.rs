@@ -13,7 +13,10 @@ fn designs() -> Vec<design::ValidDesign> {
 }
 
 fn compose_schema() -> jsonschema::Validator {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/compose-spec.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../shared/compose-spec.json"
+    );
     let text = std::fs::read_to_string(path)
         .unwrap_or_else(|e| panic!("the Compose schema is required at {path}: {e}"));
     let schema: serde_json::Value = serde_json::from_str(&text).expect("schema is JSON");
@@ -60,7 +63,10 @@ fn compose_accepted_by_docker_compose_config() {
         }
         for svc in design.services.iter().filter(|s| s.image.is_some()) {
             let s = &back["services"][svc.name.as_str()];
-            assert_eq!(s["container_name"], format!("{}-{}-1", design.name, svc.name));
+            assert_eq!(
+                s["container_name"],
+                format!("{}-{}-1", design.name, svc.name)
+            );
             for m in &svc.zones {
                 let zone = design.zone(m.zone).name.as_str();
                 assert_eq!(s["networks"][zone]["ipv4_address"], m.ipv4.to_string());
@@ -103,8 +109,9 @@ fn iptables_rules_touch_only_the_designs_bridges() {
                     rules += 1;
                     assert_eq!(words[1], chain, "{line}");
                     assert!(
-                        words.windows(2).any(|w| (w[0] == "-i" || w[0] == "-o")
-                            && bridges.contains(&w[1])),
+                        words
+                            .windows(2)
+                            .any(|w| (w[0] == "-i" || w[0] == "-o") && bridges.contains(&w[1])),
                         "rule names none of the design's bridges: {line}"
                     );
                 }
@@ -140,6 +147,10 @@ fn nftables_passes_nft_check() {
     for design in designs() {
         let text = compile(&design, Format::Nftables, None);
         let file = TempFile::new(".nft", &text);
-        run_ok("nft", &["-c", "-f", file.0.to_str().expect("utf-8 path")], None);
+        run_ok(
+            "nft",
+            &["-c", "-f", file.0.to_str().expect("utf-8 path")],
+            None,
+        );
     }
 }

@@ -54,7 +54,14 @@ impl Drop for ComposeGuard {
     fn drop(&mut self) {
         let _ = run(
             "docker-compose",
-            &["-p", &self.project, "-f", &self.file, "down", "--remove-orphans"],
+            &[
+                "-p",
+                &self.project,
+                "-f",
+                &self.file,
+                "down",
+                "--remove-orphans",
+            ],
             None,
         );
         let _ = run("docker", &["rmi", "-f", &self.image], None);
@@ -76,9 +83,16 @@ fn build_image(tag: &str) {
     let dir = std::env::temp_dir().join(format!("bh-compile-image-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("image dir");
     std::fs::write(dir.join("noop"), "no-op\n").expect("file");
-    std::fs::write(dir.join("Dockerfile"), "FROM scratch\nCOPY noop /noop\nCMD [\"/noop\"]\n")
-        .expect("Dockerfile");
-    run_ok("docker", &["build", "-q", "-t", tag, dir.to_str().expect("utf-8")], None);
+    std::fs::write(
+        dir.join("Dockerfile"),
+        "FROM scratch\nCOPY noop /noop\nCMD [\"/noop\"]\n",
+    )
+    .expect("Dockerfile");
+    run_ok(
+        "docker",
+        &["build", "-q", "-t", tag, dir.to_str().expect("utf-8")],
+        None,
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -100,7 +114,11 @@ fn docker_engine_brings_up_exported_networks() {
         file: path.clone(),
         image: image.clone(),
     };
-    run_ok("docker-compose", &["-p", &name, "-f", &path, "up", "--no-start"], None);
+    run_ok(
+        "docker-compose",
+        &["-p", &name, "-f", &path, "up", "--no-start"],
+        None,
+    );
 
     for zone in &design.zones {
         let net = format!("{name}_{}", zone.name);
@@ -108,10 +126,22 @@ fn docker_engine_brings_up_exported_networks() {
         let info: Value = serde_json::from_str(&out).expect("inspect is JSON");
         let info = &info[0];
         assert_eq!(info["Internal"], zone.internal, "{net}");
-        assert_eq!(info["IPAM"]["Config"][0]["Subnet"], zone.subnet.to_string(), "{net}");
-        assert_eq!(info["IPAM"]["Config"][0]["Gateway"], zone.gateway.to_string(), "{net}");
+        assert_eq!(
+            info["IPAM"]["Config"][0]["Subnet"],
+            zone.subnet.to_string(),
+            "{net}"
+        );
+        assert_eq!(
+            info["IPAM"]["Config"][0]["Gateway"],
+            zone.gateway.to_string(),
+            "{net}"
+        );
         let opts = &info["Options"];
-        assert_eq!(opts["com.docker.network.bridge.name"], zone.bridge.as_str(), "{net}");
+        assert_eq!(
+            opts["com.docker.network.bridge.name"],
+            zone.bridge.as_str(),
+            "{net}"
+        );
         let icc = opts["com.docker.network.bridge.enable_icc"].as_str();
         assert_eq!(icc == Some("false"), zone.isolated, "{net}: {opts}");
         assert_eq!(info["Labels"]["io.bulkhead.zone"], zone.name.as_str());
@@ -120,7 +150,10 @@ fn docker_engine_brings_up_exported_networks() {
     let out = run_ok("docker", &["inspect", &api], None);
     let info: Value = serde_json::from_str(&out).expect("inspect is JSON");
     let back = &info[0]["NetworkSettings"]["Networks"][format!("{name}_back")];
-    assert_eq!(back["IPAMConfig"]["IPv4Address"], format!("10.232.{}.20", block + 1));
+    assert_eq!(
+        back["IPAMConfig"]["IPv4Address"],
+        format!("10.232.{}.20", block + 1)
+    );
     // docker-compose v1 wires `network_mode: service:api` only when api is running, and
     // `--no-start` starts nothing, so only the container's name is checked here.
     run_ok("docker", &["inspect", &format!("{name}-tool-1")], None);
@@ -143,7 +176,9 @@ fn engine_firewall_script_is_idempotent_and_removable() {
     let chain = chain_name(&design.name);
     let script = TempFile::new(".sh", &compile(&design, Format::IptablesScript, None));
     let path = script.0.to_str().expect("utf-8").to_owned();
-    let _guard = ChainGuard { script: path.clone() };
+    let _guard = ChainGuard {
+        script: path.clone(),
+    };
     let rules = compile(&design, Format::Iptables, None)
         .lines()
         .filter(|l| l.starts_with("-A "))
@@ -152,11 +187,22 @@ fn engine_firewall_script_is_idempotent_and_removable() {
         run_ok("bash", &[&path], None);
         assert_eq!(jumps(&chain), 1);
         let listed = run_ok("iptables", &["-w", "-S", &chain], None);
-        assert_eq!(listed.lines().filter(|l| l.starts_with("-A ")).count(), rules, "{listed}");
+        assert_eq!(
+            listed.lines().filter(|l| l.starts_with("-A ")).count(),
+            rules,
+            "{listed}"
+        );
     }
     let status = run_ok("bash", &[&path, "--status"], None);
-    assert!(status.contains("jump from DOCKER-USER: present"), "{status}");
+    assert!(
+        status.contains("jump from DOCKER-USER: present"),
+        "{status}"
+    );
     run_ok("bash", &[&path, "--remove"], None);
     assert_eq!(jumps(&chain), 0);
-    assert!(!run("iptables", &["-w", "-S", &chain], None).status.success());
+    assert!(
+        !run("iptables", &["-w", "-S", &chain], None)
+            .status
+            .success()
+    );
 }

@@ -26,10 +26,8 @@ impl TempFile {
     pub fn new(suffix: &str, contents: &str) -> Self {
         static COUNTER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
         let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        let path = std::env::temp_dir().join(format!(
-            "bh-compile-{}-{n}{suffix}",
-            std::process::id()
-        ));
+        let path =
+            std::env::temp_dir().join(format!("bh-compile-{}-{n}{suffix}", std::process::id()));
         std::fs::write(&path, contents).expect("write temp file");
         Self(path)
     }

@@ -95,13 +95,39 @@ fn own_compose_file_imports() {
     assert_eq!(web.ports[1].as_str(), "127.0.0.1:8443:443/tcp");
     let h = web.hardening.as_ref().expect("hardening");
     assert_eq!(h.no_new_privileges, Some(true));
-    assert_eq!(h.cap_add.as_deref(), Some(&["NET_BIND_SERVICE".to_owned()][..]));
-    assert!(web.compose.as_ref().expect("compose").contains_key("depends_on"));
-    assert_eq!(d.services.get("metrics").expect("metrics").network.as_deref(), Some("container:db"));
-    assert_eq!(d.services.get("offline").expect("offline").network.as_deref(), Some("closed"));
+    assert_eq!(
+        h.cap_add.as_deref(),
+        Some(&["NET_BIND_SERVICE".to_owned()][..])
+    );
+    assert!(
+        web.compose
+            .as_ref()
+            .expect("compose")
+            .contains_key("depends_on")
+    );
+    assert_eq!(
+        d.services
+            .get("metrics")
+            .expect("metrics")
+            .network
+            .as_deref(),
+        Some("container:db")
+    );
+    assert_eq!(
+        d.services
+            .get("offline")
+            .expect("offline")
+            .network
+            .as_deref(),
+        Some("closed")
+    );
     let legacy = d.services.get("legacy").expect("legacy");
     assert_eq!(legacy.zones.0.keys().collect::<Vec<_>>(), ["default"]);
-    assert!(imported.notes.iter().any(|n| n.path == "volumes"), "{:#?}", imported.notes);
+    assert!(
+        imported.notes.iter().any(|n| n.path == "volumes"),
+        "{:#?}",
+        imported.notes
+    );
     check(d).unwrap_or_else(|e| panic!("{e:#?}"));
 }
 
@@ -117,7 +143,10 @@ fn own_compose_file_round_trip() {
     // Equal but for `pinned`: the export writes every allocated address out.
     let unpinned = |d: &design::ValidDesign| {
         let mut services = d.services.clone();
-        services.iter_mut().flat_map(|s| s.zones.iter_mut()).for_each(|m| m.pinned = false);
+        services
+            .iter_mut()
+            .flat_map(|s| s.zones.iter_mut())
+            .for_each(|m| m.pinned = false);
         services
     };
     assert_eq!(unpinned(&second), unpinned(&first));
@@ -137,7 +166,10 @@ fn unmappable_things_are_reported() {
         "services.a.networks.mac",
         "services.a.labels.team",
     ] {
-        assert!(paths.contains(&expected), "{expected} missing from {paths:?}");
+        assert!(
+            paths.contains(&expected),
+            "{expected} missing from {paths:?}"
+        );
     }
 }
 
@@ -146,8 +178,13 @@ fn unmappable_things_are_reported() {
 fn malformed_yaml_is_located() {
     let err = import("services:\n  a:\n    image: [x\n  b: {}\n", "t").expect_err("malformed");
     match err {
-        ImportError::Yaml { line, column, .. } => assert!(line >= 3 && column > 0, "{line}:{column}"),
+        ImportError::Yaml { line, column, .. } => {
+            assert!(line >= 3 && column > 0, "{line}:{column}")
+        }
         other => panic!("{other:?}"),
     }
-    assert!(matches!(import("- a\n- b\n", "t"), Err(ImportError::NotCompose(_))));
+    assert!(matches!(
+        import("- a\n- b\n", "t"),
+        Err(ImportError::NotCompose(_))
+    ));
 }

@@ -13,8 +13,30 @@ use proptest::prelude::*;
 /// design crate's own property tests, plus comment and rule separators.
 fn hostile() -> impl Strategy<Value = String> {
     let bad = prop::sample::select(vec![
-        ";", "$(id)", "`id`", "'", "\"", "\n", "#", ": ", "{}", "é", " ", "\t", "|", "&", ">",
-        "\\", "\u{0}", "ü", "\r", "-j ACCEPT", "*filter", "}", "\u{2028}", "!",
+        ";",
+        "$(id)",
+        "`id`",
+        "'",
+        "\"",
+        "\n",
+        "#",
+        ": ",
+        "{}",
+        "é",
+        " ",
+        "\t",
+        "|",
+        "&",
+        ">",
+        "\\",
+        "\u{0}",
+        "ü",
+        "\r",
+        "-j ACCEPT",
+        "*filter",
+        "}",
+        "\u{2028}",
+        "!",
     ]);
     ("[a-z]{1,5}", bad, "[a-z]{0,5}").prop_map(|(a, b, c)| format!("{a}{b}{c}"))
 }
@@ -28,7 +50,12 @@ fn base() -> RawDesign {
 
 fn artifacts(raw: &RawDesign) -> Option<Vec<(Format, String)>> {
     let design = check(raw).ok()?;
-    Some(Format::ALL.iter().map(|&f| (f, compile(&design, f, Some(1)))).collect())
+    Some(
+        Format::ALL
+            .iter()
+            .map(|&f| (f, compile(&design, f, Some(1))))
+            .collect(),
+    )
 }
 
 /// Where a hostile name can be put.
@@ -67,7 +94,12 @@ fn with_hostile(place: Place, text: &str) -> RawDesign {
             let z: RawZone = raw.zones.0.shift_remove("dmz").expect("dmz");
             raw.zones.0.insert(text.to_owned(), z);
             for (_, s) in raw.services.0.iter_mut() {
-                s.zones.0 = s.zones.0.drain(..).map(|(_, m)| (text.to_owned(), m)).collect();
+                s.zones.0 = s
+                    .zones
+                    .0
+                    .drain(..)
+                    .map(|(_, m)| (text.to_owned(), m))
+                    .collect();
             }
         }
         Place::Service => {

@@ -2,7 +2,9 @@
 
 mod audit;
 mod design;
+mod export;
 mod engine;
+mod import;
 mod serve;
 mod user;
 
@@ -60,6 +62,9 @@ enum Command {
     },
     /// Print a built-in template (three-tier, segmented-host).
     Template { name: String },
+    /// Compile a design to a Compose file, an iptables ruleset or script, an nftables
+    /// table, or canonical YAML. Exit 1 (nothing written) when the design has errors.
+    Export(export::ExportArgs),
     /// What Bulkhead learns about the Docker engine (DOCKER_HOST or the default socket).
     Engine {
         #[arg(long, value_enum, default_value = "text")]
@@ -108,6 +113,8 @@ enum Command {
 /// `bulkhead import …`: where a design comes from.
 #[derive(Subcommand, Debug)]
 enum ImportFrom {
+    /// A Compose file as a design (printed as canonical YAML).
+    Compose(import::ComposeArgs),
     #[command(flatten)]
     Engine(engine::ImportWhat),
 }
@@ -139,6 +146,8 @@ pub fn main() -> ExitCode {
         }
         Command::Diff { old, new, format } => return design::diff(old, new, *format),
         Command::Template { name } => return design::template(name),
+        Command::Export(args) => return export::run(args),
+        Command::Import(ImportFrom::Compose(args)) => return import::compose(args),
         _ => {}
     }
     tracing_subscriber::fmt()
@@ -178,7 +187,9 @@ pub fn main() -> ExitCode {
             Command::Check { .. }
             | Command::Reach { .. }
             | Command::Diff { .. }
-            | Command::Template { .. } => ExitCode::SUCCESS,
+            | Command::Template { .. }
+            | Command::Export(_)
+            | Command::Import(ImportFrom::Compose(_)) => ExitCode::SUCCESS,
         }
     })
 }

@@ -5,6 +5,7 @@ mod audit;
 mod auth;
 mod cli;
 mod designs;
+mod export_cli;
 mod helpers;
 mod origin;
 mod roles;

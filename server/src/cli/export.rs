@@ -1,0 +1,96 @@
+//! `bulkhead export FILE --format compose|iptables|iptables-script|nftables|design [-o OUT]`:
+//! a checked design compiled to an artifact. Exit 0 written, 1 the design has errors
+//! (nothing is written), 2 unreadable.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use design::compile::{Format, compile};
+
+use super::design::read;
+
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportFormat {
+    /// A Compose file.
+    Compose,
+    /// An iptables-restore input building the design's chain.
+    Iptables,
+    /// A bash script that checks, applies, removes or shows the chain.
+    IptablesScript,
+    /// An nftables table.
+    Nftables,
+    /// The design itself, in canonical YAML.
+    Design,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct ExportArgs {
+    /// The design file.
+    file: PathBuf,
+    #[arg(long, value_enum, default_value = "compose")]
+    format: ExportFormat,
+    /// Write to this file instead of stdout.
+    #[arg(short = 'o', long = "output")]
+    output: Option<PathBuf>,
+    /// The revision number to name in the header.
+    #[arg(long)]
+    revision: Option<u64>,
+}
+
+/// Writes `text` to `output`, or stdout; a script is made executable.
+pub fn write_out(output: Option<&Path>, text: &str, executable: bool) -> ExitCode {
+    let Some(path) = output else {
+        print!("{text}");
+        return ExitCode::SUCCESS;
+    };
+    if let Err(e) = std::fs::write(path, text) {
+        return super::fail(format!("cannot write {}: {e}", path.display()));
+    }
+    #[cfg(unix)]
+    if executable {
+        use std::os::unix::fs::PermissionsExt;
+        if let Err(e) = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)) {
+            return super::fail(format!("cannot make {} executable: {e}", path.display()));
+        }
+    }
+    ExitCode::SUCCESS
+}
+
+pub fn run(args: &ExportArgs) -> ExitCode {
+    let (_, raw) = match read(&args.file) {
+        Ok(r) => r,
+        Err(code) => return code,
+    };
+    let valid = match design::check(&raw) {
+        Ok(v) => v,
+        Err(diagnostics) => {
+            eprintln!(
+                "bulkhead: {} has errors, so nothing was exported; fix them first (`bulkhead check` lists them):",
+                args.file.display()
+            );
+            for d in diagnostics
+                .iter()
+                .filter(|d| d.severity == design::Severity::Error)
+            {
+                eprintln!("  {}: {} [{}]", d.path, d.message, d.code);
+            }
+            return ExitCode::from(1);
+        }
+    };
+    let format = match args.format {
+        ExportFormat::Design => None,
+        ExportFormat::Compose => Some(Format::Compose),
+        ExportFormat::Iptables => Some(Format::Iptables),
+        ExportFormat::IptablesScript => Some(Format::IptablesScript),
+        ExportFormat::Nftables => Some(Format::Nftables),
+    };
+    let text = match format {
+        Some(f) => compile(&valid, f, args.revision),
+        None => design::to_canonical_yaml(&raw),
+    };
+    write_out(
+        args.output.as_deref(),
+        &text,
+        args.format == ExportFormat::IptablesScript,
+    )
+}
