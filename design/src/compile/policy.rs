@@ -186,11 +186,7 @@ impl Rule {
 }
 
 /// The bridges two services' namespaces share: (zone, source address, target address).
-fn shared<'d>(
-    design: &'d ValidDesign,
-    a: ServiceId,
-    b: ServiceId,
-) -> Vec<(&'d Zone, Ipv4Addr, Ipv4Addr)> {
+fn shared(design: &ValidDesign, a: ServiceId, b: ServiceId) -> Vec<(&Zone, Ipv4Addr, Ipv4Addr)> {
     let (sa, sb) = (design.service(a), design.service(b));
     sa.zones
         .iter()
