@@ -2,8 +2,8 @@
 
 mod audit;
 mod design;
-mod export;
 mod engine;
+mod export;
 mod import;
 mod serve;
 mod user;
