@@ -146,4 +146,10 @@ pub const MAX_LAYOUT_BYTES: usize = 256 * 1024;
 
 /// What a design can be exported as: the `format` of `/designs/{id}/export/{format}` and of
 /// `bulkhead export --format`, with a label for the menu.
-pub const EXPORT_FORMATS: &[(&str, &str)] = &[("design", "Design file (YAML)")];
+pub const EXPORT_FORMATS: &[(&str, &str)] = &[
+    ("compose", "Compose file"),
+    ("iptables-script", "Firewall script (iptables)"),
+    ("iptables", "iptables-restore rules"),
+    ("nftables", "nftables table"),
+    ("design", "Design file (YAML)"),
+];

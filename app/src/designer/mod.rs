@@ -5,6 +5,7 @@ pub mod analysis;
 mod canvas;
 pub mod edit;
 mod fields;
+mod import;
 mod matrix;
 mod panel;
 pub mod scene;
@@ -186,11 +187,44 @@ pub fn Designer(
         }
     };
 
+    let import_notes = RwSignal::new(None::<Vec<String>>);
+    let import_name = detail.name.clone();
+    let on_pick = {
+        let name = import_name.clone();
+        move |ev: leptos::ev::Event| {
+            let input: Option<web_sys::HtmlInputElement> = ev
+                .target()
+                .and_then(|t| web_sys::wasm_bindgen::JsCast::dyn_into(t).ok());
+            if let Some(file) = input.as_ref().and_then(|i| i.files()).and_then(|f| f.get(0)) {
+                import::from_file(ed, file, name.clone(), import_notes);
+            }
+            if let Some(i) = input {
+                i.set_value("");
+            }
+        }
+    };
+    let on_drop = {
+        let name = import_name.clone();
+        move |ev: leptos::ev::DragEvent| {
+            let file = ev.data_transfer().and_then(|d| d.files()).and_then(|f| f.get(0));
+            if let Some(file) = file {
+                ev.prevent_default();
+                if can_edit.get_untracked() {
+                    import::from_file(ed, file, name.clone(), import_notes);
+                } else {
+                    ed.notice.set(Some("Importing needs the editor role.".into()));
+                }
+            }
+        }
+    };
+
     let viewing_old = detail.revision.number != detail.head;
     let name = detail.name.clone();
 
     view! {
         <div class="designer" data-test="designer"
+            on:dragover=move |ev: leptos::ev::DragEvent| ev.prevent_default()
+            on:drop=on_drop
             data-analysis-ms=move || ed.analysis.with(|a| format!("{:.2}", a.elapsed_ms))>
             <div class="designer-bar">
                 <h1>
@@ -215,6 +249,12 @@ pub fn Designer(
                         disabled=move || !ed.can_undo.get() on:click=move |_| ed.undo()>"↶ Undo"</button>
                     <button type="button" class="btn btn-small" data-test="redo" title="Redo (Ctrl+Shift+Z)"
                         disabled=move || !ed.can_redo.get() on:click=move |_| ed.redo()>"↷ Redo"</button>
+                    <Show when=move || can_edit.get()>
+                        <label class="btn btn-small file-pick" title="Or drop a Compose file on the page">
+                            "Import Compose…"
+                            <input type="file" accept=".yml,.yaml,.json" data-test="import-compose" on:change=on_pick.clone() />
+                        </label>
+                    </Show>
                     <ExportMenu id rev=detail.revision.number />
                     <button type="button" class="btn btn-small btn-quiet" on:click=move |_| help.update(|h| *h = !*h)
                         title="Keyboard shortcuts (?)">"?"</button>
@@ -241,6 +281,13 @@ pub fn Designer(
             </Show>
             {move || ed.notice.get().map(|n| view! {
                 <p class="notice" role="status" data-test="notice">{n}<button type="button" class="btn-x" aria-label="Dismiss" on:click=move |_| ed.notice.set(None)>"×"</button></p>
+            })}
+            {move || import_notes.get().filter(|n| !n.is_empty()).map(|notes| view! {
+                <div class="banner banner-info" data-test="import-notes">
+                    <strong>"What the import could not carry over:"</strong>
+                    <ul>{notes.into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}</ul>
+                    <button type="button" class="btn btn-small btn-quiet" on:click=move |_| import_notes.set(None)>"Dismiss"</button>
+                </div>
             })}
             <Show when=move || help.get()>
                 <Help on_close=move || help.set(false) />

@@ -195,11 +195,64 @@ async fn designer_builds_three_tier_by_drag_and_drop() {
     assert!(report.is_valid(), "{}", design::report::check_text(&report));
     assert_eq!(report.exit_code(false), 0);
 
+    // Exports: each menu entry downloads the saved revision compiled exactly as
+    // `bulkhead export --format F --revision 2` prints it.
+    let valid = design::check(&raw).unwrap();
+    for (format, name, f) in [
+        ("compose", "dnd.compose.yml", Some(design::compile::Format::Compose)),
+        ("iptables-script", "dnd.firewall.sh", Some(design::compile::Format::IptablesScript)),
+        ("iptables", "dnd.iptables.rules", Some(design::compile::Format::Iptables)),
+        ("nftables", "dnd.nft", Some(design::compile::Format::Nftables)),
+        ("design", "dnd.bulkhead.yml", None),
+    ] {
+        let link = p.find(&format!("a[data-export='{format}']")).await;
+        let href = link.attr("href").await.unwrap().unwrap();
+        assert!(link.attr("download").await.unwrap().is_some());
+        let got = c
+            .execute_async(
+                "const done = arguments[arguments.length - 1];\
+                 fetch(arguments[0]).then(r => Promise.all([r.text(), r.headers.get('content-disposition')])).then(done);",
+                vec![json!(href)],
+            )
+            .await
+            .unwrap();
+        let want = match f {
+            Some(f) => design::compile::compile(&valid, f, Some(2)),
+            None => design::to_canonical_yaml(&raw),
+        };
+        assert_eq!(got[0].as_str().unwrap(), want, "{format}");
+        assert!(got[1].as_str().unwrap().contains(name), "{format}: {}", got[1]);
+    }
+
     // A finding selected: the panel shows what it concerns.
     p.click("[data-test=problems] li[data-code='writable-rootfs'] button")
         .await;
     p.find("[data-field='service-name']").await;
     p.screenshot("11-designer-finding-selected").await;
+
+    // Importing a Compose file by upload replaces the canvas with its networks and services.
+    let compose = tempfile::Builder::new().suffix(".yml").tempfile().unwrap();
+    std::fs::write(
+        compose.path(),
+        "services:\n  web:\n    image: nginx:1.27\n    networks: [front, back]\n  db:\n    image: postgres:15\n    networks:\n      back:\n        ipv4_address: 10.9.0.10\n    cap_drop: [ALL]\nnetworks:\n  front: {}\n  back:\n    internal: true\n    ipam:\n      config:\n        - subnet: 10.9.0.0/24\n",
+    )
+    .unwrap();
+    p.find("[data-test=import-compose]")
+        .await
+        .send_keys(compose.path().to_str().unwrap())
+        .await
+        .unwrap();
+    p.find("[data-zone='front']").await;
+    p.find("[data-zone='back']").await;
+    p.find(".svc[data-service='web'][data-card-zone='back']").await;
+    p.find(".svc[data-service='db'][data-card-zone='back']").await;
+    let imported = design::parse_document(&p.yaml().await).unwrap();
+    assert_eq!(imported.name, "dnd");
+    assert!(imported.zones.get("back").unwrap().internal);
+    assert_eq!(
+        imported.services.get("db").unwrap().zones.0.get("back").unwrap().ipv4.as_deref(),
+        Some("10.9.0.10")
+    );
     c.close().await.unwrap();
 }
 

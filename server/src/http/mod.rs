@@ -1,6 +1,7 @@
 //! The HTTP surface: pages and server functions from Leptos, `/healthz`, and the middleware
 //! that guards them (origin check, sign-in redirects, sessions).
 
+mod export;
 mod guard;
 mod health;
 mod origin;
@@ -42,6 +43,7 @@ pub fn router(
 
     Router::new()
         .route("/healthz", get(health::healthz))
+        .route("/designs/{id}/export/{format}", get(export::export))
         .leptos_routes_with_context(&options, routes, context.clone(), {
             let options = options.clone();
             move || app::shell(options.clone())
