@@ -5,7 +5,9 @@ use time::format_description::well_known::Rfc3339;
 
 /// Now, as stored: RFC 3339 in UTC, whole seconds.
 pub fn now_text() -> String {
-    let now = OffsetDateTime::now_utc().replace_nanosecond(0).unwrap_or(OffsetDateTime::now_utc());
+    let now = OffsetDateTime::now_utc()
+        .replace_nanosecond(0)
+        .unwrap_or(OffsetDateTime::now_utc());
     now.format(&Rfc3339).unwrap_or_default()
 }
 

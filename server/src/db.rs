@@ -2,7 +2,9 @@
 //! write transactions (and the audit chain) are serialised without busy errors.
 
 use anyhow::Context;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 use std::path::Path;
 use std::str::FromStr;
 use std::time::Duration;
@@ -19,9 +21,13 @@ pub struct Db {
 /// Why the database could not be opened, in words that say what to fix.
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
-    #[error("cannot open the database {path}: {source}; check that the data directory exists and is writable")]
+    #[error(
+        "cannot open the database {path}: {source}; check that the data directory exists and is writable"
+    )]
     Open { path: String, source: sqlx::Error },
-    #[error("database migration failed: {0}; the database may be from a newer Bulkhead, or damaged — restore a backup or point --data at another directory")]
+    #[error(
+        "database migration failed: {0}; the database may be from a newer Bulkhead, or damaged — restore a backup or point --data at another directory"
+    )]
     Migrate(#[from] sqlx::migrate::MigrateError),
 }
 

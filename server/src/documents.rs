@@ -46,7 +46,9 @@ pub fn rename(document: &str, name: &str) -> Result<String, String> {
     };
     match name_of(&renamed)? {
         n if n == name => Ok(renamed),
-        n => Err(format!("renaming produced the name `{n}` instead of `{name}`")),
+        n => Err(format!(
+            "renaming produced the name `{n}` instead of `{name}`"
+        )),
     }
 }
 
@@ -59,10 +61,17 @@ mod tests {
     fn rename_keeps_text() {
         let doc = "bulkhead: 1\n# the web host\nname: old\nzones: {}\nservices: {}\n";
         let out = rename(doc, "new-name").unwrap();
-        assert_eq!(out, "bulkhead: 1\n# the web host\nname: new-name\nzones: {}\nservices: {}\n");
+        assert_eq!(
+            out,
+            "bulkhead: 1\n# the web host\nname: new-name\nzones: {}\nservices: {}\n"
+        );
         let t = from_template("three-tier", "shop").unwrap();
         assert_eq!(name_of(&t).unwrap(), "shop");
-        assert!(from_template("nope", "x").unwrap_err().contains("three-tier"));
+        assert!(
+            from_template("nope", "x")
+                .unwrap_err()
+                .contains("three-tier")
+        );
         assert_eq!(name_of(&blank("b1")).unwrap(), "b1");
     }
 }

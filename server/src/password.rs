@@ -28,7 +28,9 @@ pub const MAX_LEN: usize = 1024;
 pub fn check_new(password: &str) -> Result<(), String> {
     let chars = password.chars().count();
     if chars < MIN_LEN {
-        return Err(format!("use at least {MIN_LEN} characters (this one has {chars})"));
+        return Err(format!(
+            "use at least {MIN_LEN} characters (this one has {chars})"
+        ));
     }
     if password.len() > MAX_LEN {
         return Err(format!("use at most {MAX_LEN} bytes"));
@@ -86,18 +88,39 @@ mod tests {
     /// A hash verifies its password and no other, and uses argon2id with OWASP's parameters.
     #[tokio::test]
     async fn hash_then_verify() {
-        let h = hash(SecretString::from("correct horse battery".to_string())).await.unwrap();
+        let h = hash(SecretString::from("correct horse battery".to_string()))
+            .await
+            .unwrap();
         assert!(h.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{h}");
-        assert!(verify(SecretString::from("correct horse battery".to_string()), Some(h.clone())).await.unwrap());
-        assert!(!verify(SecretString::from("wrong".to_string()), Some(h)).await.unwrap());
-        assert!(!verify(SecretString::from("x".to_string()), None).await.unwrap());
+        assert!(
+            verify(
+                SecretString::from("correct horse battery".to_string()),
+                Some(h.clone())
+            )
+            .await
+            .unwrap()
+        );
+        assert!(
+            !verify(SecretString::from("wrong".to_string()), Some(h))
+                .await
+                .unwrap()
+        );
+        assert!(
+            !verify(SecretString::from("x".to_string()), None)
+                .await
+                .unwrap()
+        );
     }
 
     /// Short and over-long passwords are refused with the rule.
     #[test]
     fn new_password_rules() {
         assert!(check_new("short").unwrap_err().contains("at least 12"));
-        assert!(check_new(&"x".repeat(2000)).unwrap_err().contains("at most"));
+        assert!(
+            check_new(&"x".repeat(2000))
+                .unwrap_err()
+                .contains("at most")
+        );
         assert!(check_new("twelve chars").is_ok());
     }
 }

@@ -19,13 +19,28 @@ const TOUCH_EVERY_SECS: i64 = 60;
 
 /// Starts a session for `user` under a new id (so a planted id is worthless).
 pub async fn begin(session: &Session, user: &UserRecord) -> anyhow::Result<()> {
-    session.cycle_id().await.context("renewing the session id")?;
+    session
+        .cycle_id()
+        .await
+        .context("renewing the session id")?;
     session.clear().await;
     let now = clock::now_unix();
-    session.insert(USER, user.id).await.context("writing the session")?;
-    session.insert(EPOCH, user.session_epoch).await.context("writing the session")?;
-    session.insert(SIGNED_IN_AT, now).await.context("writing the session")?;
-    session.insert(SEEN_AT, now).await.context("writing the session")?;
+    session
+        .insert(USER, user.id)
+        .await
+        .context("writing the session")?;
+    session
+        .insert(EPOCH, user.session_epoch)
+        .await
+        .context("writing the session")?;
+    session
+        .insert(SIGNED_IN_AT, now)
+        .await
+        .context("writing the session")?;
+    session
+        .insert(SEEN_AT, now)
+        .await
+        .context("writing the session")?;
     Ok(())
 }
 
@@ -35,15 +50,38 @@ pub async fn end(session: &Session) -> anyhow::Result<()> {
 }
 
 /// The user this session belongs to, if it is still valid; ends it otherwise.
-pub async fn user(db: &Db, config: &Config, session: &Session) -> anyhow::Result<Option<UserRecord>> {
-    let Some(uid) = session.get::<i64>(USER).await.context("reading the session")? else {
+pub async fn user(
+    db: &Db,
+    config: &Config,
+    session: &Session,
+) -> anyhow::Result<Option<UserRecord>> {
+    let Some(uid) = session
+        .get::<i64>(USER)
+        .await
+        .context("reading the session")?
+    else {
         return Ok(None);
     };
-    let epoch = session.get::<i64>(EPOCH).await.context("reading the session")?;
-    let signed_in = session.get::<i64>(SIGNED_IN_AT).await.context("reading the session")?.unwrap_or(0);
-    let seen = session.get::<i64>(SEEN_AT).await.context("reading the session")?.unwrap_or(0);
+    let epoch = session
+        .get::<i64>(EPOCH)
+        .await
+        .context("reading the session")?;
+    let signed_in = session
+        .get::<i64>(SIGNED_IN_AT)
+        .await
+        .context("reading the session")?
+        .unwrap_or(0);
+    let seen = session
+        .get::<i64>(SEEN_AT)
+        .await
+        .context("reading the session")?
+        .unwrap_or(0);
     let now = clock::now_unix();
-    let mut conn = db.read.acquire().await.context("opening a database connection")?;
+    let mut conn = db
+        .read
+        .acquire()
+        .await
+        .context("opening a database connection")?;
     let user = users::by_id(&mut conn, uid).await?;
     let valid = match &user {
         Some(u) => {
@@ -60,7 +98,10 @@ pub async fn user(db: &Db, config: &Config, session: &Session) -> anyhow::Result
     }
     if now - seen >= TOUCH_EVERY_SECS {
         // Modifying the session makes the layer save it, which also renews its expiry.
-        session.insert(SEEN_AT, now).await.context("writing the session")?;
+        session
+            .insert(SEEN_AT, now)
+            .await
+            .context("writing the session")?;
     }
     Ok(user)
 }

@@ -16,14 +16,26 @@ use tower_sessions_sqlx_store::SqliteStore;
 /// Why Bulkhead could not start: each says what to fix, on one line.
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
-    #[error("the data directory {path} is not usable ({source}); create it, make it writable, or choose another with --data / BULKHEAD_DATA")]
-    DataDir { path: PathBuf, source: std::io::Error },
+    #[error(
+        "the data directory {path} is not usable ({source}); create it, make it writable, or choose another with --data / BULKHEAD_DATA"
+    )]
+    DataDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error(transparent)]
     Database(#[from] DbError),
-    #[error("cannot prepare the session store: {0}; the database may be damaged — restore a backup or choose another --data directory")]
+    #[error(
+        "cannot prepare the session store: {0}; the database may be damaged — restore a backup or choose another --data directory"
+    )]
     Sessions(String),
-    #[error("cannot listen on {addr} ({source}); another program may use that port — stop it or choose another with --addr / BULKHEAD_ADDR")]
-    Bind { addr: SocketAddr, source: std::io::Error },
+    #[error(
+        "cannot listen on {addr} ({source}); another program may use that port — stop it or choose another with --addr / BULKHEAD_ADDR"
+    )]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
 }
 
 pub struct Application {

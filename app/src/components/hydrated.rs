@@ -7,8 +7,11 @@ use leptos::prelude::*;
 pub fn mark_when_hydrated() {
     Effect::new(move |_| {
         if let Some(body) = document().body() {
-            // Nothing to recover if this fails: the marker is informational.
+            // Nothing to recover if these fail: the markers are informational.
             let _ = body.set_attribute("data-hydrated", "true");
+            if let Some(perf) = window().performance() {
+                let _ = body.set_attribute("data-hydrated-ms", &format!("{:.0}", perf.now()));
+            }
         }
     });
 }

@@ -11,7 +11,8 @@ use leptos::prelude::*;
     expect(dead_code, reason = "files are read only in the browser")
 )]
 pub fn apply(ed: Ed, text: &str, name: &str) -> Result<Vec<String>, String> {
-    let imported = design::import::compose(text, name).map_err(|e| format!("That Compose file cannot be imported: {e}"))?;
+    let imported = design::import::compose(text, name)
+        .map_err(|e| format!("That Compose file cannot be imported: {e}"))?;
     let mut doc = imported.design;
     doc.name = name.to_string();
     ed.apply(move |d, layout| {
@@ -46,7 +47,9 @@ pub fn from_file(ed: Ed, file: web_sys::File, name: String, report: RwSignal<Opt
                 }
                 Err(e) => ed.notice.set(Some(e)),
             },
-            None => ed.notice.set(Some("That file could not be read as text.".into())),
+            None => ed
+                .notice
+                .set(Some("That file could not be read as text.".into())),
         }
     });
     #[cfg(not(feature = "hydrate"))]

@@ -195,7 +195,11 @@ pub fn Designer(
             let input: Option<web_sys::HtmlInputElement> = ev
                 .target()
                 .and_then(|t| web_sys::wasm_bindgen::JsCast::dyn_into(t).ok());
-            if let Some(file) = input.as_ref().and_then(|i| i.files()).and_then(|f| f.get(0)) {
+            if let Some(file) = input
+                .as_ref()
+                .and_then(|i| i.files())
+                .and_then(|f| f.get(0))
+            {
                 import::from_file(ed, file, name.clone(), import_notes);
             }
             if let Some(i) = input {
@@ -206,13 +210,17 @@ pub fn Designer(
     let on_drop = {
         let name = import_name.clone();
         move |ev: leptos::ev::DragEvent| {
-            let file = ev.data_transfer().and_then(|d| d.files()).and_then(|f| f.get(0));
+            let file = ev
+                .data_transfer()
+                .and_then(|d| d.files())
+                .and_then(|f| f.get(0));
             if let Some(file) = file {
                 ev.prevent_default();
                 if can_edit.get_untracked() {
                     import::from_file(ed, file, name.clone(), import_notes);
                 } else {
-                    ed.notice.set(Some("Importing needs the editor role.".into()));
+                    ed.notice
+                        .set(Some("Importing needs the editor role.".into()));
                 }
             }
         }

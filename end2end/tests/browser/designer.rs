@@ -199,10 +199,26 @@ async fn designer_builds_three_tier_by_drag_and_drop() {
     // `bulkhead export --format F --revision 2` prints it.
     let valid = design::check(&raw).unwrap();
     for (format, name, f) in [
-        ("compose", "dnd.compose.yml", Some(design::compile::Format::Compose)),
-        ("iptables-script", "dnd.firewall.sh", Some(design::compile::Format::IptablesScript)),
-        ("iptables", "dnd.iptables.rules", Some(design::compile::Format::Iptables)),
-        ("nftables", "dnd.nft", Some(design::compile::Format::Nftables)),
+        (
+            "compose",
+            "dnd.compose.yml",
+            Some(design::compile::Format::Compose),
+        ),
+        (
+            "iptables-script",
+            "dnd.firewall.sh",
+            Some(design::compile::Format::IptablesScript),
+        ),
+        (
+            "iptables",
+            "dnd.iptables.rules",
+            Some(design::compile::Format::Iptables),
+        ),
+        (
+            "nftables",
+            "dnd.nft",
+            Some(design::compile::Format::Nftables),
+        ),
         ("design", "dnd.bulkhead.yml", None),
     ] {
         let link = p.find(&format!("a[data-export='{format}']")).await;
@@ -221,7 +237,11 @@ async fn designer_builds_three_tier_by_drag_and_drop() {
             None => design::to_canonical_yaml(&raw),
         };
         assert_eq!(got[0].as_str().unwrap(), want, "{format}");
-        assert!(got[1].as_str().unwrap().contains(name), "{format}: {}", got[1]);
+        assert!(
+            got[1].as_str().unwrap().contains(name),
+            "{format}: {}",
+            got[1]
+        );
     }
 
     // A finding selected: the panel shows what it concerns.
@@ -244,13 +264,24 @@ async fn designer_builds_three_tier_by_drag_and_drop() {
         .unwrap();
     p.find("[data-zone='front']").await;
     p.find("[data-zone='back']").await;
-    p.find(".svc[data-service='web'][data-card-zone='back']").await;
-    p.find(".svc[data-service='db'][data-card-zone='back']").await;
+    p.find(".svc[data-service='web'][data-card-zone='back']")
+        .await;
+    p.find(".svc[data-service='db'][data-card-zone='back']")
+        .await;
     let imported = design::parse_document(&p.yaml().await).unwrap();
     assert_eq!(imported.name, "dnd");
     assert!(imported.zones.get("back").unwrap().internal);
     assert_eq!(
-        imported.services.get("db").unwrap().zones.0.get("back").unwrap().ipv4.as_deref(),
+        imported
+            .services
+            .get("db")
+            .unwrap()
+            .zones
+            .0
+            .get("back")
+            .unwrap()
+            .ipv4
+            .as_deref(),
         Some("10.9.0.10")
     );
     c.close().await.unwrap();

@@ -70,9 +70,7 @@ pub fn check(path: &Path, format: CheckFormat, strict: bool) -> ExitCode {
 /// A valid design or exit 1 with its diagnostics printed.
 fn valid(raw: &RawDesign) -> Result<design::ValidDesign, ExitCode> {
     design::check(raw).map_err(|diagnostics| {
-        eprintln!(
-            "bulkhead: the design has errors; fix them first (`bulkhead check` lists them):"
-        );
+        eprintln!("bulkhead: the design has errors; fix them first (`bulkhead check` lists them):");
         for d in diagnostics
             .iter()
             .filter(|d| d.severity == design::Severity::Error)

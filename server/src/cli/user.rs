@@ -55,14 +55,24 @@ async fn add(name: &str, role: Role, data: &DataArg) -> Result<(), String> {
     names::check(name).map_err(|m| format!("user name `{name}` {m}"))?;
     let password = read_password()?;
     password::check_new(&password).map_err(|m| format!("password: {m}"))?;
-    std::fs::create_dir_all(&data.dir)
-        .map_err(|e| format!("cannot create the data directory {}: {e}", data.dir.display()))?;
+    std::fs::create_dir_all(&data.dir).map_err(|e| {
+        format!(
+            "cannot create the data directory {}: {e}",
+            data.dir.display()
+        )
+    })?;
     let db = Db::open(&data.dir).await.map_err(|e| e.to_string())?;
     let hash = password::hash(SecretString::from(password))
         .await
         .map_err(|e| format!("{e:#}"))?;
-    let mut tx = db.write.begin().await.map_err(|e| format!("database: {e}"))?;
-    let first = !users::any_exists(&mut tx).await.map_err(|e| format!("{e:#}"))?;
+    let mut tx = db
+        .write
+        .begin()
+        .await
+        .map_err(|e| format!("database: {e}"))?;
+    let first = !users::any_exists(&mut tx)
+        .await
+        .map_err(|e| format!("{e:#}"))?;
     let user = users::insert(&mut tx, name, &hash, role)
         .await
         .map_err(|e| format!("{e:#}"))?
@@ -74,13 +84,22 @@ async fn add(name: &str, role: Role, data: &DataArg) -> Result<(), String> {
         address: Some("local shell".into()),
     };
     let (action, summary) = if first {
-        ("setup", format!("created the first user {name} as {role} from the command line"))
+        (
+            "setup",
+            format!("created the first user {name} as {role} from the command line"),
+        )
     } else {
-        ("user-create", format!("created user {name} as {role} from the command line"))
+        (
+            "user-create",
+            format!("created user {name} as {role} from the command line"),
+        )
     };
-    audit::append(&mut tx, NewEntry::new(&actor, action, summary).object("user", user.id))
-        .await
-        .map_err(|e| format!("{e:#}"))?;
+    audit::append(
+        &mut tx,
+        NewEntry::new(&actor, action, summary).object("user", user.id),
+    )
+    .await
+    .map_err(|e| format!("{e:#}"))?;
     tx.commit().await.map_err(|e| format!("database: {e}"))?;
     Ok(())
 }

@@ -23,14 +23,23 @@ fn kind(format: &str) -> Option<(Option<Format>, &'static str, &'static str)> {
         "design" => (None, "bulkhead.yml", "application/yaml"),
         "compose" => (Some(Format::Compose), "compose.yml", "application/yaml"),
         "iptables" => (Some(Format::Iptables), "iptables.rules", "text/plain"),
-        "iptables-script" => (Some(Format::IptablesScript), "firewall.sh", "text/x-shellscript"),
+        "iptables-script" => (
+            Some(Format::IptablesScript),
+            "firewall.sh",
+            "text/x-shellscript",
+        ),
         "nftables" => (Some(Format::Nftables), "nft", "text/plain"),
         _ => return None,
     })
 }
 
 fn refuse(status: StatusCode, message: impl Into<String>) -> Response {
-    (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], message.into()).into_response()
+    (
+        status,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        message.into(),
+    )
+        .into_response()
 }
 
 pub async fn export(
@@ -43,12 +52,19 @@ pub async fn export(
     let user = match service.current(&parts).await {
         Ok(Some(u)) => u,
         Ok(None) => return refuse(StatusCode::UNAUTHORIZED, "Sign in to export designs.\n"),
-        Err(_) => return refuse(StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong; try again.\n"),
+        Err(_) => {
+            return refuse(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Something went wrong; try again.\n",
+            );
+        }
     };
     let Some((format, suffix, content_type)) = kind(&format) else {
         return refuse(
             StatusCode::NOT_FOUND,
-            format!("There is no export format `{format}`; use design, compose, iptables, iptables-script or nftables.\n"),
+            format!(
+                "There is no export format `{format}`; use design, compose, iptables, iptables-script or nftables.\n"
+            ),
         );
     };
     let found = async {
@@ -60,20 +76,35 @@ pub async fn export(
             return Ok(None);
         }
         let number = query.rev.unwrap_or(d.head);
-        Ok(designs::revision(&mut conn, id, number).await?.map(|r| (d.name, r)))
+        Ok(designs::revision(&mut conn, id, number)
+            .await?
+            .map(|r| (d.name, r)))
     }
     .await;
     let (name, rev) = match found {
         Ok(Some(x)) => x,
-        Ok(None) => return refuse(StatusCode::NOT_FOUND, "That design or revision does not exist.\n"),
+        Ok(None) => {
+            return refuse(
+                StatusCode::NOT_FOUND,
+                "That design or revision does not exist.\n",
+            );
+        }
         Err(e) => {
             tracing::error!(error = format!("{e:#}"), "export failed");
-            return refuse(StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong; try again.\n");
+            return refuse(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Something went wrong; try again.\n",
+            );
         }
     };
     let raw = match design::parse_document(&rev.document) {
         Ok(r) => r,
-        Err(e) => return refuse(StatusCode::CONFLICT, format!("Revision {} does not parse: {e}\n", rev.number)),
+        Err(e) => {
+            return refuse(
+                StatusCode::CONFLICT,
+                format!("Revision {} does not parse: {e}\n", rev.number),
+            );
+        }
     };
     let body = match format {
         None => design::to_canonical_yaml(&raw),
@@ -102,7 +133,10 @@ pub async fn export(
     (
         StatusCode::OK,
         [
-            (header::CONTENT_TYPE, format!("{content_type}; charset=utf-8")),
+            (
+                header::CONTENT_TYPE,
+                format!("{content_type}; charset=utf-8"),
+            ),
             (header::CONTENT_DISPOSITION, disposition),
             (header::CACHE_CONTROL, "no-store".to_string()),
         ],

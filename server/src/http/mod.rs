@@ -48,12 +48,21 @@ pub fn router(
             let options = options.clone();
             move || app::shell(options.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler_with_context(context, app::shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context(
+            context,
+            app::shell,
+        ))
         .with_state(options)
-        .layer(axum::middleware::from_fn_with_state(service.clone(), guard::pages))
+        .layer(axum::middleware::from_fn_with_state(
+            service.clone(),
+            guard::pages,
+        ))
         .layer(axum::Extension(service))
         .layer(sessions)
-        .layer(axum::middleware::from_fn_with_state(Arc::new(origins), origin::same_origin))
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::new(origins),
+            origin::same_origin,
+        ))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(tower_http::trace::TraceLayer::new_for_http())
 }

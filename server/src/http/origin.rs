@@ -7,7 +7,11 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use std::sync::Arc;
 
-pub async fn same_origin(State(origins): State<Arc<Vec<String>>>, req: Request, next: Next) -> Response {
+pub async fn same_origin(
+    State(origins): State<Arc<Vec<String>>>,
+    req: Request,
+    next: Next,
+) -> Response {
     if matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return next.run(req).await;
     }

@@ -89,8 +89,18 @@ fn entry_hash(
     details: &str,
 ) -> String {
     let canonical = serde_json::json!([
-        prev, at, actor_id, actor_name, address, action, object_kind, object_id, design_id,
-        target, summary, details
+        prev,
+        at,
+        actor_id,
+        actor_name,
+        address,
+        action,
+        object_kind,
+        object_id,
+        design_id,
+        target,
+        summary,
+        details
     ])
     .to_string();
     hex::encode(Sha256::digest(canonical.as_bytes()))
@@ -116,10 +126,11 @@ fn row_hash(r: &Row) -> String {
 /// Appends an entry inside the caller's write transaction, so the entry and the change it
 /// records are stored together or not at all.
 pub async fn append(conn: &mut SqliteConnection, e: NewEntry<'_>) -> anyhow::Result<i64> {
-    let prev: Option<String> = sqlx::query_scalar("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1")
-        .fetch_optional(&mut *conn)
-        .await
-        .context("reading the last audit entry")?;
+    let prev: Option<String> =
+        sqlx::query_scalar("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1")
+            .fetch_optional(&mut *conn)
+            .await
+            .context("reading the last audit entry")?;
     let prev = prev.unwrap_or_else(|| GENESIS.to_string());
     let at = clock::now_text();
     let details = e.details.to_string();
@@ -189,7 +200,9 @@ pub async fn verify(pool: &SqlitePool) -> anyhow::Result<Verdict> {
         if r.prev_hash != prev {
             return Ok(Verdict::Broken {
                 id: r.id,
-                reason: "its link to the entry before does not match (an entry was removed or inserted)".into(),
+                reason:
+                    "its link to the entry before does not match (an entry was removed or inserted)"
+                        .into(),
             });
         }
         if row_hash(r) != r.hash {

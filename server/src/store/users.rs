@@ -100,12 +100,16 @@ pub enum Change<'a> {
 }
 
 /// Applies a change and bumps the user's session epoch, ending every session of theirs.
-pub async fn change(conn: &mut SqliteConnection, id: i64, change: Change<'_>) -> anyhow::Result<()> {
+pub async fn change(
+    conn: &mut SqliteConnection,
+    id: i64,
+    change: Change<'_>,
+) -> anyhow::Result<()> {
     let q = match change {
-        Change::Role(r) => sqlx::query(
-            "UPDATE users SET role = ?, session_epoch = session_epoch + 1 WHERE id = ?",
-        )
-        .bind(r.as_str()),
+        Change::Role(r) => {
+            sqlx::query("UPDATE users SET role = ?, session_epoch = session_epoch + 1 WHERE id = ?")
+                .bind(r.as_str())
+        }
         Change::Disabled(d) => sqlx::query(
             "UPDATE users SET disabled = ?, session_epoch = session_epoch + 1 WHERE id = ?",
         )

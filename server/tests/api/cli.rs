@@ -26,19 +26,34 @@ fn bulkhead(args: &[&str], stdin: &str) -> (i32, String, String) {
 fn user_add_and_audit_verify() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().to_str().unwrap();
-    let (code, out, err) = bulkhead(&["user", "add", "boss", "--role", "admin", "--data", data], "a long cli password\n");
+    let (code, out, err) = bulkhead(
+        &["user", "add", "boss", "--role", "admin", "--data", data],
+        "a long cli password\n",
+    );
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.contains("created user boss with role admin"));
-    let (code, _, err) = bulkhead(&["user", "add", "boss", "--role", "viewer", "--data", data], "a long cli password\n");
+    let (code, _, err) = bulkhead(
+        &["user", "add", "boss", "--role", "viewer", "--data", data],
+        "a long cli password\n",
+    );
     assert_eq!(code, 1);
     assert!(err.contains("exists already"), "{err}");
-    let (code, _, err) = bulkhead(&["user", "add", "x y", "--role", "viewer", "--data", data], "a long cli password\n");
+    let (code, _, err) = bulkhead(
+        &["user", "add", "x y", "--role", "viewer", "--data", data],
+        "a long cli password\n",
+    );
     assert_eq!(code, 1);
     assert!(err.contains("user name `x y`"), "{err}");
-    let (code, _, err) = bulkhead(&["user", "add", "weak", "--role", "viewer", "--data", data], "short\n");
+    let (code, _, err) = bulkhead(
+        &["user", "add", "weak", "--role", "viewer", "--data", data],
+        "short\n",
+    );
     assert_eq!(code, 1);
     assert!(err.contains("at least 12"), "{err}");
-    let (code, _, err) = bulkhead(&["user", "add", "r", "--role", "root", "--data", data], "a long cli password\n");
+    let (code, _, err) = bulkhead(
+        &["user", "add", "r", "--role", "root", "--data", data],
+        "a long cli password\n",
+    );
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("viewer, editor, approver, admin"), "{err}");
 
@@ -46,7 +61,15 @@ fn user_add_and_audit_verify() {
     assert_eq!(code, 0);
     assert!(out.contains("intact: 1 entries"), "{out}");
 
-    let (code, _, err) = bulkhead(&["audit", "verify", "--data", dir.path().join("nowhere").to_str().unwrap()], "");
+    let (code, _, err) = bulkhead(
+        &[
+            "audit",
+            "verify",
+            "--data",
+            dir.path().join("nowhere").to_str().unwrap(),
+        ],
+        "",
+    );
     assert_eq!(code, 1);
     assert!(err.contains("no Bulkhead database"), "{err}");
 }
@@ -57,11 +80,24 @@ async fn audit_verify_names_broken_entry() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().to_str().unwrap();
     for name in ["a1", "a2", "a3"] {
-        assert_eq!(bulkhead(&["user", "add", name, "--role", "viewer", "--data", data], "a long cli password\n").0, 0);
+        assert_eq!(
+            bulkhead(
+                &["user", "add", name, "--role", "viewer", "--data", data],
+                "a long cli password\n"
+            )
+            .0,
+            0
+        );
     }
     let db = server::db::Db::open(dir.path()).await.unwrap();
-    sqlx::query("DROP TRIGGER audit_log_append_only_delete").execute(&db.write).await.unwrap();
-    sqlx::query("DELETE FROM audit_log WHERE id = 2").execute(&db.write).await.unwrap();
+    sqlx::query("DROP TRIGGER audit_log_append_only_delete")
+        .execute(&db.write)
+        .await
+        .unwrap();
+    sqlx::query("DELETE FROM audit_log WHERE id = 2")
+        .execute(&db.write)
+        .await
+        .unwrap();
     db.write.close().await;
     db.read.close().await;
     let (code, out, _) = bulkhead(&["audit", "verify", "--data", data], "");

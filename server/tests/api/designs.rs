@@ -9,7 +9,10 @@ async fn create_from_template_and_save_revisions() {
     let admin = app.setup_admin().await;
     let editor = app.login_as(&admin, "eve", Role::Editor).await;
     let id = editor.create_design("shop", "three-tier").await;
-    let d = editor.call("get_design", &[("id", &id.to_string())]).await.ok();
+    let d = editor
+        .call("get_design", &[("id", &id.to_string())])
+        .await
+        .ok();
     assert_eq!(d["head"], 1);
     let doc = d["document"].as_str().unwrap().to_string();
     assert!(doc.contains("name: shop"), "{doc}");
@@ -18,20 +21,40 @@ async fn create_from_template_and_save_revisions() {
 
     let edited = doc.replace("session cache", "sessions");
     let r = editor
-        .call("save_design", &[("id", &id.to_string()), ("base", "1"), ("document", &edited), ("message", "rename a note")])
+        .call(
+            "save_design",
+            &[
+                ("id", &id.to_string()),
+                ("base", "1"),
+                ("document", &edited),
+                ("message", "rename a note"),
+            ],
+        )
         .await
         .ok();
     assert_eq!(r["number"], 2);
     assert_eq!(r["author"], "eve");
     assert_eq!(r["message"], "rename a note");
-    let d = editor.call("get_design", &[("id", &id.to_string())]).await.ok();
+    let d = editor
+        .call("get_design", &[("id", &id.to_string())])
+        .await
+        .ok();
     assert_eq!(d["document"].as_str().unwrap(), edited);
     assert_eq!(d["history"].as_array().unwrap().len(), 2);
-    let old = editor.call("get_design", &[("id", &id.to_string()), ("revision", "1")]).await.ok();
+    let old = editor
+        .call("get_design", &[("id", &id.to_string()), ("revision", "1")])
+        .await
+        .ok();
     assert_eq!(old["document"].as_str().unwrap(), doc);
 
-    let blank = editor.call("create_design", &[("name", "empty")]).await.ok();
-    let b = editor.call("get_design", &[("id", &blank["id"].to_string())]).await.ok();
+    let blank = editor
+        .call("create_design", &[("name", "empty")])
+        .await
+        .ok();
+    let b = editor
+        .call("get_design", &[("id", &blank["id"].to_string())])
+        .await
+        .ok();
     assert!(design::parse_document(b["document"].as_str().unwrap()).is_ok());
 }
 
@@ -43,14 +66,36 @@ async fn stale_save_is_a_conflict() {
     let admin = app.setup_admin().await;
     let alice = app.login_as(&admin, "alice", Role::Editor).await;
     let bob = app.login_as(&admin, "bob", Role::Editor).await;
-    let id = alice.create_design("shared", "three-tier").await.to_string();
-    let doc = alice.call("get_design", &[("id", &id)]).await.ok()["document"].as_str().unwrap().to_string();
+    let id = alice
+        .create_design("shared", "three-tier")
+        .await
+        .to_string();
+    let doc = alice.call("get_design", &[("id", &id)]).await.ok()["document"]
+        .as_str()
+        .unwrap()
+        .to_string();
     alice
-        .call("save_design", &[("id", &id), ("base", "1"), ("document", &format!("{doc}\n# alice")), ("message", "a")])
+        .call(
+            "save_design",
+            &[
+                ("id", &id),
+                ("base", "1"),
+                ("document", &format!("{doc}\n# alice")),
+                ("message", "a"),
+            ],
+        )
         .await
         .ok();
     let stale = bob
-        .call("save_design", &[("id", &id), ("base", "1"), ("document", &format!("{doc}\n# bob")), ("message", "b")])
+        .call(
+            "save_design",
+            &[
+                ("id", &id),
+                ("base", "1"),
+                ("document", &format!("{doc}\n# bob")),
+                ("message", "b"),
+            ],
+        )
         .await;
     assert_eq!(stale.status, 409);
     let text = stale.body.to_string();
@@ -68,24 +113,92 @@ async fn bad_input_is_refused_whole() {
     let id = admin.create_design("d1", "three-tier").await.to_string();
     let cases: Vec<(&str, Vec<(&str, String)>, &str)> = vec![
         ("create_design", vec![("name", "".into())], "name"),
-        ("create_design", vec![("name", "x".repeat(64))], "at most 63"),
+        (
+            "create_design",
+            vec![("name", "x".repeat(64))],
+            "at most 63",
+        ),
         ("create_design", vec![("name", "a;rm -rf".into())], "name"),
-        ("create_design", vec![("name", "ok"), ("template", "nope".into())].into_iter().map(|(k, v)| (k, v.to_string())).collect(), "template"),
-        ("create_user", vec![("name", "".into()), ("password", PASSWORD.into()), ("role", "viewer".into())], "name"),
-        ("save_design", vec![("id", id.clone()), ("base", "1".into()), ("document", "zones: [".into()), ("message", "".into())], "document"),
-        ("save_design", vec![("id", id.clone()), ("base", "1".into()), ("document", format!("bulkhead: 1\nname: d1\n#{}", "x".repeat(1024 * 1024))), ("message", "".into())], "1 MiB"),
-        ("save_design", vec![("id", id.clone()), ("base", "1".into()), ("document", "bulkhead: 1\nname: d1\nzones: {}\nservices: {}\nbogus: 1\n".into()), ("message", "".into())], "bogus"),
-        ("rename_design", vec![("id", id.clone()), ("name", "bad name".into())], "name"),
+        (
+            "create_design",
+            vec![("name", "ok"), ("template", "nope".into())]
+                .into_iter()
+                .map(|(k, v)| (k, v.to_string()))
+                .collect(),
+            "template",
+        ),
+        (
+            "create_user",
+            vec![
+                ("name", "".into()),
+                ("password", PASSWORD.into()),
+                ("role", "viewer".into()),
+            ],
+            "name",
+        ),
+        (
+            "save_design",
+            vec![
+                ("id", id.clone()),
+                ("base", "1".into()),
+                ("document", "zones: [".into()),
+                ("message", "".into()),
+            ],
+            "document",
+        ),
+        (
+            "save_design",
+            vec![
+                ("id", id.clone()),
+                ("base", "1".into()),
+                (
+                    "document",
+                    format!("bulkhead: 1\nname: d1\n#{}", "x".repeat(1024 * 1024)),
+                ),
+                ("message", "".into()),
+            ],
+            "1 MiB",
+        ),
+        (
+            "save_design",
+            vec![
+                ("id", id.clone()),
+                ("base", "1".into()),
+                (
+                    "document",
+                    "bulkhead: 1\nname: d1\nzones: {}\nservices: {}\nbogus: 1\n".into(),
+                ),
+                ("message", "".into()),
+            ],
+            "bogus",
+        ),
+        (
+            "rename_design",
+            vec![("id", id.clone()), ("name", "bad name".into())],
+            "name",
+        ),
     ];
     for (endpoint, args, says) in cases {
         let form: Vec<(&str, &str)> = args.iter().map(|(k, v)| (*k, v.as_str())).collect();
         let a = admin.call(endpoint, &form).await;
         assert_eq!(a.status, 400, "{endpoint} {says}: {}", a.body);
-        assert!(a.body.to_string().contains(says), "{endpoint}: {} should mention {says}", a.body);
+        assert!(
+            a.body.to_string().contains(says),
+            "{endpoint}: {} should mention {says}",
+            a.body
+        );
     }
     // Malformed YAML says where.
     let a = admin
-        .call("save_design", &[("id", &id), ("base", "1"), ("document", "bulkhead: 1\nname: d1\nzones: {\n"), ("message", "")])
+        .call(
+            "save_design",
+            &[
+                ("id", &id),
+                ("base", "1"),
+                ("document", "bulkhead: 1\nname: d1\nzones: {\n"),
+                ("message", ""),
+            ],
+        )
         .await;
     assert!(a.body.to_string().contains("line"), "{}", a.body);
     // Invalid UTF-8 in the form is refused as unreadable.
@@ -100,7 +213,10 @@ async fn bad_input_is_refused_whole() {
     assert!(raw.status().is_client_error(), "{}", raw.status());
     let d = admin.call("get_design", &[("id", &id)]).await.ok();
     assert_eq!(d["head"], 1, "nothing was stored");
-    let list = admin.call("list_designs", &[("include_deleted", "true")]).await.ok();
+    let list = admin
+        .call("list_designs", &[("include_deleted", "true")])
+        .await
+        .ok();
     assert_eq!(list.as_array().unwrap().len(), 1);
 }
 
@@ -110,29 +226,61 @@ async fn rename_delete_restore() {
     let app = TestApp::spawn().await;
     let admin = app.setup_admin().await;
     let editor = app.login_as(&admin, "ed", Role::Editor).await;
-    let id = editor.create_design("before", "three-tier").await.to_string();
-    editor.call("rename_design", &[("id", &id), ("name", "after")]).await.ok();
+    let id = editor
+        .create_design("before", "three-tier")
+        .await
+        .to_string();
+    editor
+        .call("rename_design", &[("id", &id), ("name", "after")])
+        .await
+        .ok();
     let d = editor.call("get_design", &[("id", &id)]).await.ok();
     assert_eq!(d["name"], "after");
     assert_eq!(d["head"], 2);
     assert!(d["document"].as_str().unwrap().contains("name: after"));
-    let dup = editor.create_design("other", "three-tier").await.to_string();
-    let clash = editor.call("rename_design", &[("id", &dup), ("name", "after")]).await;
+    let dup = editor
+        .create_design("other", "three-tier")
+        .await
+        .to_string();
+    let clash = editor
+        .call("rename_design", &[("id", &dup), ("name", "after")])
+        .await;
     assert_eq!(clash.status, 400);
 
     editor.call("delete_design", &[("id", &id)]).await.ok();
-    let live = editor.call("list_designs", &[("include_deleted", "false")]).await.ok();
-    assert!(live.as_array().unwrap().iter().all(|d| d["name"] != "after"));
+    let live = editor
+        .call("list_designs", &[("include_deleted", "false")])
+        .await
+        .ok();
+    assert!(
+        live.as_array()
+            .unwrap()
+            .iter()
+            .all(|d| d["name"] != "after")
+    );
     assert_eq!(editor.call("get_design", &[("id", &id)]).await.status, 404);
     let restore = editor.call("restore_design", &[("id", &id)]).await;
     assert_eq!(restore.status, 403);
-    let all = admin.call("list_designs", &[("include_deleted", "true")]).await.ok();
-    assert!(all.as_array().unwrap().iter().any(|d| d["name"] == "after" && d["deleted"] == true));
+    let all = admin
+        .call("list_designs", &[("include_deleted", "true")])
+        .await
+        .ok();
+    assert!(
+        all.as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["name"] == "after" && d["deleted"] == true)
+    );
     admin.call("restore_design", &[("id", &id)]).await.ok();
     let d = editor.call("get_design", &[("id", &id)]).await.ok();
     assert_eq!(d["head"], 2, "history kept");
     let actions = admin.audit_actions().await;
-    for a in ["design-create", "design-rename", "design-delete", "design-restore"] {
+    for a in [
+        "design-create",
+        "design-rename",
+        "design-delete",
+        "design-restore",
+    ] {
         assert!(actions.contains(&a.to_string()), "{a} audited");
     }
 }

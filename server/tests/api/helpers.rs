@@ -34,7 +34,12 @@ impl Answer {
     }
 
     pub fn ok(self) -> Value {
-        assert!(self.status.is_success(), "expected success, got {} {}", self.status, self.body);
+        assert!(
+            self.status.is_success(),
+            "expected success, got {} {}",
+            self.status,
+            self.body
+        );
         self.body
     }
 }
@@ -78,7 +83,9 @@ impl TestApp {
     /// Creates the first admin through the setup endpoint and returns their client.
     pub async fn setup_admin(&self) -> Client {
         let c = self.client();
-        c.call("setup", &[("name", "root"), ("password", PASSWORD)]).await.ok();
+        c.call("setup", &[("name", "root"), ("password", PASSWORD)])
+            .await
+            .ok();
         c
     }
 
@@ -86,11 +93,20 @@ impl TestApp {
     /// signed-in client.
     pub async fn login_as(&self, admin: &Client, name: &str, role: Role) -> Client {
         admin
-            .call("create_user", &[("name", name), ("password", PASSWORD), ("role", role.as_str())])
+            .call(
+                "create_user",
+                &[
+                    ("name", name),
+                    ("password", PASSWORD),
+                    ("role", role.as_str()),
+                ],
+            )
             .await
             .ok();
         let c = self.client();
-        c.call("login", &[("name", name), ("password", PASSWORD)]).await.ok();
+        c.call("login", &[("name", name), ("password", PASSWORD)])
+            .await
+            .ok();
         c
     }
 }

@@ -18,15 +18,26 @@ async fn cross_site_requests_refused() {
         assert_eq!(a.status, 403, "{origin:?} {site:?}");
     }
     // Nothing was created by the refused calls.
-    assert_eq!(c.call("setup_needed", &[]).await.ok(), serde_json::json!(true));
+    assert_eq!(
+        c.call("setup_needed", &[]).await.ok(),
+        serde_json::json!(true)
+    );
     // The same call from the page's own origin works.
-    let ok = c.call_with("setup", &form, Some(&app.base), Some("same-origin")).await;
+    let ok = c
+        .call_with("setup", &form, Some(&app.base), Some("same-origin"))
+        .await;
     assert!(ok.status.is_success(), "{}", ok.body);
     // localhost names the same loopback server.
     let port = app.base.rsplit(':').next().unwrap();
-    let local = c.call_with("me", &[], Some(&format!("http://localhost:{port}")), None).await;
+    let local = c
+        .call_with("me", &[], Some(&format!("http://localhost:{port}")), None)
+        .await;
     assert!(local.status.is_success());
     // Server functions do not answer GET.
     let get = c.get("/api/logout").await;
-    assert!(get.status().is_client_error() || get.status() == 405, "{}", get.status());
+    assert!(
+        get.status().is_client_error() || get.status() == 405,
+        "{}",
+        get.status()
+    );
 }

@@ -2,25 +2,83 @@ use crate::helpers::{Client, TestApp};
 use app::model::Role;
 
 /// The least role each endpoint needs; `None` = anyone, signed in or not.
-fn endpoints(design: i64, deleted: i64, user: i64, head: i64) -> Vec<(&'static str, Vec<(&'static str, String)>, Option<Role>)> {
+fn endpoints(
+    design: i64,
+    deleted: i64,
+    user: i64,
+    head: i64,
+) -> Vec<(&'static str, Vec<(&'static str, String)>, Option<Role>)> {
     let d = design.to_string();
     let u = user.to_string();
     vec![
         ("setup_needed", vec![], None),
         ("me", vec![], None),
         ("list_users", vec![], Some(Role::Admin)),
-        ("create_user", vec![("name", "x".into()), ("password", "p".into()), ("role", "viewer".into())], Some(Role::Admin)),
-        ("set_role", vec![("user_id", u.clone()), ("role", "viewer".into())], Some(Role::Admin)),
-        ("set_disabled", vec![("user_id", u.clone()), ("disabled", "false".into())], Some(Role::Admin)),
-        ("reset_password", vec![("user_id", u), ("password", "p".into())], Some(Role::Admin)),
-        ("list_designs", vec![("include_deleted", "false".into())], Some(Role::Viewer)),
-        ("list_designs", vec![("include_deleted", "true".into())], Some(Role::Admin)),
-        ("create_design", vec![("name", "-bad".into())], Some(Role::Editor)),
-        ("rename_design", vec![("id", d.clone()), ("name", "-bad".into())], Some(Role::Editor)),
-        ("delete_design", vec![("id", "999".into())], Some(Role::Editor)),
-        ("restore_design", vec![("id", deleted.to_string())], Some(Role::Admin)),
+        (
+            "create_user",
+            vec![
+                ("name", "x".into()),
+                ("password", "p".into()),
+                ("role", "viewer".into()),
+            ],
+            Some(Role::Admin),
+        ),
+        (
+            "set_role",
+            vec![("user_id", u.clone()), ("role", "viewer".into())],
+            Some(Role::Admin),
+        ),
+        (
+            "set_disabled",
+            vec![("user_id", u.clone()), ("disabled", "false".into())],
+            Some(Role::Admin),
+        ),
+        (
+            "reset_password",
+            vec![("user_id", u), ("password", "p".into())],
+            Some(Role::Admin),
+        ),
+        (
+            "list_designs",
+            vec![("include_deleted", "false".into())],
+            Some(Role::Viewer),
+        ),
+        (
+            "list_designs",
+            vec![("include_deleted", "true".into())],
+            Some(Role::Admin),
+        ),
+        (
+            "create_design",
+            vec![("name", "-bad".into())],
+            Some(Role::Editor),
+        ),
+        (
+            "rename_design",
+            vec![("id", d.clone()), ("name", "-bad".into())],
+            Some(Role::Editor),
+        ),
+        (
+            "delete_design",
+            vec![("id", "999".into())],
+            Some(Role::Editor),
+        ),
+        (
+            "restore_design",
+            vec![("id", deleted.to_string())],
+            Some(Role::Admin),
+        ),
         ("get_design", vec![("id", d.clone())], Some(Role::Viewer)),
-        ("save_design", vec![("id", d), ("base", head.to_string()), ("document", "{".into()), ("message", "m".into())], Some(Role::Editor)),
+        (
+            "save_design",
+            vec![
+                ("id", d),
+                ("base", head.to_string()),
+                ("document", "{".into()),
+                ("message", "m".into()),
+            ],
+            Some(Role::Editor),
+        ),
         ("audit", vec![], Some(Role::Viewer)),
     ]
 }
@@ -40,7 +98,10 @@ async fn role_matrix() {
     }
     let design = admin.create_design("matrix", "three-tier").await;
     let gone = admin.create_design("gone", "three-tier").await;
-    admin.call("delete_design", &[("id", &gone.to_string())]).await.ok();
+    admin
+        .call("delete_design", &[("id", &gone.to_string())])
+        .await
+        .ok();
     // Another live design takes the deleted one's name, so restoring it is refused for its
     // content (a name conflict), not for the role.
     admin.create_design("gone", "three-tier").await;
@@ -61,17 +122,31 @@ async fn role_matrix() {
             let refused_for_role = matches!(a.status.as_u16(), 401 | 403);
             let expected = if allowed { "allowed" } else { "refused" };
             if allowed == refused_for_role {
-                failures.push(format!("{endpoint} {args:?} as {role:?}: expected {expected}, got {} {}", a.status, a.body));
+                failures.push(format!(
+                    "{endpoint} {args:?} as {role:?}: expected {expected}, got {} {}",
+                    a.status, a.body
+                ));
             }
             if !allowed {
-                let want = if role.is_none() { "NotSignedIn" } else { "Forbidden" };
+                let want = if role.is_none() {
+                    "NotSignedIn"
+                } else {
+                    "Forbidden"
+                };
                 if a.error().as_deref() != Some(want) {
-                    failures.push(format!("{endpoint} as {role:?}: expected {want}, got {}", a.body));
+                    failures.push(format!(
+                        "{endpoint} as {role:?}: expected {want}, got {}",
+                        a.body
+                    ));
                 }
             }
         }
     }
-    assert!(failures.is_empty(), "role matrix mismatches:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "role matrix mismatches:\n{}",
+        failures.join("\n")
+    );
     // Only the setup of this test wrote to the log: no matrix call changed anything.
     assert_eq!(admin.audit_actions().await.len(), audit_before);
 }

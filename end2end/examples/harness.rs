@@ -1,0 +1,444 @@
+//! Starting chromedriver, the application and browser sessions, and waiting for conditions.
+
+use fantoccini::actions::{
+    Actions, InputSource, KeyAction, KeyActions, MOUSE_BUTTON_LEFT, MouseActions, PointerAction,
+};
+use fantoccini::key::Key;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+use server::{Application, Config};
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub const WAIT: Duration = Duration::from_secs(20);
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn workspace() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// Where screenshots go (kept as test artifacts).
+pub fn artifacts() -> PathBuf {
+    let dir = workspace().join("end2end/artifacts");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// A chromedriver process, stopped when dropped, and the browser sessions it serves.
+pub struct Driver {
+    child: Child,
+    url: String,
+    profiles: Vec<tempfile::TempDir>,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Driver {
+    /// Starts chromedriver; fails loudly when Chromium or its driver is missing.
+    pub async fn start() -> Driver {
+        for (bin, pkg) in [
+            ("/usr/bin/chromium", "chromium"),
+            ("/usr/bin/chromedriver", "chromium-driver"),
+        ] {
+            assert!(
+                std::path::Path::new(bin).exists(),
+                "{bin} is missing: the browser tests need Debian's {pkg}; run scripts/setup.sh"
+            );
+        }
+        let port = free_port();
+        let child = Command::new("/usr/bin/chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver starts");
+        let url = format!("http://127.0.0.1:{port}");
+        let deadline = Instant::now() + WAIT;
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(
+                Instant::now() < deadline,
+                "chromedriver did not start listening"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        Driver {
+            child,
+            url,
+            profiles: Vec::new(),
+        }
+    }
+
+    /// A fresh headless browser with its own profile (cookies are not shared).
+    pub async fn browser(&mut self) -> Client {
+        let profile = tempfile::tempdir().unwrap();
+        let caps = json!({
+            "goog:chromeOptions": {
+                "binary": "/usr/bin/chromium",
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--disable-background-networking", "--disable-component-update",
+                    "--disable-sync", "--no-first-run", "--window-size=1400,1100",
+                    format!("--user-data-dir={}", profile.path().display()),
+                ]
+            }
+        });
+        self.profiles.push(profile);
+        let caps = match caps {
+            serde_json::Value::Object(m) => m,
+            _ => unreachable!(),
+        };
+        ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(caps)
+            .connect(&self.url)
+            .await
+            .expect("a Chromium session starts")
+    }
+}
+
+/// Starts the application with these users (password = `{name} password 2026`) already in
+/// its fresh database.
+pub async fn start_app_with(users: &[(&str, app::model::Role)]) -> (String, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    let db = server::db::Db::open(&data).await.unwrap();
+    for (name, role) in users {
+        let hash = server::password::hash(format!("{name} password 2026").into())
+            .await
+            .unwrap();
+        let mut conn = db.write.acquire().await.unwrap();
+        server::store::users::insert(&mut conn, name, &hash, *role)
+            .await
+            .unwrap()
+            .unwrap();
+    }
+    db.write.close().await;
+    db.read.close().await;
+    (serve(dir.path().join("data")).await, dir)
+}
+
+async fn serve(data: PathBuf) -> String {
+    let site = std::env::var("BULKHEAD_SITE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| workspace().join("target/site"));
+    assert!(
+        site.join("pkg/bulkhead.wasm").is_file(),
+        "the front end is not built in {}: run `cargo leptos build` first (make test does)",
+        site.display()
+    );
+    let mut config = Config::new(data);
+    config.addr = "127.0.0.1:0".parse().unwrap();
+    config.site_root = site;
+    let app = Application::build(config).await.expect("the app starts");
+    let base = format!("http://{}", app.addr());
+    tokio::spawn(app.run_until_stopped());
+    base
+}
+
+/// Starts the application on a free port with a fresh database; returns its base URL.
+pub async fn start_app() -> (String, tempfile::TempDir) {
+    let site = std::env::var("BULKHEAD_SITE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| workspace().join("target/site"));
+    assert!(
+        site.join("pkg/bulkhead.wasm").is_file(),
+        "the front end is not built in {}: run `cargo leptos build` first (make test does)",
+        site.display()
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = Config::new(dir.path().join("data"));
+    config.addr = "127.0.0.1:0".parse().unwrap();
+    config.site_root = site;
+    let app = Application::build(config).await.expect("the app starts");
+    let base = format!("http://{}", app.addr());
+    tokio::spawn(app.run_until_stopped());
+    (base, dir)
+}
+
+/// Page helpers over a browser session.
+pub struct Page<'a> {
+    pub c: &'a Client,
+    pub base: &'a str,
+}
+
+impl<'a> Page<'a> {
+    pub fn new(c: &'a Client, base: &'a str) -> Self {
+        Page { c, base }
+    }
+
+    /// Opens a path and waits until the page is interactive.
+    pub async fn open(&self, path: &str) {
+        self.c.goto(&format!("{}{path}", self.base)).await.unwrap();
+        self.hydrated().await;
+    }
+
+    pub async fn hydrated(&self) {
+        let waited = self
+            .c
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css("body[data-hydrated='true']"))
+            .await;
+        if waited.is_err() {
+            let url = self
+                .c
+                .current_url()
+                .await
+                .map(|u| u.to_string())
+                .unwrap_or_default();
+            let loaded = self
+                .c
+                .execute(
+                    "return performance.getEntries().map(e => e.name + ' ' + (e.responseStatus || ''))",
+                    vec![],
+                )
+                .await
+                .unwrap_or_default();
+            panic!("the page {url} did not hydrate; resources loaded: {loaded}");
+        }
+    }
+
+    pub async fn find(&self, css: &str) -> fantoccini::elements::Element {
+        match self
+            .c
+            .wait()
+            .at_most(WAIT)
+            .for_element(Locator::Css(css))
+            .await
+        {
+            Ok(e) => e,
+            Err(e) => {
+                // Keep what the page looked like, to see why.
+                let name: String = css
+                    .chars()
+                    .filter(|c| c.is_ascii_alphanumeric())
+                    .take(40)
+                    .collect();
+                self.screenshot(&format!("failed-{name}")).await;
+                panic!("no element {css}: {e}");
+            }
+        }
+    }
+
+    pub async fn fill(&self, css: &str, text: &str) {
+        let e = self.find(css).await;
+        e.clear().await.unwrap();
+        e.send_keys(text).await.unwrap();
+    }
+
+    pub async fn click(&self, css: &str) {
+        self.find(css).await.click().await.unwrap();
+    }
+
+    /// Waits until the element's text contains `needle`.
+    pub async fn wait_text(&self, css: &str, needle: &str) -> String {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            if let Ok(e) = self.c.find(Locator::Css(css)).await
+                && let Ok(t) = e.text().await
+                && t.contains(needle)
+            {
+                return t;
+            }
+            assert!(Instant::now() < deadline, "{css} never showed {needle:?}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Waits until the path (and query) of the current URL satisfies `ok`.
+    pub async fn wait_path(&self, ok: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let url = self.c.current_url().await.unwrap();
+            let path = match url.query() {
+                Some(q) => format!("{}?{q}", url.path()),
+                None => url.path().to_string(),
+            };
+            if ok(&path) {
+                return path;
+            }
+            assert!(Instant::now() < deadline, "stuck at {path}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Sets a text area's value as if typed, through the input event the page listens to.
+    pub async fn set_value(&self, css: &str, value: &str) {
+        self.find(css).await;
+        self.c
+            .execute(
+                "const e = document.querySelector(arguments[0]); e.value = arguments[1]; \
+                 e.dispatchEvent(new Event('input', { bubbles: true }));",
+                vec![json!(css), json!(value)],
+            )
+            .await
+            .unwrap();
+    }
+
+    pub async fn value(&self, css: &str) -> String {
+        self.find(css)
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .unwrap_or_default()
+    }
+
+    /// Drags with the pointer (down, move, up) from the centre of `from` to `to` offset by
+    /// `(dx, dy)` from its centre, holding Shift when asked.
+    pub async fn drag(&self, from: &str, to: &str, dx: f64, dy: f64, shift: bool) {
+        let a = self.find(from).await;
+        let b = self.find(to).await;
+        let ms = |n| Some(Duration::from_millis(n));
+        let mouse = MouseActions::new("mouse".into())
+            .then(PointerAction::MoveToElement {
+                element: a,
+                duration: ms(20),
+                x: 0.0,
+                y: 0.0,
+            })
+            .then(PointerAction::Down {
+                button: MOUSE_BUTTON_LEFT,
+            })
+            .then(PointerAction::MoveBy {
+                duration: ms(60),
+                x: 12.0,
+                y: 12.0,
+            })
+            .then(PointerAction::MoveToElement {
+                element: b,
+                duration: ms(120),
+                x: dx,
+                y: dy,
+            })
+            .then(PointerAction::Up {
+                button: MOUSE_BUTTON_LEFT,
+            })
+            .then(PointerAction::Pause {
+                duration: Duration::from_millis(10),
+            });
+        let actions = if shift {
+            let keys = KeyActions::new("keyboard".into())
+                .then(KeyAction::Down {
+                    value: Key::Shift.into(),
+                })
+                .then(KeyAction::Pause {
+                    duration: Duration::ZERO,
+                })
+                .then(KeyAction::Pause {
+                    duration: Duration::ZERO,
+                })
+                .then(KeyAction::Pause {
+                    duration: Duration::ZERO,
+                })
+                .then(KeyAction::Pause {
+                    duration: Duration::ZERO,
+                })
+                .then(KeyAction::Up {
+                    value: Key::Shift.into(),
+                });
+            Actions::from(keys).and(mouse)
+        } else {
+            Actions::from(mouse)
+        };
+        self.c.perform_actions(actions).await.unwrap();
+        self.c.release_actions().await.unwrap();
+    }
+
+    /// Types keys into whatever has focus.
+    pub async fn keys(&self, text: &str) {
+        let mut k = KeyActions::new("keyboard".into());
+        for ch in text.chars() {
+            k = k
+                .then(KeyAction::Down { value: ch })
+                .then(KeyAction::Up { value: ch });
+        }
+        self.c.perform_actions(k).await.unwrap();
+    }
+
+    /// Presses a key with Control (and Shift) held.
+    pub async fn ctrl(&self, key: char, shift: bool) {
+        let mut k = KeyActions::new("keyboard".into()).then(KeyAction::Down {
+            value: Key::Control.into(),
+        });
+        if shift {
+            k = k.then(KeyAction::Down {
+                value: Key::Shift.into(),
+            });
+        }
+        k = k
+            .then(KeyAction::Down { value: key })
+            .then(KeyAction::Up { value: key });
+        if shift {
+            k = k.then(KeyAction::Up {
+                value: Key::Shift.into(),
+            });
+        }
+        k = k.then(KeyAction::Up {
+            value: Key::Control.into(),
+        });
+        self.c.perform_actions(k).await.unwrap();
+    }
+
+    /// The current YAML of the designer (through its YAML tab), then back to the canvas.
+    pub async fn yaml(&self) -> String {
+        self.click("[data-test=tab-yaml]").await;
+        let y = self.value("[data-test=document]").await;
+        self.click("[data-test=tab-canvas]").await;
+        y
+    }
+
+    /// Waits until the matrix cell `from → to` has the class `cell-…`.
+    pub async fn wait_cell(&self, from: &str, to: &str, class: &str) {
+        let css = format!("td[data-from='{from}'][data-to='{to}']");
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let now = self
+                .find(&css)
+                .await
+                .attr("data-cell")
+                .await
+                .unwrap()
+                .unwrap_or_default();
+            if now == class {
+                return;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{from} -> {to} stayed {now}, expected {class}"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Signs in through the sign-in page.
+    pub async fn sign_in(&self, name: &str, password: &str) {
+        self.open("/login").await;
+        self.fill("form[data-test=login-form] input[name=name]", name)
+            .await;
+        self.fill("form[data-test=login-form] input[name=password]", password)
+            .await;
+        self.click("form[data-test=login-form] button[type=submit]")
+            .await;
+        self.wait_path(|p| p.starts_with("/designs")).await;
+    }
+
+    pub async fn screenshot(&self, name: &str) {
+        let png = self.c.screenshot().await.unwrap();
+        std::fs::write(artifacts().join(format!("{name}.png")), png).unwrap();
+    }
+}
