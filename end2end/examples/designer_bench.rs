@@ -3,7 +3,7 @@
 //! memory. Run after `cargo leptos build --release` with
 //! `BULKHEAD_SITE=target/site cargo run --release -p end2end --example designer-bench`.
 
-#[path = "harness.rs"]
+#[path = "../tests/browser/harness.rs"]
 #[allow(dead_code, reason = "the harness is shared with the browser tests")]
 mod harness;
 

@@ -1,4 +1,7 @@
 use crate::helpers::{PASSWORD, TestApp};
+
+/// A server function's form: field names and values.
+type Form = Vec<(&'static str, String)>;
 use app::model::Role;
 
 /// A design from the template stores the template's document under the new name as
@@ -111,7 +114,7 @@ async fn bad_input_is_refused_whole() {
     let app = TestApp::spawn().await;
     let admin = app.setup_admin().await;
     let id = admin.create_design("d1", "three-tier").await.to_string();
-    let cases: Vec<(&str, Vec<(&str, String)>, &str)> = vec![
+    let cases: Vec<(&str, Form, &str)> = vec![
         ("create_design", vec![("name", "".into())], "name"),
         (
             "create_design",
@@ -121,7 +124,7 @@ async fn bad_input_is_refused_whole() {
         ("create_design", vec![("name", "a;rm -rf".into())], "name"),
         (
             "create_design",
-            vec![("name", "ok"), ("template", "nope".into())]
+            vec![("name", "ok"), ("template", "nope")]
                 .into_iter()
                 .map(|(k, v)| (k, v.to_string()))
                 .collect(),

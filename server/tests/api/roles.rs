@@ -1,13 +1,16 @@
 use crate::helpers::{Client, TestApp};
 use app::model::Role;
 
+/// An endpoint, the form to send it, and the least role it needs (`None`: anyone).
+type Endpoint = (&'static str, Vec<(&'static str, String)>, Option<Role>);
+
 /// The least role each endpoint needs; `None` = anyone, signed in or not.
 fn endpoints(
     design: i64,
     deleted: i64,
     user: i64,
     head: i64,
-) -> Vec<(&'static str, Vec<(&'static str, String)>, Option<Role>)> {
+) -> Vec<Endpoint> {
     let d = design.to_string();
     let u = user.to_string();
     vec![
