@@ -170,7 +170,11 @@ pub async fn apply(file: &Path, yes: bool, firewall: bool) -> ExitCode {
     }
 }
 
-pub async fn verify(file: &Path, format: Format) -> ExitCode {
+pub async fn verify(
+    file: &Path,
+    format: Format,
+    egress: Option<std::net::SocketAddrV4>,
+) -> ExitCode {
     let d = match load(file) {
         Ok(d) => d,
         Err(c) => return c,
@@ -179,7 +183,11 @@ pub async fn verify(file: &Path, format: Format) -> ExitCode {
         Ok(e) => e,
         Err(c) => return c,
     };
-    match engine::verify(&d, &engine, VerifyOptions::default()).await {
+    let options = VerifyOptions {
+        egress,
+        ..VerifyOptions::default()
+    };
+    match engine::verify(&d, &engine, options).await {
         Ok(report) => {
             match format {
                 Format::Text => print!("{}", report.to_text()),

@@ -90,6 +90,11 @@ enum Command {
         file: PathBuf,
         #[arg(long, value_enum, default_value = "text")]
         format: engine::Format,
+        /// Also prove egress: probe this routed IPV4:PORT outside every zone and outside the
+        /// host (e.g. a network namespace's address); reached only by services with a route
+        /// out. A refused connection counts as reached.
+        #[arg(long, value_name = "IPV4:PORT")]
+        egress_target: Option<std::net::SocketAddrV4>,
     },
     /// What differs between the engine and a design; exit 1 on drift.
     Drift {
@@ -179,7 +184,11 @@ pub fn main() -> ExitCode {
                 yes,
                 firewall,
             } => engine::apply(&file, yes, firewall).await,
-            Command::Verify { file, format } => engine::verify(&file, format).await,
+            Command::Verify {
+                file,
+                format,
+                egress_target,
+            } => engine::verify(&file, format, egress_target).await,
             Command::Drift { file, format } => engine::drift(&file, format).await,
             Command::Destroy { file, yes } => engine::destroy(&file, yes).await,
             Command::Import(ImportFrom::Engine(what)) => engine::import(what).await,

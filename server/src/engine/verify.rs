@@ -27,11 +27,20 @@ use super::{DockerEngine, labels};
 pub struct VerifyOptions {
     /// Seconds a TCP connect or ping may take before it counts as blocked.
     pub timeout_secs: u32,
+    /// A routed address outside every zone and outside this host (for example a network
+    /// namespace's address on a veth the host routes to), probed from every service to prove
+    /// egress: reached exactly when the analysis says the service has a route out.
+    pub egress: Option<std::net::SocketAddrV4>,
 }
 
 impl Default for VerifyOptions {
     fn default() -> Self {
-        Self { timeout_secs: 2 }
+        // Short enough to keep verify quick (checks run at once), long enough that a busy
+        // host does not turn a slow connection into a false "blocked".
+        Self {
+            timeout_secs: 3,
+            egress: None,
+        }
     }
 }
 
@@ -373,6 +382,23 @@ pub async fn verify(
                     port: Some(9),
                     protocol: "tcp".to_owned(),
                     expected: bridged && !source_zones.is_empty(),
+                    observed: false,
+                    detail: String::new(),
+                    needs_firewall: false,
+                    unverifiable: false,
+                },
+            });
+        }
+        if let Some(target) = options.egress {
+            planned.push(Planned {
+                check: Check {
+                    from: sname.to_owned(),
+                    to: "outside".to_owned(),
+                    zone: None,
+                    address: *target.ip(),
+                    port: Some(target.port()),
+                    protocol: "tcp".to_owned(),
+                    expected: bridged && !source_zones.is_empty() && reach.egress(s).allowed,
                     observed: false,
                     detail: String::new(),
                     needs_firewall: false,

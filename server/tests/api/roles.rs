@@ -5,12 +5,7 @@ use app::model::Role;
 type Endpoint = (&'static str, Vec<(&'static str, String)>, Option<Role>);
 
 /// The least role each endpoint needs; `None` = anyone, signed in or not.
-fn endpoints(
-    design: i64,
-    deleted: i64,
-    user: i64,
-    head: i64,
-) -> Vec<Endpoint> {
+fn endpoints(design: i64, deleted: i64, user: i64, head: i64) -> Vec<Endpoint> {
     let d = design.to_string();
     let u = user.to_string();
     vec![

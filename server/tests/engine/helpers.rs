@@ -200,3 +200,78 @@ pub fn exec_reaches(container: &str, address: &str, port: u16) -> bool {
     let text = String::from_utf8_lossy(&out.stdout);
     text.contains("rc=0") || text.contains("refused")
 }
+
+/// A network namespace reached from the host through a veth pair: a routed address outside
+/// every zone and outside the host, for proving egress. Nothing listens there, so a
+/// connection that arrives is refused (which counts as reached). Removed when dropped.
+pub struct OutsideHost {
+    pub netns: String,
+    pub host_if: String,
+    pub address: std::net::Ipv4Addr,
+}
+
+impl OutsideHost {
+    pub fn new(tag: u8) -> Self {
+        let netns = format!("bh-out-{}-{tag}", std::process::id());
+        let host_if = format!("bho{}{tag}", std::process::id() % 100_000);
+        let peer = format!("{host_if}p");
+        // 198.18.0.0/15 is set aside for benchmarks (RFC 2544): no zone or real network uses it.
+        let host_addr = format!("198.18.{tag}.1/30");
+        let address = std::net::Ipv4Addr::new(198, 18, tag, 2);
+        let run = |args: &[&str]| {
+            let out = Command::new("ip")
+                .args(args)
+                .output()
+                .expect("the ip command runs");
+            assert!(
+                out.status.success(),
+                "ip {args:?}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        };
+        let outside = Self {
+            netns: netns.clone(),
+            host_if: host_if.clone(),
+            address,
+        };
+        run(&["netns", "add", &netns]);
+        run(&[
+            "link", "add", &host_if, "type", "veth", "peer", "name", &peer,
+        ]);
+        run(&["link", "set", &peer, "netns", &netns]);
+        run(&["addr", "add", &host_addr, "dev", &host_if]);
+        run(&["link", "set", &host_if, "up"]);
+        run(&[
+            "-n",
+            &netns,
+            "addr",
+            "add",
+            &format!("{address}/30"),
+            "dev",
+            &peer,
+        ]);
+        run(&["-n", &netns, "link", "set", &peer, "up"]);
+        run(&["-n", &netns, "link", "set", "lo", "up"]);
+        run(&[
+            "-n",
+            &netns,
+            "route",
+            "add",
+            "default",
+            "via",
+            &format!("198.18.{tag}.1"),
+        ]);
+        outside
+    }
+}
+
+impl Drop for OutsideHost {
+    fn drop(&mut self) {
+        let _ = Command::new("ip")
+            .args(["link", "del", &self.host_if])
+            .output();
+        let _ = Command::new("ip")
+            .args(["netns", "del", &self.netns])
+            .output();
+    }
+}

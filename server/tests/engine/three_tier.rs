@@ -32,11 +32,28 @@ async fn docker_three_tier_apply_verify_reapply_destroy() {
         report.to_text()
     );
 
-    let v = engine::verify(&d, &engine, VerifyOptions::default())
-        .await
-        .unwrap();
+    let outside = OutsideHost::new(42);
+    let options = VerifyOptions {
+        egress: Some(std::net::SocketAddrV4::new(outside.address, 80)),
+        ..VerifyOptions::default()
+    };
+    let v = engine::verify(&d, &engine, options).await.unwrap();
     assert!(v.passed(), "{}", v.to_text());
     assert_eq!(v.mismatches, 0);
+    // Egress, proven by traffic to a routed address outside the host: the database-tier-only
+    // members have no route out; the others do.
+    for service in ["postgres", "cache"] {
+        assert!(
+            !reached(&v, service, "outside", None),
+            "{service} has no egress"
+        );
+    }
+    for service in ["lb", "frontend", "api"] {
+        assert!(
+            reached(&v, service, "outside", None),
+            "{service} has egress"
+        );
+    }
     // frontend cannot reach postgres or cache: no shared zone.
     assert!(!reached(&v, "frontend", "postgres", None));
     assert!(!reached(&v, "frontend", "cache", None));
@@ -69,11 +86,18 @@ async fn docker_three_tier_apply_verify_reapply_destroy() {
     for key in ["from", "to", "address", "port", "expected", "observed"] {
         assert!(first.get(key).is_some(), "JSON check lacks {key}");
     }
-    // No probe is left behind.
+    // No probe of this design is left behind (other tests' probes may be running).
     assert!(
         output(
             "docker",
-            &["ps", "-aq", "--filter", "label=io.bulkhead.probe"]
+            &[
+                "ps",
+                "-aq",
+                "--filter",
+                "label=io.bulkhead.probe",
+                "--filter",
+                &format!("label=io.bulkhead.design={name}")
+            ]
         )
         .trim()
         .is_empty()
