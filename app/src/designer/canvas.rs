@@ -345,138 +345,128 @@ pub fn Canvas(ed: Ed, ctx: DragCtx) -> impl IntoView {
         })
     });
 
-    let zones = move || {
-        ed.scene.with(|sc| {
-            sc.zones
-                .iter()
-                .map(|z| {
-                    let name = z.name.clone();
-                    let zone_attr = name.clone();
-                    let n2 = name.clone();
-                    let n3 = name.clone();
-                    let selected = move || ed.selection.with(|s| *s == Selection::Zone(n2.clone()));
-                    let flags = [
-                        z.internal.then_some("internal"),
-                        z.isolated.then_some("isolated"),
-                    ]
-                    .into_iter()
-                    .flatten()
-                    .collect::<Vec<_>>()
-                    .join(" · ");
-                    let subnet = z.subnet.clone().unwrap_or_default();
-                    let label = format!("Zone {} ({}), {}", z.name, z.trust.as_str(), subnet);
-                    view! {
-                        <div
-                            class=format!("zone trust-{}", z.trust.as_str())
-                            class:selected=selected.clone()
-                            data-zone=zone_attr
-                            data-sel=move || selected().to_string()
-                            style=format!("left:{}px;top:{}px;width:{}px;height:{}px", z.x, z.y, z.w, z.h)
-                            role="group"
-                            aria-label=label
-                            tabindex="0"
-                            on:focus=move |_| {
-                                if !matches!(ed.selection.get_untracked(), Selection::Zone(ref n) if *n == n3) {
-                                    ed.selection.set(Selection::Zone(n3.clone()));
-                                }
-                            }
-                        >
-                            <header
-                                class="zone-head"
-                                on:pointerdown=move |ev: web_sys::PointerEvent| {
-                                    let target: Option<web_sys::Element> = ev.current_target().and_then(|t| t.dyn_into().ok());
-                                    let (gx, gy) = target
-                                        .map(|t| {
-                                            let r = t.get_bounding_client_rect();
-                                            (f64::from(ev.client_x()) - r.left(), f64::from(ev.client_y()) - r.top())
-                                        })
-                                        .unwrap_or((0.0, 0.0));
-                                    begin(ctx, DragKind::Zone { name: name.clone(), grab_x: gx, grab_y: gy }, &ev);
-                                }
-                            >
-                                <span class="zone-name">{z.name.clone()}</span>
-                                <span class="zone-trust">{z.trust.as_str()}</span>
-                                <span class="zone-meta">{subnet}</span>
-                                <span class="zone-flags">{flags}</span>
-                            </header>
-                        </div>
+    let zone_view = move |z: super::scene::ZoneArea| {
+        let name = z.name.clone();
+        let zone_attr = name.clone();
+        let n2 = name.clone();
+        let n3 = name.clone();
+        let selected = move || ed.selection.with(|s| *s == Selection::Zone(n2.clone()));
+        let flags = [
+            z.internal.then_some("internal"),
+            z.isolated.then_some("isolated"),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" · ");
+        let subnet = z.subnet.clone().unwrap_or_default();
+        let label = format!("Zone {} ({}), {}", z.name, z.trust.as_str(), subnet);
+        view! {
+            <div
+                class=format!("zone trust-{}", z.trust.as_str())
+                class:selected=selected.clone()
+                data-zone=zone_attr
+                data-sel=move || selected().to_string()
+                style=format!("left:{}px;top:{}px;width:{}px;height:{}px", z.x, z.y, z.w, z.h)
+                role="group"
+                aria-label=label
+                tabindex="0"
+                on:focus=move |_| {
+                    if !matches!(ed.selection.get_untracked(), Selection::Zone(ref n) if *n == n3) {
+                        ed.selection.set(Selection::Zone(n3.clone()));
                     }
-                })
-                .collect_view()
-        })
+                }
+            >
+                <header
+                    class="zone-head"
+                    on:pointerdown=move |ev: web_sys::PointerEvent| {
+                        let target: Option<web_sys::Element> = ev.current_target().and_then(|t| t.dyn_into().ok());
+                        let (gx, gy) = target
+                            .map(|t| {
+                                let r = t.get_bounding_client_rect();
+                                (f64::from(ev.client_x()) - r.left(), f64::from(ev.client_y()) - r.top())
+                            })
+                            .unwrap_or((0.0, 0.0));
+                        begin(ctx, DragKind::Zone { name: name.clone(), grab_x: gx, grab_y: gy }, &ev);
+                    }
+                >
+                    <span class="zone-name">{z.name.clone()}</span>
+                    <span class="zone-trust">{z.trust.as_str()}</span>
+                    <span class="zone-meta">{subnet}</span>
+                    <span class="zone-flags">{flags}</span>
+                </header>
+            </div>
+        }
     };
 
-    let cards = move || {
-        ed.scene.with(|sc| {
-            sc.cards
-                .iter()
-                .map(|c| {
-                    let s = c.service.clone();
-                    let z = c.zone.clone();
-                    let (s2, z2, s3, z3) = (s.clone(), z.clone(), s.clone(), z.clone());
-                    let s_flow = s.clone();
-                    let (s_out, s_in) = (s.clone(), s.clone());
-                    let selected = move || {
-                        ed.selection.with(|sel| matches!(sel, Selection::Service(n, zz) if *n == s2 && (zz.is_none() || *zz == z2)))
-                    };
-                    let gateway = c.zones > 1;
-                    let mode = match c.network.as_deref() {
-                        Some("closed") => Some("closed"),
-                        Some("host") => Some("host network"),
-                        Some(n) if n.starts_with("container:") => Some("joined"),
-                        _ => None,
-                    };
-                    let label = format!(
-                        "Service {}{}, image {}",
-                        c.service,
-                        if gateway { format!(", gateway in {} zones", c.zones) } else { String::new() },
-                        c.image
-                    );
-                    view! {
-                        <div
-                            class="svc"
-                            class:gateway=gateway
-                            class:selected=selected.clone()
-                            class:reach-out=move || reach.with(|(o, _)| o.contains(&s_out))
-                            class:reach-in=move || reach.with(|(_, i)| i.contains(&s_in))
-                            data-service=s.clone()
-                            data-card-zone=z.clone().unwrap_or_default()
-                            data-sel=move || selected().to_string()
-                            style=format!("left:{}px;top:{}px;width:{}px;height:{}px", c.x, c.y, CARD_W, CARD_H)
-                            role="button"
-                            tabindex="0"
-                            aria-label=label
-                            on:focus=move |_| {
-                                let want = Selection::Service(s3.clone(), z3.clone());
-                                if ed.selection.get_untracked() != want {
-                                    ed.selection.set(want);
-                                }
-                            }
-                            on:pointerdown=move |ev: web_sys::PointerEvent| {
-                                begin(ctx, DragKind::Card { service: s.clone(), zone: z.clone() }, &ev)
-                            }
-                        >
-                            <div class="svc-name">{c.service.clone()}</div>
-                            <div class="svc-image">{c.image.clone()}</div>
-                            {gateway.then(|| view! { <span class="svc-badge">{format!("gateway · {} zones", c.zones)}</span> })}
-                            {mode.map(|m| view! { <span class="svc-badge svc-mode">{m}</span> })}
-                            <span
-                                class="flow-handle"
-                                data-handle=s_flow.clone()
-                                title="Drag to another service to add a flow"
-                                aria-hidden="true"
-                                on:pointerdown=move |ev: web_sys::PointerEvent| {
-                                    ev.stop_propagation();
-                                    begin(ctx, DragKind::Flow { from: s_flow.clone() }, &ev)
-                                }
-                            >
-                                "➜"
-                            </span>
-                        </div>
+    let card_view = move |c: super::scene::Card| {
+        let s = c.service.clone();
+        let z = c.zone.clone();
+        let (s2, z2, s3, z3) = (s.clone(), z.clone(), s.clone(), z.clone());
+        let s_flow = s.clone();
+        let (s_out, s_in) = (s.clone(), s.clone());
+        let selected = move || {
+            ed.selection.with(|sel| matches!(sel, Selection::Service(n, zz) if *n == s2 && (zz.is_none() || *zz == z2)))
+        };
+        let gateway = c.zones > 1;
+        let mode = match c.network.as_deref() {
+            Some("closed") => Some("closed"),
+            Some("host") => Some("host network"),
+            Some(n) if n.starts_with("container:") => Some("joined"),
+            _ => None,
+        };
+        let label = format!(
+            "Service {}{}, image {}",
+            c.service,
+            if gateway {
+                format!(", gateway in {} zones", c.zones)
+            } else {
+                String::new()
+            },
+            c.image
+        );
+        view! {
+            <div
+                class="svc"
+                class:gateway=gateway
+                class:selected=selected.clone()
+                class:reach-out=move || reach.with(|(o, _)| o.contains(&s_out))
+                class:reach-in=move || reach.with(|(_, i)| i.contains(&s_in))
+                data-service=s.clone()
+                data-card-zone=z.clone().unwrap_or_default()
+                data-sel=move || selected().to_string()
+                style=format!("left:{}px;top:{}px;width:{}px;height:{}px", c.x, c.y, CARD_W, CARD_H)
+                role="button"
+                tabindex="0"
+                aria-label=label
+                on:focus=move |_| {
+                    let want = Selection::Service(s3.clone(), z3.clone());
+                    if ed.selection.get_untracked() != want {
+                        ed.selection.set(want);
                     }
-                })
-                .collect_view()
-        })
+                }
+                on:pointerdown=move |ev: web_sys::PointerEvent| {
+                    begin(ctx, DragKind::Card { service: s.clone(), zone: z.clone() }, &ev)
+                }
+            >
+                <div class="svc-name">{c.service.clone()}</div>
+                <div class="svc-image">{c.image.clone()}</div>
+                {gateway.then(|| view! { <span class="svc-badge">{format!("gateway · {} zones", c.zones)}</span> })}
+                {mode.map(|m| view! { <span class="svc-badge svc-mode">{m}</span> })}
+                <span
+                    class="flow-handle"
+                    data-handle=s_flow.clone()
+                    title="Drag to another service to add a flow"
+                    aria-hidden="true"
+                    on:pointerdown=move |ev: web_sys::PointerEvent| {
+                        ev.stop_propagation();
+                        begin(ctx, DragKind::Flow { from: s_flow.clone() }, &ev)
+                    }
+                >
+                    "➜"
+                </span>
+            </div>
+        }
     };
 
     let arrows = move || {
@@ -548,7 +538,11 @@ pub fn Canvas(ed: Ed, ctx: DragCtx) -> impl IntoView {
                 class="canvas-inner"
                 style=move || ed.scene.with(|sc| format!("width:{}px;height:{}px", sc.width, sc.height))
             >
-                {zones}
+                <For
+                    each=move || ed.scene.with(|sc| sc.zones.clone())
+                    key=|z| format!("{:?}", z)
+                    children=zone_view
+                />
                 <svg
                     class="flows-layer"
                     width=move || ed.scene.with(|sc| sc.width)
@@ -565,7 +559,11 @@ pub fn Canvas(ed: Ed, ctx: DragCtx) -> impl IntoView {
                     {arrows}
                     {flow_line}
                 </svg>
-                {cards}
+                <For
+                    each=move || ed.scene.with(|sc| sc.cards.clone())
+                    key=|c| format!("{:?}", c)
+                    children=card_view
+                />
                 <Show when=move || ed.doc.with(|d| d.zones.is_empty())>
                     <div class="canvas-empty">
                         "Drag a zone from the palette onto the canvas to begin, or press Enter on a palette item."

@@ -55,6 +55,62 @@ pub fn Matrix(ed: Ed) -> impl IntoView {
         let (a, b) = hovered.get()?;
         ed.analysis.with(|an| an.explain(&a, &b))
     };
+    // The body is drawn once, then patched: an edit usually changes a few cells, and a
+    // 100-service matrix has 10,000.
+    let body = NodeRef::<leptos::html::Tbody>::new();
+    let initial = ed
+        .analysis
+        .with_untracked(|a| body_html(a, selected.get_untracked()));
+    let drawn = StoredValue::new(ed.analysis.with_untracked(|a| {
+        (
+            a.services.clone(),
+            a.cells.clone(),
+            selected.get_untracked(),
+        )
+    }));
+    Effect::new(move |_| {
+        let sel = selected.get();
+        ed.analysis.with(|a| {
+            let Some(tbody) = body.get() else { return };
+            let (names, cells, old_sel) = drawn.get_value();
+            if names != a.services {
+                tbody.set_inner_html(&body_html(a, sel));
+            } else {
+                let n = names.len();
+                let rows = tbody.rows();
+                for i in 0..n {
+                    let touched_row = old_sel == Some(i) || sel == Some(i);
+                    let Some(row) = rows.item(i as u32) else {
+                        continue;
+                    };
+                    if touched_row {
+                        row.set_class_name(if sel == Some(i) { "row-selected" } else { "" });
+                    }
+                    let row: web_sys::HtmlTableRowElement =
+                        web_sys::wasm_bindgen::JsCast::unchecked_into(row);
+                    let tds = row.cells();
+                    for j in 0..n {
+                        let k = i * n + j;
+                        let col_touched = old_sel == Some(j) || sel == Some(j);
+                        if cells[k] == a.cells[k] && !col_touched && !touched_row {
+                            continue;
+                        }
+                        // The first cell of a row is its heading.
+                        let Some(td) = tds.item(j as u32 + 1) else {
+                            continue;
+                        };
+                        let class = a.cells[k].class();
+                        let col = if sel == Some(j) { " col-selected" } else { "" };
+                        td.set_class_name(&format!("{class}{col}"));
+                        let _ = td.set_attribute("data-cell", class);
+                        let _ =
+                            td.set_attribute("tabindex", if sel == Some(i) { "0" } else { "-1" });
+                    }
+                }
+            }
+            drawn.set_value((a.services.clone(), a.cells.clone(), sel));
+        });
+    });
     // Hover and focus are handled once for the whole table.
     let pick = move |target: Option<web_sys::EventTarget>| {
         let cell = target
@@ -87,7 +143,7 @@ pub fn Matrix(ed: Ed) -> impl IntoView {
                             {move || services.get().into_iter().map(|s| view! { <th class="col-head" scope="col"><span>{s}</span></th> }).collect_view()}
                         </tr>
                     </thead>
-                    <tbody inner_html=move || ed.analysis.with(|a| body_html(a, selected.get()))></tbody>
+                    <tbody node_ref=body inner_html=initial></tbody>
                 </table>
             </div>
             <p class="explain" data-test="explain" aria-live="polite">
@@ -149,7 +205,10 @@ pub fn Problems(ed: Ed) -> impl IntoView {
                 }}</span>
             </h2>
             <ul>
-                {move || items().into_iter().map(|(sev, code, path, message, cis)| {
+                <For
+                    each=items
+                    key=|item| format!("{item:?}")
+                    children=move |(sev, code, path, message, cis): (String, String, String, String, Option<&'static str>)| {
                     let target = selection_for(&path);
                     view! {
                         <li class=format!("problem sev-{sev}") data-code=code.clone()>
@@ -162,7 +221,8 @@ pub fn Problems(ed: Ed) -> impl IntoView {
                             </button>
                         </li>
                     }
-                }).collect_view()}
+                }
+                />
             </ul>
         </section>
     }
