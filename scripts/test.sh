@@ -15,4 +15,13 @@ step "the design crate builds for wasm32-unknown-unknown"
 cargo build -p design --target wasm32-unknown-unknown
 
 step "cargo test --workspace (unit, integration and browser tests)"
-BULKHEAD_SITE="$PWD/target/site" cargo test --workspace --no-fail-fast
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+set +e
+BULKHEAD_SITE="$PWD/target/site" cargo test --workspace --no-fail-fast 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+# One closing line for the whole run (cargo prints one per test binary, the last of which
+# is often a doc-test binary with nothing in it).
+awk '/^test result:/ { p += $4; f += $6 } END { printf "tests: %d passed, %d failed\n", p, f }' "$log"
+exit "$status"
