@@ -51,10 +51,12 @@ pub fn Designer(
     let layout = Layout::parse(&detail.layout);
     let readonly = Signal::derive(move || !can_edit.get());
     let ed = Ed::new(doc.clone(), layout.clone(), readonly);
-    let saved = RwSignal::new((design::to_canonical_yaml(&doc), layout));
-    let yaml = Memo::new(move |_| ed.doc.with(design::to_canonical_yaml));
+    // What the newest saved revision holds, compared by structure: serialising the document
+    // on every edit would cost more than the whole analysis.
+    let saved = RwSignal::new((doc, layout));
+    let sent = StoredValue::new(None::<(RawDesign, Layout)>);
     let dirty = Memo::new(move |_| {
-        saved.with(|(y, l)| yaml.with(|cur| cur != y) || ed.layout.with(|cur| cur != l))
+        saved.with(|(d, l)| ed.doc.with(|cur| cur != d) || ed.layout.with(|cur| cur != l))
     });
     let tab = RwSignal::new(if load_error.is_some() {
         Tab::Yaml
@@ -120,7 +122,9 @@ pub fn Designer(
     Effect::new(move |_| {
         if let Some(Ok(info)) = save.value().get() {
             base.set(info.number);
-            saved.set((yaml.get_untracked(), ed.layout.get_untracked()));
+            if let Some(state) = sent.try_update_value(Option::take).flatten() {
+                saved.set(state);
+            }
             message.set(String::new());
             ed.notice
                 .set(Some(format!("Saved as revision {}.", info.number)));
@@ -145,10 +149,11 @@ pub fn Designer(
         if blocked.get_untracked().is_some() {
             return;
         }
+        sent.set_value(Some((ed.doc.get_untracked(), ed.layout.get_untracked())));
         save.dispatch(SaveDesign {
             id,
             base: base.get_untracked(),
-            document: yaml.get_untracked(),
+            document: ed.doc.with_untracked(design::to_canonical_yaml),
             message: message.get_untracked(),
             layout: Some(ed.layout.get_untracked().to_json()),
         });
