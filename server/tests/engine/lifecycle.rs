@@ -12,6 +12,7 @@ fn two_zones(name: &str, web_zone: &str) -> String {
 /// Moving a service to another zone and re-applying converges; verify agrees.
 #[tokio::test]
 async fn docker_moving_a_service_converges() {
+    let _churn = exclusive().await;
     let engine = engine().await;
     let name = unique("move");
     let _guard = Guard::new(&name);
@@ -56,6 +57,7 @@ async fn docker_moving_a_service_converges() {
 /// Quarantine cuts every network and records them; release restores exactly that.
 #[tokio::test]
 async fn docker_quarantine_and_release() {
+    let _churn = shared().await;
     let engine = engine().await;
     let name = unique("quar");
     let _guard = Guard::new(&name);
@@ -94,6 +96,7 @@ async fn docker_quarantine_and_release() {
 /// Import reads an applied design back: its zones and services, with addresses.
 #[tokio::test]
 async fn docker_import_reads_the_engine() {
+    let _churn = shared().await;
     let engine = engine().await;
     let name = unique("imp");
     let _guard = Guard::new(&name);

@@ -89,6 +89,7 @@ async fn engine_unreachable_docker_host_fails_fast() {
 /// destroy leave it untouched.
 #[tokio::test]
 async fn docker_hand_made_network_is_a_conflict_and_left_alone() {
+    let _churn = shared().await;
     let engine = engine().await;
     let name = unique("conflict");
     let mut guard = Guard::new(&name);

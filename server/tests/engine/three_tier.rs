@@ -20,6 +20,7 @@ fn reached(report: &engine::VerifyReport, from: &str, to: &str, port: Option<u16
 /// `docker exec` agrees; a second apply changes nothing; destroy removes the chain.
 #[tokio::test]
 async fn docker_three_tier_apply_verify_reapply_destroy() {
+    let _churn = exclusive().await;
     let engine = engine().await;
     let name = unique("three");
     let _guard = Guard::new(&name);
@@ -151,6 +152,7 @@ async fn docker_three_tier_apply_verify_reapply_destroy() {
 /// flows as mismatches; what Docker enforces alone still matches.
 #[tokio::test]
 async fn docker_verify_without_firewall_says_so() {
+    let _churn = exclusive().await;
     let engine = engine().await;
     let name = unique("nofw");
     let _guard = Guard::new(&name);
@@ -169,6 +171,7 @@ async fn docker_verify_without_firewall_says_so() {
 /// verifies the same as Bulkhead's own apply: every check matches the design.
 #[tokio::test]
 async fn docker_compose_export_with_script_verifies_the_same() {
+    let _churn = exclusive().await;
     let engine = engine().await;
     let name = unique("compose");
     let _guard = Guard::new(&name);
