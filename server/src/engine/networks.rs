@@ -7,7 +7,8 @@ use bollard::models::{
     EndpointIpamConfig, EndpointSettings, Ipam, IpamConfig, NetworkConnectRequest,
     NetworkCreateRequest, NetworkDisconnectRequest,
 };
-use bollard::query_parameters::{InspectNetworkOptions, ListNetworksOptions};
+use bollard::query_parameters::{EventsOptions, InspectNetworkOptions, ListNetworksOptions};
+use futures_util::StreamExt;
 
 use super::DockerEngine;
 use super::error::{EngineError, is_not_found};
@@ -22,7 +23,46 @@ fn sorted(map: Option<HashMap<String, String>>) -> BTreeMap<String, String> {
     map.unwrap_or_default().into_iter().collect()
 }
 
+/// Seconds since the Unix epoch, as the engine's event filters take them.
+fn unix(t: std::time::SystemTime) -> String {
+    let d = t.duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    format!("{}.{:09}", d.as_secs(), d.subsec_nanos())
+}
+
 impl DockerEngine {
+    /// Networks created or removed on the engine between `since` and `until`, from its
+    /// event log, as `create NAME` / `destroy NAME`.
+    pub async fn network_changes(
+        &self,
+        since: std::time::SystemTime,
+        until: std::time::SystemTime,
+    ) -> Result<Vec<String>, EngineError> {
+        let options = EventsOptions {
+            since: Some(unix(since)),
+            until: Some(unix(until)),
+            filters: Some(HashMap::from([
+                ("type".to_owned(), vec!["network".to_owned()]),
+                (
+                    "event".to_owned(),
+                    vec!["create".to_owned(), "destroy".to_owned()],
+                ),
+            ])),
+        };
+        let mut events = self.docker.events(Some(options));
+        let mut changes = Vec::new();
+        while let Some(event) = events.next().await {
+            let event = event.map_err(|e| EngineError::docker("reading network events", e))?;
+            let name = event
+                .actor
+                .and_then(|a| a.attributes)
+                .and_then(|mut a| a.remove("name"))
+                .unwrap_or_else(|| "?".to_owned());
+            let action = event.action.unwrap_or_default();
+            changes.push(format!("{action} {name}"));
+        }
+        Ok(changes)
+    }
+
     /// Every network on the engine (without attached containers: see [`Self::network`]).
     pub async fn networks(&self) -> Result<Vec<LiveNetwork>, EngineError> {
         let list = self

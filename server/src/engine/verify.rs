@@ -55,9 +55,9 @@ pub struct Check {
     pub zone: Option<String>,
     /// Address tried.
     pub address: Ipv4Addr,
-    /// TCP port; `None` for icmp.
+    /// TCP or UDP port; `None` for icmp.
     pub port: Option<u16>,
-    /// `tcp` or `icmp`.
+    /// `tcp`, `udp` or `icmp`.
     pub protocol: String,
     /// The analysis says it is reachable.
     pub expected: bool,
@@ -70,12 +70,16 @@ pub struct Check {
     pub needs_firewall: bool,
     /// Counted neither as match nor mismatch: it needs the firewall, which is not there.
     pub unverifiable: bool,
+    /// Counted neither as match nor mismatch: a UDP port the design allows stayed silent,
+    /// which a listening service that ignores the probe also does (a port with nothing
+    /// listening answers with "port unreachable", which counts as reached).
+    pub inconclusive: bool,
 }
 
 impl Check {
     /// True when the observation contradicts the prediction (and the check counts).
     pub fn is_mismatch(&self) -> bool {
-        !self.unverifiable && self.expected != self.observed
+        !self.unverifiable && !self.inconclusive && self.expected != self.observed
     }
 }
 
@@ -94,10 +98,14 @@ pub struct VerifyReport {
     pub mismatches: usize,
     /// How many could not be judged (the firewall is missing).
     pub unverifiable: usize,
+    /// UDP checks the design allows that got no answer (not judged; see [`Check`]).
+    pub inconclusive: usize,
     /// Problems that stop a full verification (a service not running …) and other notes.
     pub notes: Vec<String>,
     /// Sources that could not be probed.
     pub unprobed: Vec<String>,
+    /// Networks created or removed on the engine while the probes ran (`create NAME`).
+    pub engine_changes: Vec<String>,
     /// Wall-clock time in milliseconds.
     pub elapsed_ms: u128,
 }
@@ -194,55 +202,110 @@ impl VerifyReport {
                 c.from,
                 c.to,
                 c.address,
-                c.port
-                    .map(|p| format!(":{p}"))
-                    .unwrap_or_else(|| " icmp".into()),
+                target_port(c),
                 c.zone.as_deref().unwrap_or("host"),
                 if c.expected { "reachable" } else { "blocked" },
                 if c.observed { "reachable" } else { "blocked" },
                 c.detail
             ));
         }
+        for c in self.checks.iter().filter(|c| c.inconclusive) {
+            out.push_str(&format!(
+                "NOT JUDGED {} -> {} {}{} ({}): the design allows it, but no answer came; a listening UDP service may ignore a probe, so this is not counted\n",
+                c.from,
+                c.to,
+                c.address,
+                target_port(c),
+                c.zone.as_deref().unwrap_or("host"),
+            ));
+        }
         out
     }
 }
 
-fn tcp(port: u16) -> PortSet {
-    PortRange::single(port).map_or_else(PortSet::empty, |r| {
-        PortSet::from_specs(&[PortSpec::Ports(Protocol::Tcp, r)])
-    })
-}
-
-fn allows(set: &PortSet, port: Option<u16>) -> bool {
-    match port {
-        Some(p) => tcp(p).is_subset(set),
-        None => set.icmp(),
+/// `:PORT`, `:PORT/udp` or ` icmp`, for the text report.
+fn target_port(c: &Check) -> String {
+    match c.port {
+        Some(p) if c.protocol == "udp" => format!(":{p}/udp"),
+        Some(p) => format!(":{p}"),
+        None => " icmp".to_owned(),
     }
 }
 
-/// The TCP ports worth trying on `target`: its published container ports and the ports
-/// flows name for it, plus one port nothing declares.
-fn ports_for(design: &ValidDesign, target: ServiceId) -> Vec<u16> {
-    let mut ports: Vec<u16> = Vec::new();
-    for p in &design.service(target).ports {
-        if p.protocol == Protocol::Tcp {
-            ports.push(p.container_ports.lo());
+/// What one check tries: a TCP or UDP port, or an echo request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Probe {
+    Port(Protocol, u16),
+    Icmp,
+}
+
+impl Probe {
+    fn port(self) -> Option<u16> {
+        match self {
+            Self::Port(_, p) => Some(p),
+            Self::Icmp => None,
         }
+    }
+
+    fn protocol(self) -> &'static str {
+        match self {
+            Self::Port(Protocol::Tcp, _) => "tcp",
+            Self::Port(Protocol::Udp, _) => "udp",
+            Self::Icmp => "icmp",
+        }
+    }
+}
+
+fn allows(set: &PortSet, probe: Probe) -> bool {
+    match probe {
+        Probe::Port(protocol, p) => PortRange::single(p)
+            .is_some_and(|r| PortSet::from_specs(&[PortSpec::Ports(protocol, r)]).is_subset(set)),
+        Probe::Icmp => set.icmp(),
+    }
+}
+
+/// The ports worth trying on `target`: its published container ports and the ports flows
+/// name for it, TCP and UDP, plus one TCP port nothing declares (and one UDP port when
+/// the target declares UDP at all).
+fn ports_for(design: &ValidDesign, target: ServiceId) -> Vec<Probe> {
+    let mut declared: Vec<(Protocol, u16)> = Vec::new();
+    for p in &design.service(target).ports {
+        declared.push((p.protocol, p.container_ports.lo()));
     }
     for f in &design.flows {
         if design.endpoint_services(f.to).contains(&target) {
-            for r in f.port_set.tcp() {
-                if r.len() < 65535 {
-                    ports.push(r.lo());
+            for (protocol, ranges) in [
+                (Protocol::Tcp, f.port_set.tcp()),
+                (Protocol::Udp, f.port_set.udp()),
+            ] {
+                for r in ranges {
+                    if r.len() < 65535 {
+                        declared.push((protocol, r.lo()));
+                    }
                 }
             }
         }
     }
-    ports.sort_unstable();
-    ports.dedup();
-    let undeclared = (9u16..).find(|p| !ports.contains(p)).unwrap_or(9);
-    ports.push(undeclared);
-    ports
+    declared.sort_unstable_by_key(|(protocol, p)| (*protocol == Protocol::Udp, *p));
+    declared.dedup();
+    let mut probes: Vec<Probe> = declared
+        .iter()
+        .map(|(protocol, p)| Probe::Port(*protocol, *p))
+        .collect();
+    for protocol in [Protocol::Tcp, Protocol::Udp] {
+        let used: Vec<u16> = declared
+            .iter()
+            .filter(|(q, _)| *q == protocol)
+            .map(|(_, p)| *p)
+            .collect();
+        if protocol == Protocol::Udp && used.is_empty() {
+            continue;
+        }
+        let undeclared = (9u16..).find(|p| !used.contains(p)).unwrap_or(9);
+        probes.push(Probe::Port(protocol, undeclared));
+    }
+    probes.push(Probe::Icmp);
+    probes
 }
 
 struct Planned {
@@ -342,8 +405,8 @@ pub async fn verify(
                     .find(|z| z.zone == zone.name.as_str())
                     .map(|z| z.ports.clone())
                     .unwrap_or_else(|| reach.ports(s, t));
-                for port in ports.iter().map(|p| Some(*p)).chain([None]) {
-                    let expected = shared && allows(&zone_ports, port);
+                for &probe in &ports {
+                    let expected = shared && allows(&zone_ports, probe);
                     let needs_firewall = shared && (zone.isolated == expected);
                     planned.push(Planned {
                         check: Check {
@@ -351,13 +414,14 @@ pub async fn verify(
                             to: target.name.as_str().to_owned(),
                             zone: Some(zone.name.as_str().to_owned()),
                             address: m.ipv4,
-                            port,
-                            protocol: if port.is_some() { "tcp" } else { "icmp" }.to_owned(),
+                            port: probe.port(),
+                            protocol: probe.protocol().to_owned(),
                             expected,
                             observed: false,
                             detail: String::new(),
                             needs_firewall,
                             unverifiable: false,
+                            inconclusive: false,
                         },
                     });
                 }
@@ -386,6 +450,7 @@ pub async fn verify(
                     detail: String::new(),
                     needs_firewall: false,
                     unverifiable: false,
+                    inconclusive: false,
                 },
             });
         }
@@ -403,12 +468,14 @@ pub async fn verify(
                     detail: String::new(),
                     needs_firewall: false,
                     unverifiable: false,
+                    inconclusive: false,
                 },
             });
         }
         per_source.push((sname.to_owned(), cname, planned));
     }
 
+    let probes_started = std::time::SystemTime::now();
     let timeout = options.timeout_secs.max(1);
     let limit = Duration::from_secs(u64::from(timeout) * 4 + 30);
     let results: Vec<Result<Vec<Check>, EngineError>> = stream::iter(per_source)
@@ -446,8 +513,25 @@ pub async fn verify(
             c.unverifiable = c.needs_firewall;
         }
     }
+    // Docker (before its nftables backend) deletes and re-inserts its FORWARD jumps to
+    // DOCKER-USER and DOCKER-ISOLATION-STAGE-1 whenever a network is created or removed, so
+    // for a moment traffic between zones passes. Say so when it happened during the probes.
+    let engine_changes = engine
+        .network_changes(probes_started, std::time::SystemTime::now())
+        .await
+        .unwrap_or_else(|e| {
+            notes.push(format!("could not read the engine's network events: {e}"));
+            Vec::new()
+        });
+    if !engine_changes.is_empty() {
+        notes.push(format!(
+            "networks were created or removed on the engine while the probes ran ({}): Docker re-inserts its firewall rules on every such change, leaving a moment in which traffic between zones passes; a mismatch seen now may be that moment (a real exposure, but a passing one): run verify again when the engine is quiet",
+            engine_changes.join(", ")
+        ));
+    }
     let mismatches = checks.iter().filter(|c| c.is_mismatch()).count();
     let unverifiable = checks.iter().filter(|c| c.unverifiable).count();
+    let inconclusive = checks.iter().filter(|c| c.inconclusive).count();
     Ok(VerifyReport {
         design: name.to_owned(),
         firewall: fw_state,
@@ -455,8 +539,10 @@ pub async fn verify(
         checks,
         mismatches,
         unverifiable,
+        inconclusive,
         notes,
         unprobed,
+        engine_changes,
         elapsed_ms: started.elapsed().as_millis(),
     })
 }
@@ -466,12 +552,20 @@ pub async fn verify(
 fn probe_script(planned: &[Planned], timeout: u32) -> String {
     let mut s = format!(
         "t(){{ o=$(nc -w {timeout} \"$2\" \"$3\" -e true </dev/null 2>&1); echo \"$1 $? $o\"; }}\n\
-         i(){{ o=$(ping -c 1 -W {timeout} \"$2\" 2>&1); echo \"$1 $? x\"; }}\n"
+         i(){{ o=$(ping -c 1 -W {timeout} \"$2\" 2>&1); echo \"$1 $? x\"; }}\n\
+         u(){{ o=$(busybox timeout {timeout} busybox nslookup bulkhead-probe \"$2:$3\" 2>&1); r=$?; \
+         echo \"$1 $r $(printf '%s' \"$o\" | busybox tr '\\n' ' ')\"; }}\n"
     );
+    // UDP has no handshake: busybox's nslookup sends a datagram on a connected socket, and a
+    // port with nothing listening answers "port unreachable", which the socket reports as
+    // "connection refused" (reached); a reply of any kind is also reached; silence is
+    // blocked, or a listening service that ignored the datagram.
     for (id, p) in planned.iter().enumerate() {
-        match p.check.port {
-            Some(port) => s.push_str(&format!("t {id} {} {port} &\n", p.check.address)),
-            None => s.push_str(&format!("i {id} {} &\n", p.check.address)),
+        let address = p.check.address;
+        match (p.check.port, p.check.protocol.as_str()) {
+            (Some(port), "udp") => s.push_str(&format!("u {id} {address} {port} &\n")),
+            (Some(port), _) => s.push_str(&format!("t {id} {address} {port} &\n")),
+            (None, _) => s.push_str(&format!("i {id} {address} &\n")),
         }
     }
     s.push_str("wait\n");
@@ -494,8 +588,21 @@ fn read_results(planned: Vec<Planned>, out: &str) -> Vec<Check> {
         .enumerate()
         .map(|(id, p)| {
             let mut c = p.check;
+            let udp = c.protocol == "udp";
             let (observed, detail) = match seen.get(&id) {
                 None => (false, "no answer from the probe".to_owned()),
+                Some((_, msg)) if udp && msg.contains("refused") => {
+                    (true, "port unreachable".to_owned())
+                }
+                Some((_, msg))
+                    if udp && (msg.contains("nreachable") || msg.contains("No route")) =>
+                {
+                    (false, "unreachable".to_owned())
+                }
+                Some((rc, msg)) if udp && (*rc == 0 || msg.contains("can't find")) => {
+                    (true, "answered".to_owned())
+                }
+                Some((_, _)) if udp => (false, "no answer".to_owned()),
                 Some((0, _)) if c.port.is_some() => (true, "open".to_owned()),
                 Some((0, _)) => (true, "reply".to_owned()),
                 Some((_, msg)) if msg.contains("refused") => (true, "refused".to_owned()),
@@ -508,7 +615,79 @@ fn read_results(planned: Vec<Planned>, out: &str) -> Vec<Check> {
             };
             c.observed = observed;
             c.detail = detail;
+            c.inconclusive = udp && c.expected && !observed;
             c
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn planned(protocol: &str, port: Option<u16>, expected: bool) -> Planned {
+        Planned {
+            check: Check {
+                from: "a".into(),
+                to: "b".into(),
+                zone: Some("z".into()),
+                address: Ipv4Addr::new(10, 0, 0, 2),
+                port,
+                protocol: protocol.into(),
+                expected,
+                observed: false,
+                detail: String::new(),
+                needs_firewall: false,
+                unverifiable: false,
+                inconclusive: false,
+            },
+        }
+    }
+
+    #[test]
+    fn probe_output_is_read_per_protocol() {
+        let out = "0 1 nslookup: write to '10.0.0.2:53': Connection refused \n\
+                   1 143 ;; connection timed out; no servers could be reached \n\
+                   2 143 \n\
+                   3 1 Server: 10.0.0.2 ** server can't find bulkhead-probe: NXDOMAIN \n\
+                   4 1 nc: 10.0.0.2 (10.0.0.2:80): Connection refused\n\
+                   5 1 nc: timed out\n\
+                   6 0 x\n";
+        let checks = read_results(
+            vec![
+                planned("udp", Some(53), true),
+                planned("udp", Some(53), true),
+                planned("udp", Some(9), false),
+                planned("udp", Some(53), true),
+                planned("tcp", Some(80), true),
+                planned("tcp", Some(81), false),
+                planned("icmp", None, true),
+            ],
+            out,
+        );
+        let seen: Vec<(bool, bool, &str)> = checks
+            .iter()
+            .map(|c| (c.observed, c.inconclusive, c.detail.as_str()))
+            .collect();
+        assert_eq!(
+            seen,
+            vec![
+                (true, false, "port unreachable"),
+                (false, true, "no answer"),
+                (false, false, "no answer"),
+                (true, false, "answered"),
+                (true, false, "refused"),
+                (false, false, "timed out"),
+                (true, false, "reply"),
+            ]
+        );
+        assert_eq!(checks.iter().filter(|c| c.is_mismatch()).count(), 0);
+    }
+
+    #[test]
+    fn udp_probes_use_nslookup_on_a_connected_socket() {
+        let script = probe_script(&[planned("udp", Some(5353), true)], 3);
+        assert!(script.contains("u 0 10.0.0.2 5353 &"), "{script}");
+        assert!(script.contains("busybox nslookup bulkhead-probe \"$2:$3\""), "{script}");
+    }
 }

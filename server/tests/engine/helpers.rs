@@ -170,6 +170,7 @@ services:
 flows:
   - {{ from: api, to: postgres, ports: [tcp/5432] }}
   - {{ from: api, to: cache, ports: [tcp/6379], note: session cache }}
+  - {{ from: api, to: cache, ports: [udp/5353], note: cache discovery }}
 host:
   external_interface: eth0
   allow_inbound: [tcp/443]

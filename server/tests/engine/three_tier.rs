@@ -41,6 +41,28 @@ async fn docker_three_tier_apply_verify_reapply_destroy() {
     let v = engine::verify(&d, &engine, options).await.unwrap();
     assert!(v.passed(), "{}", v.to_text());
     assert_eq!(v.mismatches, 0);
+    assert!(v.engine_changes.is_empty(), "{:?}", v.engine_changes);
+    // UDP, through the firewall: api's declared flow arrives (nothing listens, so the
+    // port answers "unreachable"); postgres, with no flow, gets silence.
+    let udp = |from: &str| {
+        v.checks
+            .iter()
+            .find(|c| {
+                c.from == from && c.to == "cache" && c.protocol == "udp" && c.port == Some(5353)
+            })
+            .unwrap_or_else(|| panic!("a udp check {from} -> cache: {}", v.to_text()))
+    };
+    assert!(
+        udp("api").expected && udp("api").observed,
+        "{}",
+        v.to_text()
+    );
+    assert!(
+        !udp("postgres").expected && !udp("postgres").observed,
+        "{}",
+        v.to_text()
+    );
+    assert_eq!(v.inconclusive, 0, "{}", v.to_text());
     // Egress, proven by traffic to a routed address outside the host: the database-tier-only
     // members have no route out; the others do.
     for service in ["postgres", "cache"] {
