@@ -3,7 +3,7 @@
 //! done and what was not. Running it again converges, since the next plan starts from
 //! what is there.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use design::ValidDesign;
 use futures_util::StreamExt;
@@ -186,6 +186,94 @@ async fn execute(engine: &DockerEngine, action: &Action) -> Result<(), EngineErr
     }
 }
 
+/// The network stage: network actions one at a time in plan order (the engine serialises
+/// address management anyway), and meanwhile, with `width` at once, every bridged container
+/// whose networks already exist, so container work does not wait for the last network.
+/// After a failed network action the rest of the stage is not attempted (`None`).
+async fn pipeline<F, Fut>(
+    plan: &Plan,
+    range: std::ops::Range<usize>,
+    width: usize,
+    run: &F,
+) -> Vec<(usize, Option<Result<(), EngineError>>)>
+where
+    F: Fn(usize) -> Fut,
+    Fut: std::future::Future<Output = (usize, Option<Result<(), EngineError>>)>,
+{
+    let networks: Vec<usize> = range
+        .clone()
+        .filter(|&k| phase(&plan.actions[k]) != 4)
+        .collect();
+    // Position (1-based) in `networks` of the action that creates each network.
+    let created: HashMap<&str, usize> = networks
+        .iter()
+        .enumerate()
+        .filter_map(|(pos, &k)| match &plan.actions[k].kind {
+            ActionKind::CreateNetwork { spec } | ActionKind::RecreateNetwork { spec, .. } => {
+                Some((spec.name.as_str(), pos + 1))
+            }
+            _ => None,
+        })
+        .collect();
+    let mut containers: Vec<(usize, usize)> = range
+        .filter(|&k| phase(&plan.actions[k]) == 4)
+        .map(|k| {
+            let needs = match &plan.actions[k].kind {
+                ActionKind::CreateContainer { spec } | ActionKind::RecreateContainer { spec } => {
+                    spec.networks
+                        .iter()
+                        .filter_map(|e| created.get(e.network.as_str()).copied())
+                        .max()
+                        .unwrap_or(0)
+                }
+                _ => 0,
+            };
+            (needs, k)
+        })
+        .collect();
+    // The ones ready first go first, so no slot waits while another could work.
+    containers.sort_unstable();
+
+    // How many network actions have succeeded, and whether one failed.
+    let (progress, watch) = tokio::sync::watch::channel((0usize, false));
+    let network_side = async {
+        let mut out = Vec::new();
+        for (pos, &k) in networks.iter().enumerate() {
+            if progress.borrow().1 {
+                out.push((k, None));
+                continue;
+            }
+            let (k, result) = run(k).await;
+            let ok = matches!(result, Some(Ok(())));
+            out.push((k, result));
+            progress.send_modify(|p| {
+                if ok {
+                    p.0 = pos + 1;
+                } else {
+                    p.1 = true;
+                }
+            });
+        }
+        out
+    };
+    let container_side = stream::iter(containers)
+        .map(|(needs, k)| {
+            let mut watch = watch.clone();
+            async move {
+                let ready = watch
+                    .wait_for(|(done, failed)| *done >= needs || *failed)
+                    .await
+                    .is_ok_and(|p| p.0 >= needs);
+                if ready { run(k).await } else { (k, None) }
+            }
+        })
+        .buffer_unordered(width)
+        .collect::<Vec<_>>();
+    let (mut out, containers) = futures_util::join!(network_side, container_side);
+    out.extend(containers);
+    out
+}
+
 /// Applies `plan` (made by [`super::plan()`] for `design` on `engine`), reporting each
 /// action to `on_event`.
 pub async fn apply(
@@ -212,14 +300,49 @@ pub async fn apply(
     }
 
     let total = plan.actions.len();
+    let run = |k: usize| {
+        let action = &plan.actions[k];
+        async move {
+            on_event(&ApplyEvent {
+                index: k,
+                total,
+                verb: action.kind.verb().to_owned(),
+                target: action.target.clone(),
+                status: EventStatus::Started,
+            });
+            let result = execute(engine, action).await;
+            on_event(&ApplyEvent {
+                index: k,
+                total,
+                verb: action.kind.verb().to_owned(),
+                target: action.target.clone(),
+                status: match &result {
+                    Ok(()) => EventStatus::Done,
+                    Err(e) => EventStatus::Failed {
+                        error: e.to_string(),
+                    },
+                },
+            });
+            (k, Some(result))
+        }
+    };
+    let width = options.concurrency.max(1);
     let mut done = Vec::new();
     let mut failed: Option<(String, String)> = None;
     let mut not_done = Vec::new();
     let mut i = 0;
     while i < total {
         let p = phase(&plan.actions[i]);
+        // Networks and the containers that join them form one stage (see `pipeline`).
+        let in_stage = |q: u8| {
+            if (2..=4).contains(&p) {
+                (2..=4).contains(&q)
+            } else {
+                q == p
+            }
+        };
         let mut j = i;
-        while j < total && phase(&plan.actions[j]) == p {
+        while j < total && in_stage(phase(&plan.actions[j])) {
             j += 1;
         }
         if failed.is_some() {
@@ -227,51 +350,25 @@ pub async fn apply(
             i = j;
             continue;
         }
-        // Networks one at a time (the engine serialises IPAM anyway); containers at once.
-        let width = if p == 2 || p == 3 || p == 5 {
-            1
+        let mut results: Vec<(usize, Option<Result<(), EngineError>>)> = if (2..=4).contains(&p) {
+            pipeline(plan, i..j, width, &run).await
         } else {
-            options.concurrency.max(1)
+            // Containers sharing another's network namespace wait for it: one at a time.
+            let width = if p == 5 { 1 } else { width };
+            stream::iter(i..j)
+                .map(&run)
+                .buffer_unordered(width)
+                .collect()
+                .await
         };
-        let results: Vec<(usize, Result<(), EngineError>)> = stream::iter(i..j)
-            .map(|k| {
-                let action = &plan.actions[k];
-                async move {
-                    on_event(&ApplyEvent {
-                        index: k,
-                        total,
-                        verb: action.kind.verb().to_owned(),
-                        target: action.target.clone(),
-                        status: EventStatus::Started,
-                    });
-                    let result = execute(engine, action).await;
-                    on_event(&ApplyEvent {
-                        index: k,
-                        total,
-                        verb: action.kind.verb().to_owned(),
-                        target: action.target.clone(),
-                        status: match &result {
-                            Ok(()) => EventStatus::Done,
-                            Err(e) => EventStatus::Failed {
-                                error: e.to_string(),
-                            },
-                        },
-                    });
-                    (k, result)
-                }
-            })
-            .buffer_unordered(width)
-            .collect()
-            .await;
-        let mut results = results;
         results.sort_by_key(|(k, _)| *k);
         for (k, result) in results {
             match result {
-                Ok(()) => done.push(label(&plan.actions[k])),
-                Err(e) if failed.is_none() => {
+                Some(Ok(())) => done.push(label(&plan.actions[k])),
+                Some(Err(e)) if failed.is_none() => {
                     failed = Some((label(&plan.actions[k]), e.to_string()))
                 }
-                Err(_) => not_done.push(label(&plan.actions[k])),
+                _ => not_done.push(label(&plan.actions[k])),
             }
         }
         i = j;

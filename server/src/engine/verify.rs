@@ -688,6 +688,9 @@ mod tests {
     fn udp_probes_use_nslookup_on_a_connected_socket() {
         let script = probe_script(&[planned("udp", Some(5353), true)], 3);
         assert!(script.contains("u 0 10.0.0.2 5353 &"), "{script}");
-        assert!(script.contains("busybox nslookup bulkhead-probe \"$2:$3\""), "{script}");
+        assert!(
+            script.contains("busybox nslookup bulkhead-probe \"$2:$3\""),
+            "{script}"
+        );
     }
 }
