@@ -4,7 +4,9 @@
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::model::AuditFilter;
-use crate::model::{AuditPage, DesignDetail, DesignSummary, Me, RevisionInfo, Role, UserRow};
+use crate::model::{
+    AuditPage, ComposeImported, DesignDetail, DesignSummary, Me, RevisionInfo, Role, UserRow,
+};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
@@ -133,6 +135,25 @@ pub async fn save_design(
     layout: Option<String>,
 ) -> Result<RevisionInfo, AppError> {
     delegate!(save_design(id, base, document, message, layout))
+}
+
+/// Reads a design document (YAML or JSON): the designer's YAML tab, which has no YAML reader
+/// of its own in the browser.
+#[server(prefix = "/api", endpoint = "read_document")]
+pub async fn read_document(text: String) -> Result<design::RawDesign, AppError> {
+    delegate!(read_document(text))
+}
+
+/// Writes a model, sent as JSON, as the canonical YAML that saving stores.
+#[server(prefix = "/api", endpoint = "write_document")]
+pub async fn write_document(model: String) -> Result<String, AppError> {
+    delegate!(write_document(model))
+}
+
+/// Reads a Compose file into a design named `name`.
+#[server(prefix = "/api", endpoint = "import_compose")]
+pub async fn import_compose(text: String, name: String) -> Result<ComposeImported, AppError> {
+    delegate!(import_compose(text, name))
 }
 
 #[server(prefix = "/api", endpoint = "audit")]

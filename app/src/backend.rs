@@ -3,8 +3,10 @@
 
 use crate::error::AppError;
 use crate::model::{
-    AuditFilter, AuditPage, DesignDetail, DesignSummary, Me, RevisionInfo, Role, UserRow,
+    AuditFilter, AuditPage, ComposeImported, DesignDetail, DesignSummary, Me, RevisionInfo, Role,
+    UserRow,
 };
+use design::RawDesign;
 use http::request::Parts;
 use std::sync::Arc;
 
@@ -71,6 +73,18 @@ pub trait Backend: Send + Sync + 'static {
         message: String,
         layout: Option<String>,
     ) -> Result<RevisionInfo, AppError>;
+
+    /// Reads a design document (YAML or JSON) for the designer's YAML tab.
+    async fn read_document(&self, req: &Request, text: String) -> Result<RawDesign, AppError>;
+    /// Writes a model (sent as JSON) as the canonical YAML that saving stores.
+    async fn write_document(&self, req: &Request, model: String) -> Result<String, AppError>;
+    /// Reads a Compose file into a design named `name`.
+    async fn import_compose(
+        &self,
+        req: &Request,
+        text: String,
+        name: String,
+    ) -> Result<ComposeImported, AppError>;
 
     async fn audit(&self, req: &Request, filter: AuditFilter) -> Result<AuditPage, AppError>;
 }

@@ -85,7 +85,7 @@ pub struct RevisionInfo {
 }
 
 /// A design with the document of one of its revisions.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DesignDetail {
     pub id: i64,
     pub name: String,
@@ -95,10 +95,22 @@ pub struct DesignDetail {
     /// The revision whose document is shown.
     pub revision: RevisionInfo,
     pub document: String,
+    /// The document read by the server (the browser build has no YAML reader); when it does
+    /// not parse, a design with just the name, and `model_error` says why.
+    pub model: design::RawDesign,
+    pub model_error: Option<String>,
     /// Every revision, newest first.
     pub history: Vec<RevisionInfo>,
     /// Where the designer draws the zones (JSON), kept beside the revision.
     pub layout: String,
+}
+
+/// A Compose file read into a design, with what could not be carried over.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ComposeImported {
+    pub model: design::RawDesign,
+    /// `path: message` for each thing the import could not carry over.
+    pub notes: Vec<String>,
 }
 
 /// One entry of the audit log.

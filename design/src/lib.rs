@@ -1,7 +1,8 @@
 //! Bulkhead's pure domain crate: no IO, no async; builds for wasm32 as well as natively.
 //!
 //! # Reading and writing designs
-//! - [`parse_document`]`(text: &str) -> Result<RawDesign, ParseError>` reads YAML or JSON.
+//! - [`parse_document`]`(text: &str) -> Result<RawDesign, ParseError>` reads YAML or JSON
+//!   (this, the next line and `import` need the `yaml` feature, on by default).
 //! - [`to_canonical_yaml`]`(&RawDesign) -> String` writes it back, deterministically.
 //! - [`templates::get`]`(name) -> Option<&'static str>` and [`templates::NAMES`].
 //!
@@ -50,13 +51,16 @@
 //! service (e.g. `host-network`); such findings are reported as notes marked accepted.
 
 mod alloc;
+#[cfg(feature = "yaml")]
 mod canonical;
 pub mod compile;
 pub mod diagnostic;
 pub mod diff;
 pub mod findings;
+#[cfg(feature = "yaml")]
 pub mod import;
 pub mod model;
+#[cfg(feature = "yaml")]
 mod parse;
 pub mod raw;
 pub mod reach;
@@ -64,10 +68,12 @@ pub mod report;
 pub mod templates;
 mod validate;
 
+#[cfg(feature = "yaml")]
 pub use canonical::to_canonical_yaml;
 pub use diagnostic::{Code, Diagnostic, Severity};
 pub use findings::{Finding, FindingCode};
 pub use model::ValidDesign;
+#[cfg(feature = "yaml")]
 pub use parse::{ParseError, parse_document};
 pub use raw::RawDesign;
 pub use validate::{DEFAULT_SUBNET_POOL, check, validate};

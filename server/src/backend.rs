@@ -14,10 +14,11 @@ use crate::store::{Actor, designs, throttle};
 use app::backend::{Backend, Request};
 use app::error::AppError;
 use app::model::{
-    AuditFilter, AuditPage, DesignDetail, DesignSummary, MAX_DOCUMENT_BYTES, MAX_LAYOUT_BYTES, Me,
-    RevisionInfo, Role, UserRow,
+    AuditFilter, AuditPage, ComposeImported, DesignDetail, DesignSummary, MAX_DOCUMENT_BYTES,
+    MAX_LAYOUT_BYTES, Me, RevisionInfo, Role, UserRow,
 };
 use axum::extract::ConnectInfo;
+use design::RawDesign;
 use secrecy::SecretString;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -146,6 +147,7 @@ impl Service {
         let history = designs::history(&mut conn, id, None)
             .await
             .map_err(internal)?;
+        let (model, model_error) = documents::model_of(&rev.document, &d.name);
         Ok(DesignDetail {
             id,
             name: d.name,
@@ -153,6 +155,8 @@ impl Service {
             head: d.head,
             revision: rev.info(),
             document: rev.document,
+            model,
+            model_error,
             layout: rev.layout,
             history,
         })
@@ -178,6 +182,20 @@ impl Service {
                 what: format!("User {user_id}"),
             })
     }
+}
+
+/// Documents, models and Compose files are bounded like saved documents.
+fn check_size(text: &str) -> Result<(), AppError> {
+    if text.len() > MAX_DOCUMENT_BYTES {
+        return Err(AppError::invalid(
+            "document",
+            format!(
+                "the text is {} bytes; the limit is {MAX_DOCUMENT_BYTES} (1 MiB): split the design",
+                text.len()
+            ),
+        ));
+    }
+    Ok(())
 }
 
 fn check_document(document: &str) -> Result<String, AppError> {
@@ -717,6 +735,8 @@ impl Backend for Service {
     ) -> Result<RevisionInfo, AppError> {
         let (user, actor) = self.require(req, Role::Editor).await?;
         let name = check_document(&document)?;
+        let document =
+            documents::normalise(document).map_err(|m| AppError::invalid("document", m))?;
         let message = check_message(&message)?;
         let layout = check_layout(layout)?;
         let mut tx = self.write_tx().await?;
@@ -794,6 +814,44 @@ impl Backend for Service {
             .map_err(internal)?
             .map(|r| r.info())
             .ok_or(AppError::Internal)
+    }
+
+    async fn read_document(&self, req: &Request, text: String) -> Result<RawDesign, AppError> {
+        self.require(req, Role::Viewer).await?;
+        check_size(&text)?;
+        design::parse_document(&text).map_err(|e| AppError::invalid("document", e.to_string()))
+    }
+
+    async fn write_document(&self, req: &Request, model: String) -> Result<String, AppError> {
+        self.require(req, Role::Viewer).await?;
+        check_size(&model)?;
+        let model = serde_json::from_str::<RawDesign>(&model)
+            .map_err(|e| AppError::invalid("model", format!("the model does not read: {e}")))?;
+        Ok(design::to_canonical_yaml(&model))
+    }
+
+    async fn import_compose(
+        &self,
+        req: &Request,
+        text: String,
+        name: String,
+    ) -> Result<ComposeImported, AppError> {
+        self.require(req, Role::Viewer).await?;
+        check_size(&text)?;
+        let imported = design::import::compose(&text, &name).map_err(|e| {
+            AppError::invalid(
+                "compose",
+                format!("That Compose file cannot be imported: {e}"),
+            )
+        })?;
+        Ok(ComposeImported {
+            model: imported.design,
+            notes: imported
+                .notes
+                .into_iter()
+                .map(|n| format!("{}: {}", n.path, n.message))
+                .collect(),
+        })
     }
 
     async fn audit(&self, req: &Request, filter: AuditFilter) -> Result<AuditPage, AppError> {

@@ -7,6 +7,31 @@ pub fn name_of(document: &str) -> Result<String, String> {
         .map_err(|e| format!("the document does not parse: {e}"))
 }
 
+/// The model of a stored document, for the designer; when it does not parse, a design with
+/// only the name, and why.
+pub fn model_of(document: &str, name: &str) -> (design::RawDesign, Option<String>) {
+    match design::parse_document(document) {
+        Ok(model) => (model, None),
+        Err(e) => {
+            let model = design::parse_document(&blank(name))
+                .or_else(|_| design::parse_document(&blank("design")))
+                .expect("a blank document parses");
+            (model, Some(e.to_string()))
+        }
+    }
+}
+
+/// What saving stores: a document sent as JSON (the designer sends its model so) becomes
+/// the canonical YAML; YAML is kept as written, comments and all.
+pub fn normalise(document: String) -> Result<String, String> {
+    if !document.trim_start().starts_with('{') {
+        return Ok(document);
+    }
+    design::parse_document(&document)
+        .map(|model| design::to_canonical_yaml(&model))
+        .map_err(|e| format!("the document does not parse: {e}"))
+}
+
 /// A new, empty design.
 pub fn blank(name: &str) -> String {
     format!("bulkhead: 1\nname: {name}\ndescription: \"\"\nzones: {{}}\nservices: {{}}\n")

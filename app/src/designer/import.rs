@@ -1,31 +1,31 @@
 //! Importing a Compose file into the designer, by file picker or by dropping the file on the
-//! page: converted in the browser by the same code as `bulkhead import compose`.
+//! page: converted by the server, by the same code as `bulkhead import compose`.
 
 use super::state::{Ed, Selection};
 use leptos::prelude::*;
 
-/// Replaces the document with the design made from a Compose file (one undo step), keeping
-/// the design's name; returns what the import could not carry over.
+/// Replaces the document with the design the server made from a Compose file (one undo
+/// step), keeping the design's name; returns what the import could not carry over.
 #[cfg_attr(
     not(feature = "hydrate"),
     expect(dead_code, reason = "files are read only in the browser")
 )]
-pub fn apply(ed: Ed, text: &str, name: &str) -> Result<Vec<String>, String> {
-    let imported = design::import::compose(text, name)
-        .map_err(|e| format!("That Compose file cannot be imported: {e}"))?;
-    let mut doc = imported.design;
-    doc.name = name.to_string();
+async fn apply(ed: Ed, text: String, name: String) -> Result<Vec<String>, String> {
+    let imported = crate::api::import_compose(text, name.clone())
+        .await
+        .map_err(|e| match e {
+            crate::error::AppError::Invalid { message, .. } => message,
+            other => format!("That Compose file cannot be imported: {other}"),
+        })?;
+    let mut doc = imported.model;
+    doc.name = name;
     ed.apply(move |d, layout| {
         *d = doc;
         layout.zones.clear();
         true
     });
     ed.selection.set(Selection::Design);
-    Ok(imported
-        .notes
-        .into_iter()
-        .map(|n| format!("{}: {}", n.path, n.message))
-        .collect())
+    Ok(imported.notes)
 }
 
 /// Reads a file the user picked or dropped, then imports it.
@@ -37,7 +37,7 @@ pub fn from_file(ed: Ed, file: web_sys::File, name: String, report: RwSignal<Opt
             .ok()
             .and_then(|v| v.as_string());
         match text {
-            Some(t) => match apply(ed, &t, &name) {
+            Some(t) => match apply(ed, t, name).await {
                 Ok(notes) => {
                     ed.notice.set(Some(format!(
                         "Imported {} — review the canvas, then save.",

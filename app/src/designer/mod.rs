@@ -36,18 +36,9 @@ pub fn Designer(
     reload: RwSignal<u32>,
     can_edit: Signal<bool>,
 ) -> impl IntoView {
-    let parsed = design::parse_document(&detail.document);
-    let (doc, load_error) = match parsed {
-        Ok(d) => (d, None),
-        Err(e) => (
-            design::parse_document(&format!("bulkhead: 1\nname: {}\n", detail.name))
-                .unwrap_or_else(|_| {
-                    design::parse_document("bulkhead: 1\nname: design\n")
-                        .expect("a minimal document parses")
-                }),
-            Some(e.to_string()),
-        ),
-    };
+    // The server reads the document (the browser build has no YAML reader).
+    let doc = detail.model.clone();
+    let load_error = detail.model_error.clone();
     let layout = Layout::parse(&detail.layout);
     let readonly = Signal::derive(move || !can_edit.get());
     let ed = Ed::new(doc.clone(), layout.clone(), readonly);
@@ -64,6 +55,7 @@ pub fn Designer(
         Tab::Canvas
     });
     let help = RwSignal::new(false);
+    let yaml = RwSignal::new(YamlState::Fresh);
     let ctx = DragCtx {
         drag: RwSignal::new(None),
         canvas: NodeRef::new(),
@@ -136,6 +128,8 @@ pub fn Designer(
     let blocked = Memo::new(move |_| {
         if ed.readonly.get() {
             Some("Saving needs the editor role.".to_string())
+        } else if let YamlState::Error(_) = yaml.get() {
+            Some("The YAML does not parse: fix it (or undo) before saving.".to_string())
         } else if ed.analysis.with(|a| a.errors()) > 0 {
             Some("Fix the errors listed under Checks before saving.".to_string())
         } else if !dirty.get() {
@@ -144,8 +138,8 @@ pub fn Designer(
             None
         }
     });
-    let on_save = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+    // The model travels as JSON; the server stores it as canonical YAML.
+    let do_save = move || {
         if blocked.get_untracked().is_some() {
             return;
         }
@@ -153,19 +147,37 @@ pub fn Designer(
         save.dispatch(SaveDesign {
             id,
             base: base.get_untracked(),
-            document: ed.doc.with_untracked(design::to_canonical_yaml),
+            document: ed
+                .doc
+                .with_untracked(|d| serde_json::to_string(d).unwrap_or_default()),
             message: message.get_untracked(),
             layout: Some(ed.layout.get_untracked().to_json()),
         });
+    };
+    // Save pressed while the YAML tab's text is being read: save once it has been.
+    let save_after_check = RwSignal::new(false);
+    Effect::new(move |_| {
+        if save_after_check.get() && !matches!(yaml.get(), YamlState::Checking) {
+            save_after_check.set(false);
+            do_save();
+        }
+    });
+    let on_save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if matches!(yaml.get_untracked(), YamlState::Checking) {
+            save_after_check.set(true);
+        } else {
+            do_save();
+        }
     };
     let changes = RwSignal::new(None::<String>);
     let see_changes = move |_| {
         let mine = ed.doc.get_untracked();
         leptos::task::spawn_local(async move {
             let text = match get_design(id, None).await {
-                Ok(latest) => match design::parse_document(&latest.document) {
-                    Ok(theirs) => {
-                        let d = design::diff::diff(&theirs, &mine);
+                Ok(latest) => match latest.model_error {
+                    None => {
+                        let d = design::diff::diff(&latest.model, &mine);
                         format!(
                             "Revision {} by {} is the newest. What your save would change on top of it:\n\n{}",
                             latest.head,
@@ -173,7 +185,7 @@ pub fn Designer(
                             d.to_text()
                         )
                     }
-                    Err(e) => format!("The newest revision does not parse: {e}"),
+                    Some(e) => format!("The newest revision does not parse: {e}"),
                 },
                 Err(e) => e.to_string(),
             };
@@ -313,7 +325,7 @@ pub fn Designer(
                 <Panel ed />
             </div>
             <div class="designer-yaml" class:hidden=move || tab.get() != Tab::Yaml>
-                <YamlTab ed active=Signal::derive(move || tab.get() == Tab::Yaml) />
+                <YamlTab ed state=yaml active=Signal::derive(move || tab.get() == Tab::Yaml) />
             </div>
             <div class="designer-lower">
                 <Problems ed />
@@ -337,18 +349,90 @@ pub fn Designer(
     }
 }
 
-/// The document as it will be saved, editable; parsed and validated as you type.
+/// Where the YAML tab's text stands.
+#[derive(Clone, Debug, PartialEq)]
+enum YamlState {
+    /// Not being edited (or the last edit was read).
+    Fresh,
+    /// The server is reading an edit or writing the document out.
+    Checking,
+    /// The text does not parse: why.
+    Error(String),
+}
+
+/// The document as it will be saved, editable; parsed and validated as you type. The server
+/// writes and reads the YAML (the browser build has no YAML code); the newest request wins.
 #[component]
-fn YamlTab(ed: Ed, active: Signal<bool>) -> impl IntoView {
+fn YamlTab(ed: Ed, state: RwSignal<YamlState>, active: Signal<bool>) -> impl IntoView {
     let text = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<String>);
-    // Opening the tab shows the current document.
+    // Shown text matches the document: `ready` (tests and scripts wait for it).
+    let loaded = RwSignal::new(false);
+    let version = StoredValue::new(0u64);
+    let next = move || {
+        version.update_value(|v| *v += 1);
+        version.get_value()
+    };
+    // Opening the tab shows the current document; leaving it forgets the shown text.
     Effect::new(move |_| {
-        if active.get() {
-            text.set(ed.doc.with_untracked(design::to_canonical_yaml));
-            error.set(None);
+        if !active.get() {
+            // What the tab showed is gone; the document keeps its last readable state.
+            loaded.set(false);
+            if matches!(state.get_untracked(), YamlState::Error(_)) {
+                next();
+                state.set(YamlState::Fresh);
+            }
+            return;
         }
+        let mine = next();
+        let model = ed
+            .doc
+            .with_untracked(|d| serde_json::to_string(d).unwrap_or_default());
+        state.set(YamlState::Checking);
+        leptos::task::spawn_local(async move {
+            let result = crate::api::write_document(model).await;
+            if version.get_value() != mine {
+                return;
+            }
+            match result {
+                Ok(t) => {
+                    text.set(t);
+                    loaded.set(true);
+                    state.set(YamlState::Fresh);
+                }
+                Err(e) => state.set(YamlState::Error(e.to_string())),
+            }
+        });
     });
+    let on_input = move |ev: leptos::ev::Event| {
+        let t = event_target_value(&ev);
+        text.set(t.clone());
+        loaded.set(true);
+        let mine = next();
+        if t.len() > crate::model::MAX_DOCUMENT_BYTES {
+            state.set(YamlState::Error(
+                "the document is over 1 MiB; split the design".into(),
+            ));
+            return;
+        }
+        state.set(YamlState::Checking);
+        leptos::task::spawn_local(async move {
+            let result = crate::api::read_document(t).await;
+            if version.get_value() != mine {
+                return;
+            }
+            match result {
+                Ok(d) => {
+                    ed.apply_keyed(Some("yaml"), move |doc: &mut RawDesign, _| {
+                        *doc = d;
+                        true
+                    });
+                    state.set(YamlState::Fresh);
+                }
+                Err(AppError::Invalid { message, .. }) => state.set(YamlState::Error(message)),
+                Err(e) => state.set(YamlState::Error(e.to_string())),
+            }
+        });
+    };
     view! {
         <label class="editor-label" for="document">"Design document (YAML, format version 1) — this is what Save stores"</label>
         <textarea
@@ -356,31 +440,16 @@ fn YamlTab(ed: Ed, active: Signal<bool>) -> impl IntoView {
             class="code-editor"
             spellcheck="false"
             data-test="document"
+            data-state=move || if loaded.get() { "ready" } else { "loading" }
             readonly=move || ed.readonly.get()
             prop:value=move || text.get()
-            on:input=move |ev| {
-                let t = event_target_value(&ev);
-                text.set(t.clone());
-                if t.len() > crate::model::MAX_DOCUMENT_BYTES {
-                    error.set(Some("the document is over 1 MiB; split the design".into()));
-                    return;
-                }
-                match design::parse_document(&t) {
-                    Ok(d) => {
-                        error.set(None);
-                        ed.apply_keyed(Some("yaml"), move |doc: &mut RawDesign, _| {
-                            *doc = d;
-                            true
-                        });
-                    }
-                    Err(e) => error.set(Some(e.to_string())),
-                }
-            }
+            on:input=on_input
         ></textarea>
         <div class="parse-status" data-test="parse-status" aria-live="polite">
-            {move || match error.get() {
-                None => view! { <span class="ok">"✓ The document parses."</span> }.into_any(),
-                Some(e) => view! { <span class="field-error" data-test="parse-error">{e}</span> }.into_any(),
+            {move || match state.get() {
+                YamlState::Fresh => view! { <span class="ok">"✓ The document parses."</span> }.into_any(),
+                YamlState::Checking => view! { <span class="muted">"Checking…"</span> }.into_any(),
+                YamlState::Error(e) => view! { <span class="field-error" data-test="parse-error">{e}</span> }.into_any(),
             }}
         </div>
     }

@@ -49,8 +49,7 @@ async fn foundation_story_in_chromium() {
     let design_path = pa.wait_path(|p| p.starts_with("/designs/")).await;
     pa.wait_text("[data-test=design-name]", "web-host").await;
     pa.hydrated().await;
-    pa.click("[data-test=tab-yaml]").await;
-    let doc = pa.value("[data-test=document]").await;
+    let doc = pa.open_yaml().await;
     assert!(
         doc.contains("name: web-host") && doc.contains("database-tier"),
         "{doc}"
@@ -61,7 +60,7 @@ async fn foundation_story_in_chromium() {
 
     // Edit: a parse error is shown where it is and blocks saving; a valid edit saves as r2.
     pa.open(&design_path).await;
-    pa.click("[data-test=tab-yaml]").await;
+    pa.open_yaml().await;
     pa.set_value("[data-test=document]", &format!("{doc}zones: [\n"))
         .await;
     let err = pa.wait_text("[data-test=parse-error]", "line").await;
@@ -121,11 +120,11 @@ async fn foundation_story_in_chromium() {
     pb.wait_path(|p| p == "/designs").await;
     pb.open(&design_path).await;
     pb.wait_text("[data-test=revision]", "revision 2").await;
-    pb.click("[data-test=tab-yaml]").await;
+    pb.open_yaml().await;
 
     // Admin saves revision 3 while bob still edits revision 2.
     pa.open(&design_path).await;
-    pa.click("[data-test=tab-yaml]").await;
+    pa.open_yaml().await;
     pa.set_value(
         "[data-test=document]",
         &edited.replace("reviewed", "reviewed twice"),

@@ -396,10 +396,15 @@ impl<'a> Page<'a> {
 
     /// The current YAML of the designer (through its YAML tab), then back to the canvas.
     pub async fn yaml(&self) -> String {
-        self.click("[data-test=tab-yaml]").await;
-        let y = self.value("[data-test=document]").await;
+        let y = self.open_yaml().await;
         self.click("[data-test=tab-canvas]").await;
         y
+    }
+
+    /// Opens the YAML tab and returns its text once the server has written it out.
+    pub async fn open_yaml(&self) -> String {
+        self.click("[data-test=tab-yaml]").await;
+        self.value("[data-test=document][data-state=ready]").await
     }
 
     /// Waits until the matrix cell `from → to` has the class `cell-…`.

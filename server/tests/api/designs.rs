@@ -287,3 +287,82 @@ async fn rename_delete_restore() {
         assert!(actions.contains(&a.to_string()), "{a} audited");
     }
 }
+
+/// The designer's browser build has no YAML code: the server gives it the model with the
+/// document, reads and writes YAML for its YAML tab, reads Compose files, and stores a
+/// model sent as JSON as canonical YAML.
+#[tokio::test]
+async fn documents_are_read_and_written_for_the_browser() {
+    let app = TestApp::spawn().await;
+    let admin = app.setup_admin().await;
+    let viewer = app.login_as(&admin, "vera", Role::Viewer).await;
+    let id = admin.create_design("shop", "three-tier").await;
+    let d = viewer
+        .call("get_design", &[("id", &id.to_string())])
+        .await
+        .ok();
+    let doc = d["document"].as_str().unwrap();
+    let model: design::RawDesign = serde_json::from_value(d["model"].clone()).unwrap();
+    assert_eq!(model, design::parse_document(doc).unwrap());
+    assert!(d["model_error"].is_null());
+
+    // Write out, read back: the same model; a broken text says where.
+    let json = serde_json::to_string(&model).unwrap();
+    let yaml = viewer
+        .call("write_document", &[("model", &json)])
+        .await
+        .ok();
+    let yaml = yaml.as_str().unwrap().to_owned();
+    assert_eq!(yaml, design::to_canonical_yaml(&model));
+    let back = viewer.call("read_document", &[("text", &yaml)]).await.ok();
+    assert_eq!(
+        serde_json::from_value::<design::RawDesign>(back).unwrap(),
+        model
+    );
+    let broken = viewer
+        .call("read_document", &[("text", &format!("{yaml}zones: [\n"))])
+        .await;
+    assert_eq!(broken.status.as_u16(), 400, "{}", broken.body);
+    assert!(broken.body.to_string().contains("line"), "{}", broken.body);
+
+    // A Compose file becomes zones and services.
+    let compose =
+        "services:\n  web:\n    image: nginx:1.27\n    networks: [front]\nnetworks:\n  front: {}\n";
+    let imported = viewer
+        .call("import_compose", &[("text", compose), ("name", "shop")])
+        .await
+        .ok();
+    assert!(
+        imported["model"]["zones"]["front"].is_object(),
+        "{imported}"
+    );
+    assert!(
+        imported["model"]["services"]["web"].is_object(),
+        "{imported}"
+    );
+
+    // Saving the model as JSON stores canonical YAML.
+    let mut changed = model.clone();
+    changed.description = Some("from the designer".into());
+    let r = admin
+        .call(
+            "save_design",
+            &[
+                ("id", &id.to_string()),
+                ("base", "1"),
+                ("document", &serde_json::to_string(&changed).unwrap()),
+                ("message", "designer"),
+            ],
+        )
+        .await
+        .ok();
+    assert_eq!(r["number"], 2);
+    let d = viewer
+        .call("get_design", &[("id", &id.to_string())])
+        .await
+        .ok();
+    assert_eq!(
+        d["document"].as_str().unwrap(),
+        design::to_canonical_yaml(&changed)
+    );
+}

@@ -78,6 +78,21 @@ fn endpoints(design: i64, deleted: i64, user: i64, head: i64) -> Vec<Endpoint> {
             Some(Role::Editor),
         ),
         ("audit", vec![], Some(Role::Viewer)),
+        (
+            "read_document",
+            vec![("text", "zones: [".into())],
+            Some(Role::Viewer),
+        ),
+        (
+            "write_document",
+            vec![("model", "{".into())],
+            Some(Role::Viewer),
+        ),
+        (
+            "import_compose",
+            vec![("text", "services: [".into()), ("name", "x".into())],
+            Some(Role::Viewer),
+        ),
     ]
 }
 
