@@ -215,16 +215,32 @@ where
             _ => None,
         })
         .collect();
+    // Position (1-based) of each network recreation that disconnects a container first: the
+    // container's own work waits for it, or both would change the container at once.
+    let disconnects = |container: &str| -> usize {
+        networks
+            .iter()
+            .enumerate()
+            .filter(|(_, k)| {
+                matches!(&plan.actions[**k].kind,
+                    ActionKind::RecreateNetwork { reconnect, .. } if reconnect.iter().any(|c| c == container))
+            })
+            .map(|(pos, _)| pos + 1)
+            .max()
+            .unwrap_or(0)
+    };
     let mut containers: Vec<(usize, usize)> = range
         .filter(|&k| phase(&plan.actions[k]) == 4)
         .map(|k| {
             let needs = match &plan.actions[k].kind {
                 ActionKind::CreateContainer { spec } | ActionKind::RecreateContainer { spec } => {
-                    spec.networks
+                    let joins = spec
+                        .networks
                         .iter()
                         .filter_map(|e| created.get(e.network.as_str()).copied())
                         .max()
-                        .unwrap_or(0)
+                        .unwrap_or(0);
+                    joins.max(disconnects(&spec.name))
                 }
                 _ => 0,
             };

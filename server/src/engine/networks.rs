@@ -23,23 +23,15 @@ fn sorted(map: Option<HashMap<String, String>>) -> BTreeMap<String, String> {
     map.unwrap_or_default().into_iter().collect()
 }
 
-/// Seconds since the Unix epoch, as the engine's event filters take them.
-fn unix(t: std::time::SystemTime) -> String {
-    let d = t.duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
-    format!("{}.{:09}", d.as_secs(), d.subsec_nanos())
-}
-
 impl DockerEngine {
-    /// Networks created or removed on the engine between `since` and `until`, from its
-    /// event log, as `create NAME` / `destroy NAME`.
-    pub async fn network_changes(
-        &self,
-        since: std::time::SystemTime,
-        until: std::time::SystemTime,
-    ) -> Result<Vec<String>, EngineError> {
+    /// Networks created or removed on the engine from now on, as `create NAME` /
+    /// `destroy NAME`, for as long as the stream is read. (Docker keeps only a short history
+    /// of events, and a remote engine's clock may differ from ours, so this listens live
+    /// rather than asking for a time window afterwards.)
+    pub fn network_changes(&self) -> impl futures_util::Stream<Item = String> + use<> {
         let options = EventsOptions {
-            since: Some(unix(since)),
-            until: Some(unix(until)),
+            since: None,
+            until: None,
             filters: Some(HashMap::from([
                 ("type".to_owned(), vec!["network".to_owned()]),
                 (
@@ -48,19 +40,17 @@ impl DockerEngine {
                 ),
             ])),
         };
-        let mut events = self.docker.events(Some(options));
-        let mut changes = Vec::new();
-        while let Some(event) = events.next().await {
-            let event = event.map_err(|e| EngineError::docker("reading network events", e))?;
-            let name = event
-                .actor
-                .and_then(|a| a.attributes)
-                .and_then(|mut a| a.remove("name"))
-                .unwrap_or_else(|| "?".to_owned());
-            let action = event.action.unwrap_or_default();
-            changes.push(format!("{action} {name}"));
-        }
-        Ok(changes)
+        self.docker
+            .events(Some(options))
+            .filter_map(|event| async move {
+                let event = event.ok()?;
+                let name = event
+                    .actor
+                    .and_then(|a| a.attributes)
+                    .and_then(|mut a| a.remove("name"))
+                    .unwrap_or_else(|| "?".to_owned());
+                Some(format!("{} {name}", event.action.unwrap_or_default()))
+            })
     }
 
     /// Every network on the engine (without attached containers: see [`Self::network`]).

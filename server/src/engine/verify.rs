@@ -70,9 +70,11 @@ pub struct Check {
     pub needs_firewall: bool,
     /// Counted neither as match nor mismatch: it needs the firewall, which is not there.
     pub unverifiable: bool,
-    /// Counted neither as match nor mismatch: a UDP port the design allows stayed silent,
-    /// which a listening service that ignores the probe also does (a port with nothing
-    /// listening answers with "port unreachable", which counts as reached).
+    /// Counted neither as match nor mismatch: a UDP port that the design allows, or that a
+    /// flow or a published port declares, stayed silent; a listening service that ignores
+    /// the probe does the same as a firewall that drops it (a port with nothing listening
+    /// answers "port unreachable", which counts as reached; silence on an undeclared port
+    /// counts as blocked).
     pub inconclusive: bool,
 }
 
@@ -98,7 +100,7 @@ pub struct VerifyReport {
     pub mismatches: usize,
     /// How many could not be judged (the firewall is missing).
     pub unverifiable: usize,
-    /// UDP checks the design allows that got no answer (not judged; see [`Check`]).
+    /// Silent UDP checks on allowed or declared ports (not judged; see [`Check`]).
     pub inconclusive: usize,
     /// Problems that stop a full verification (a service not running …) and other notes.
     pub notes: Vec<String>,
@@ -211,12 +213,13 @@ impl VerifyReport {
         }
         for c in self.checks.iter().filter(|c| c.inconclusive) {
             out.push_str(&format!(
-                "NOT JUDGED {} -> {} {}{} ({}): the design allows it, but no answer came; a listening UDP service may ignore a probe, so this is not counted\n",
+                "NOT JUDGED {} -> {} {}{} ({}): expected {}, no answer came; a listening UDP service may ignore a probe just as a firewall drops it, so this is not counted\n",
                 c.from,
                 c.to,
                 c.address,
                 target_port(c),
                 c.zone.as_deref().unwrap_or("host"),
+                if c.expected { "reachable" } else { "blocked" },
             ));
         }
         out
@@ -267,7 +270,7 @@ fn allows(set: &PortSet, probe: Probe) -> bool {
 /// The ports worth trying on `target`: its published container ports and the ports flows
 /// name for it, TCP and UDP, plus one TCP port nothing declares (and one UDP port when
 /// the target declares UDP at all).
-fn ports_for(design: &ValidDesign, target: ServiceId) -> Vec<Probe> {
+fn ports_for(design: &ValidDesign, target: ServiceId) -> Vec<(Probe, bool)> {
     let mut declared: Vec<(Protocol, u16)> = Vec::new();
     for p in &design.service(target).ports {
         declared.push((p.protocol, p.container_ports.lo()));
@@ -288,9 +291,9 @@ fn ports_for(design: &ValidDesign, target: ServiceId) -> Vec<Probe> {
     }
     declared.sort_unstable_by_key(|(protocol, p)| (*protocol == Protocol::Udp, *p));
     declared.dedup();
-    let mut probes: Vec<Probe> = declared
+    let mut probes: Vec<(Probe, bool)> = declared
         .iter()
-        .map(|(protocol, p)| Probe::Port(*protocol, *p))
+        .map(|(protocol, p)| (Probe::Port(*protocol, *p), true))
         .collect();
     for protocol in [Protocol::Tcp, Protocol::Udp] {
         let used: Vec<u16> = declared
@@ -302,14 +305,16 @@ fn ports_for(design: &ValidDesign, target: ServiceId) -> Vec<Probe> {
             continue;
         }
         let undeclared = (9u16..).find(|p| !used.contains(p)).unwrap_or(9);
-        probes.push(Probe::Port(protocol, undeclared));
+        probes.push((Probe::Port(protocol, undeclared), false));
     }
-    probes.push(Probe::Icmp);
+    probes.push((Probe::Icmp, false));
     probes
 }
 
 struct Planned {
     check: Check,
+    /// A declared port: a service may listen there (for UDP, silently).
+    declared: bool,
 }
 
 /// An address on this host outside every zone: the default bridge's gateway.
@@ -405,10 +410,11 @@ pub async fn verify(
                     .find(|z| z.zone == zone.name.as_str())
                     .map(|z| z.ports.clone())
                     .unwrap_or_else(|| reach.ports(s, t));
-                for &probe in &ports {
+                for &(probe, declared) in &ports {
                     let expected = shared && allows(&zone_ports, probe);
                     let needs_firewall = shared && (zone.isolated == expected);
                     planned.push(Planned {
+                        declared,
                         check: Check {
                             from: sname.to_owned(),
                             to: target.name.as_str().to_owned(),
@@ -438,6 +444,7 @@ pub async fn verify(
                 ));
             }
             planned.push(Planned {
+                declared: false,
                 check: Check {
                     from: sname.to_owned(),
                     to: "host".to_owned(),
@@ -456,6 +463,7 @@ pub async fn verify(
         }
         if let Some(target) = options.egress {
             planned.push(Planned {
+                declared: false,
                 check: Check {
                     from: sname.to_owned(),
                     to: "outside".to_owned(),
@@ -475,10 +483,9 @@ pub async fn verify(
         per_source.push((sname.to_owned(), cname, planned));
     }
 
-    let probes_started = std::time::SystemTime::now();
     let timeout = options.timeout_secs.max(1);
     let limit = Duration::from_secs(u64::from(timeout) * 4 + 30);
-    let results: Vec<Result<Vec<Check>, EngineError>> = stream::iter(per_source)
+    let probes = stream::iter(per_source)
         .map(|(sname, cname, planned)| async move {
             let script = probe_script(&planned, timeout);
             let probe = format!("{name}-probe-{sname}-{}", std::process::id());
@@ -499,8 +506,17 @@ pub async fn verify(
             Ok(read_results(planned, &out))
         })
         .buffer_unordered(16)
-        .collect()
-        .await;
+        .collect::<Vec<Result<Vec<Check>, EngineError>>>();
+    // Listen for network changes while the probes run (see the note below).
+    let mut changes = std::pin::pin!(engine.network_changes());
+    let mut probes = std::pin::pin!(probes);
+    let mut engine_changes = Vec::new();
+    let results = loop {
+        tokio::select! {
+            results = &mut probes => break results,
+            Some(change) = changes.next() => engine_changes.push(change),
+        }
+    };
     let mut checks = Vec::new();
     for r in results {
         checks.extend(r?);
@@ -516,13 +532,6 @@ pub async fn verify(
     // Docker (before its nftables backend) deletes and re-inserts its FORWARD jumps to
     // DOCKER-USER and DOCKER-ISOLATION-STAGE-1 whenever a network is created or removed, so
     // for a moment traffic between zones passes. Say so when it happened during the probes.
-    let engine_changes = engine
-        .network_changes(probes_started, std::time::SystemTime::now())
-        .await
-        .unwrap_or_else(|e| {
-            notes.push(format!("could not read the engine's network events: {e}"));
-            Vec::new()
-        });
     if !engine_changes.is_empty() {
         notes.push(format!(
             "networks were created or removed on the engine while the probes ran ({}): Docker re-inserts its firewall rules on every such change, leaving a moment in which traffic between zones passes; a mismatch seen now may be that moment (a real exposure, but a passing one): run verify again when the engine is quiet",
@@ -587,6 +596,7 @@ fn read_results(planned: Vec<Planned>, out: &str) -> Vec<Check> {
         .into_iter()
         .enumerate()
         .map(|(id, p)| {
+            let declared = p.declared;
             let mut c = p.check;
             let udp = c.protocol == "udp";
             let (observed, detail) = match seen.get(&id) {
@@ -594,13 +604,13 @@ fn read_results(planned: Vec<Planned>, out: &str) -> Vec<Check> {
                 Some((_, msg)) if udp && msg.contains("refused") => {
                     (true, "port unreachable".to_owned())
                 }
+                Some((rc, msg)) if udp && (*rc == 0 || msg.contains("can't find")) => {
+                    (true, "answered".to_owned())
+                }
                 Some((_, msg))
                     if udp && (msg.contains("nreachable") || msg.contains("No route")) =>
                 {
                     (false, "unreachable".to_owned())
-                }
-                Some((rc, msg)) if udp && (*rc == 0 || msg.contains("can't find")) => {
-                    (true, "answered".to_owned())
                 }
                 Some((_, _)) if udp => (false, "no answer".to_owned()),
                 Some((0, _)) if c.port.is_some() => (true, "open".to_owned()),
@@ -615,7 +625,8 @@ fn read_results(planned: Vec<Planned>, out: &str) -> Vec<Check> {
             };
             c.observed = observed;
             c.detail = detail;
-            c.inconclusive = udp && c.expected && !observed;
+            // Silence on a UDP port where a service may listen proves nothing either way.
+            c.inconclusive = udp && !observed && (c.expected || declared);
             c
         })
         .collect()
@@ -627,6 +638,7 @@ mod tests {
 
     fn planned(protocol: &str, port: Option<u16>, expected: bool) -> Planned {
         Planned {
+            declared: true,
             check: Check {
                 from: "a".into(),
                 to: "b".into(),
@@ -652,16 +664,21 @@ mod tests {
                    3 1 Server: 10.0.0.2 ** server can't find bulkhead-probe: NXDOMAIN \n\
                    4 1 nc: 10.0.0.2 (10.0.0.2:80): Connection refused\n\
                    5 1 nc: timed out\n\
-                   6 0 x\n";
+                   6 0 x\n\
+                   7 143 \n";
         let checks = read_results(
             vec![
                 planned("udp", Some(53), true),
                 planned("udp", Some(53), true),
-                planned("udp", Some(9), false),
+                Planned {
+                    declared: false,
+                    ..planned("udp", Some(9), false)
+                },
                 planned("udp", Some(53), true),
                 planned("tcp", Some(80), true),
                 planned("tcp", Some(81), false),
                 planned("icmp", None, true),
+                planned("udp", Some(514), false),
             ],
             out,
         );
@@ -679,6 +696,7 @@ mod tests {
                 (true, false, "refused"),
                 (false, false, "timed out"),
                 (true, false, "reply"),
+                (false, true, "no answer"),
             ]
         );
         assert_eq!(checks.iter().filter(|c| c.is_mismatch()).count(), 0);
