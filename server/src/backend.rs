@@ -734,9 +734,11 @@ impl Backend for Service {
         layout: Option<String>,
     ) -> Result<RevisionInfo, AppError> {
         let (user, actor) = self.require(req, Role::Editor).await?;
-        let name = check_document(&document)?;
+        // The designer sends its model as JSON, stored as canonical YAML: the limits apply
+        // to what is stored.
         let document =
             documents::normalise(document).map_err(|m| AppError::invalid("document", m))?;
+        let name = check_document(&document)?;
         let message = check_message(&message)?;
         let layout = check_layout(layout)?;
         let mut tx = self.write_tx().await?;
@@ -823,8 +825,9 @@ impl Backend for Service {
     }
 
     async fn write_document(&self, req: &Request, model: String) -> Result<String, AppError> {
+        // A model is bounded by the request body limit (4 MiB); the YAML it becomes is what
+        // saving then checks against the 1 MiB limit.
         self.require(req, Role::Viewer).await?;
-        check_size(&model)?;
         let model = serde_json::from_str::<RawDesign>(&model)
             .map_err(|e| AppError::invalid("model", format!("the model does not read: {e}")))?;
         Ok(design::to_canonical_yaml(&model))
@@ -838,6 +841,7 @@ impl Backend for Service {
     ) -> Result<ComposeImported, AppError> {
         self.require(req, Role::Viewer).await?;
         check_size(&text)?;
+        check_name("name", &name)?;
         let imported = design::import::compose(&text, &name).map_err(|e| {
             AppError::invalid(
                 "compose",

@@ -130,6 +130,9 @@ pub fn Designer(
             Some("Saving needs the editor role.".to_string())
         } else if let YamlState::Error(_) = yaml.get() {
             Some("The YAML does not parse: fix it (or undo) before saving.".to_string())
+        } else if yaml.get() == YamlState::Checking {
+            // Save stays possible: pressed now, it waits for the text to be read.
+            None
         } else if ed.analysis.with(|a| a.errors()) > 0 {
             Some("Fix the errors listed under Checks before saving.".to_string())
         } else if !dirty.get() {
@@ -361,29 +364,23 @@ enum YamlState {
 }
 
 /// The document as it will be saved, editable; parsed and validated as you type. The server
-/// writes and reads the YAML (the browser build has no YAML code); the newest request wins.
+/// writes and reads the YAML (the browser build has no YAML code). Only the newest request
+/// counts, and a text read back replaces the document only if nothing else changed it
+/// meanwhile.
 #[component]
 fn YamlTab(ed: Ed, state: RwSignal<YamlState>, active: Signal<bool>) -> impl IntoView {
     let text = RwSignal::new(String::new());
-    // Shown text matches the document: `ready` (tests and scripts wait for it).
+    // The shown text matches the document: `ready` (tests and scripts wait for it). Until
+    // then the text area is read-only, so nobody edits a stale text.
     let loaded = RwSignal::new(false);
     let version = StoredValue::new(0u64);
     let next = move || {
         version.update_value(|v| *v += 1);
         version.get_value()
     };
-    // Opening the tab shows the current document; leaving it forgets the shown text.
-    Effect::new(move |_| {
-        if !active.get() {
-            // What the tab showed is gone; the document keeps its last readable state.
-            loaded.set(false);
-            if matches!(state.get_untracked(), YamlState::Error(_)) {
-                next();
-                state.set(YamlState::Fresh);
-            }
-            return;
-        }
+    let write_out = move || {
         let mine = next();
+        loaded.set(false);
         let model = ed
             .doc
             .with_untracked(|d| serde_json::to_string(d).unwrap_or_default());
@@ -402,11 +399,62 @@ fn YamlTab(ed: Ed, state: RwSignal<YamlState>, active: Signal<bool>) -> impl Int
                 Err(e) => state.set(YamlState::Error(e.to_string())),
             }
         });
+    };
+    // Opening the tab shows the current document; leaving it forgets the shown text.
+    Effect::new(move |_| {
+        if active.get() {
+            write_out();
+            return;
+        }
+        loaded.set(false);
+        text.set(String::new());
+        if matches!(state.get_untracked(), YamlState::Error(_)) {
+            next();
+            state.set(YamlState::Fresh);
+            ed.notice.set(Some(
+                "The YAML text that did not parse was discarded; the design keeps its last readable state.".into(),
+            ));
+        }
     });
+    let read_back = move |t: String, mine: u64| {
+        let before = ed.doc.get_untracked();
+        leptos::task::spawn_local(async move {
+            let result = crate::api::read_document(t).await;
+            if version.get_value() != mine {
+                return;
+            }
+            let changed_meanwhile = ed.doc.with_untracked(|d| *d != before);
+            match result {
+                Ok(_) if changed_meanwhile => {
+                    state.set(YamlState::Fresh);
+                    ed.notice.set(Some(
+                        "The design changed while the YAML text was being read; that text was not applied.".into(),
+                    ));
+                    if active.get_untracked() {
+                        write_out();
+                    }
+                }
+                Ok(d) => {
+                    ed.apply_keyed(Some("yaml"), move |doc: &mut RawDesign, _| {
+                        *doc = d;
+                        true
+                    });
+                    state.set(YamlState::Fresh);
+                }
+                Err(_) if !active.get_untracked() => {
+                    state.set(YamlState::Fresh);
+                    ed.notice.set(Some(
+                        "The YAML text that did not parse was discarded; the design keeps its last readable state.".into(),
+                    ));
+                }
+                Err(AppError::Invalid { message, .. }) => state.set(YamlState::Error(message)),
+                Err(e) => state.set(YamlState::Error(e.to_string())),
+            }
+        });
+    };
     let on_input = move |ev: leptos::ev::Event| {
         let t = event_target_value(&ev);
         text.set(t.clone());
-        loaded.set(true);
         let mine = next();
         if t.len() > crate::model::MAX_DOCUMENT_BYTES {
             state.set(YamlState::Error(
@@ -415,23 +463,15 @@ fn YamlTab(ed: Ed, state: RwSignal<YamlState>, active: Signal<bool>) -> impl Int
             return;
         }
         state.set(YamlState::Checking);
-        leptos::task::spawn_local(async move {
-            let result = crate::api::read_document(t).await;
-            if version.get_value() != mine {
-                return;
-            }
-            match result {
-                Ok(d) => {
-                    ed.apply_keyed(Some("yaml"), move |doc: &mut RawDesign, _| {
-                        *doc = d;
-                        true
-                    });
-                    state.set(YamlState::Fresh);
+        // Typing sends the text once it pauses for a moment.
+        set_timeout(
+            move || {
+                if version.get_value() == mine {
+                    read_back(t, mine);
                 }
-                Err(AppError::Invalid { message, .. }) => state.set(YamlState::Error(message)),
-                Err(e) => state.set(YamlState::Error(e.to_string())),
-            }
-        });
+            },
+            std::time::Duration::from_millis(120),
+        );
     };
     view! {
         <label class="editor-label" for="document">"Design document (YAML, format version 1) — this is what Save stores"</label>
@@ -441,7 +481,7 @@ fn YamlTab(ed: Ed, state: RwSignal<YamlState>, active: Signal<bool>) -> impl Int
             spellcheck="false"
             data-test="document"
             data-state=move || if loaded.get() { "ready" } else { "loading" }
-            readonly=move || ed.readonly.get()
+            readonly=move || ed.readonly.get() || !loaded.get()
             prop:value=move || text.get()
             on:input=on_input
         ></textarea>
