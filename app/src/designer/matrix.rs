@@ -199,10 +199,9 @@ pub fn Problems(ed: Ed) -> impl IntoView {
         <section class="problems" aria-label="Diagnostics and findings" data-test="problems">
             <h2>
                 "Checks "
-                <span class="count">{move || {
-                    let a = ed.analysis.get();
+                <span class="count">{move || ed.analysis.with(|a| {
                     format!("{} error(s) · {} finding(s)", a.errors(), a.findings.len())
-                }}</span>
+                })}</span>
             </h2>
             <ul>
                 <For
