@@ -184,13 +184,13 @@ impl Service {
     }
 }
 
-/// Documents, models and Compose files are bounded like saved documents.
-fn check_size(text: &str) -> Result<(), AppError> {
+/// Documents and Compose files are bounded like saved documents.
+fn check_size(field: &str, text: &str) -> Result<(), AppError> {
     if text.len() > MAX_DOCUMENT_BYTES {
         return Err(AppError::invalid(
-            "document",
+            field,
             format!(
-                "the text is {} bytes; the limit is {MAX_DOCUMENT_BYTES} (1 MiB): split the design",
+                "{} bytes, over the limit of {MAX_DOCUMENT_BYTES} (1 MiB): split it into smaller designs",
                 text.len()
             ),
         ));
@@ -199,15 +199,7 @@ fn check_size(text: &str) -> Result<(), AppError> {
 }
 
 fn check_document(document: &str) -> Result<String, AppError> {
-    if document.len() > MAX_DOCUMENT_BYTES {
-        return Err(AppError::invalid(
-            "document",
-            format!(
-                "the document is {} bytes; the limit is {MAX_DOCUMENT_BYTES} (1 MiB): split the design",
-                document.len()
-            ),
-        ));
-    }
+    check_size("document", document)?;
     let name = documents::name_of(document).map_err(|m| AppError::invalid("document", m))?;
     check_name("name", &name)?;
     Ok(name)
@@ -820,7 +812,7 @@ impl Backend for Service {
 
     async fn read_document(&self, req: &Request, text: String) -> Result<RawDesign, AppError> {
         self.require(req, Role::Viewer).await?;
-        check_size(&text)?;
+        check_size("document", &text)?;
         design::parse_document(&text).map_err(|e| AppError::invalid("document", e.to_string()))
     }
 
@@ -840,7 +832,7 @@ impl Backend for Service {
         name: String,
     ) -> Result<ComposeImported, AppError> {
         self.require(req, Role::Viewer).await?;
-        check_size(&text)?;
+        check_size("compose", &text)?;
         check_name("name", &name)?;
         let imported = design::import::compose(&text, &name).map_err(|e| {
             AppError::invalid(

@@ -352,6 +352,10 @@ pub fn Designer(
     }
 }
 
+/// Said when a YAML text that does not parse is left behind.
+const DISCARDED: &str =
+    "The YAML text that did not parse was discarded; the design keeps its last readable state.";
+
 /// Where the YAML tab's text stands.
 #[derive(Clone, Debug, PartialEq)]
 enum YamlState {
@@ -411,9 +415,7 @@ fn YamlTab(ed: Ed, state: RwSignal<YamlState>, active: Signal<bool>) -> impl Int
         if matches!(state.get_untracked(), YamlState::Error(_)) {
             next();
             state.set(YamlState::Fresh);
-            ed.notice.set(Some(
-                "The YAML text that did not parse was discarded; the design keeps its last readable state.".into(),
-            ));
+            ed.notice.set(Some(DISCARDED.into()));
         }
     });
     let read_back = move |t: String, mine: u64| {
@@ -443,9 +445,7 @@ fn YamlTab(ed: Ed, state: RwSignal<YamlState>, active: Signal<bool>) -> impl Int
                 }
                 Err(_) if !active.get_untracked() => {
                     state.set(YamlState::Fresh);
-                    ed.notice.set(Some(
-                        "The YAML text that did not parse was discarded; the design keeps its last readable state.".into(),
-                    ));
+                    ed.notice.set(Some(DISCARDED.into()));
                 }
                 Err(AppError::Invalid { message, .. }) => state.set(YamlState::Error(message)),
                 Err(e) => state.set(YamlState::Error(e.to_string())),

@@ -200,39 +200,37 @@ impl VerifyReport {
         }
         for c in mismatches {
             out.push_str(&format!(
-                "MISMATCH {} -> {} {}{} ({}): expected {}, observed {} ({})\n",
-                c.from,
-                c.to,
-                c.address,
-                target_port(c),
-                c.zone.as_deref().unwrap_or("host"),
-                if c.expected { "reachable" } else { "blocked" },
-                if c.observed { "reachable" } else { "blocked" },
+                "MISMATCH {}: expected {}, observed {} ({})\n",
+                place(c),
+                reach_word(c.expected),
+                reach_word(c.observed),
                 c.detail
             ));
         }
         for c in self.checks.iter().filter(|c| c.inconclusive) {
             out.push_str(&format!(
-                "NOT JUDGED {} -> {} {}{} ({}): expected {}, no answer came; a listening UDP service may ignore a probe just as a firewall drops it, so this is not counted\n",
-                c.from,
-                c.to,
-                c.address,
-                target_port(c),
-                c.zone.as_deref().unwrap_or("host"),
-                if c.expected { "reachable" } else { "blocked" },
+                "NOT JUDGED {}: expected {}, no answer came; a listening UDP service may ignore a probe just as a firewall drops it, so this is not counted\n",
+                place(c),
+                reach_word(c.expected),
             ));
         }
         out
     }
 }
 
-/// `:PORT`, `:PORT/udp` or ` icmp`, for the text report.
-fn target_port(c: &Check) -> String {
-    match c.port {
+/// `FROM -> TO ADDRESS:PORT (ZONE)`, with `:PORT/udp` or ` icmp`, for the text report.
+fn place(c: &Check) -> String {
+    let port = match c.port {
         Some(p) if c.protocol == "udp" => format!(":{p}/udp"),
         Some(p) => format!(":{p}"),
         None => " icmp".to_owned(),
-    }
+    };
+    let zone = c.zone.as_deref().unwrap_or("host");
+    format!("{} -> {} {}{port} ({zone})", c.from, c.to, c.address)
+}
+
+fn reach_word(reached: bool) -> &'static str {
+    if reached { "reachable" } else { "blocked" }
 }
 
 /// What one check tries: a TCP or UDP port, or an echo request.

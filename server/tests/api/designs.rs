@@ -325,6 +325,44 @@ async fn documents_are_read_and_written_for_the_browser() {
     assert_eq!(broken.status.as_u16(), 400, "{}", broken.body);
     assert!(broken.body.to_string().contains("line"), "{}", broken.body);
 
+    // Bad input is refused with what to do, and changes nothing.
+    let bad_model = viewer
+        .call("write_document", &[("model", "{\"name\": 3}")])
+        .await;
+    assert_eq!(bad_model.status.as_u16(), 400, "{}", bad_model.body);
+    assert!(
+        bad_model.body.to_string().contains("does not read"),
+        "{}",
+        bad_model.body
+    );
+    let bad_compose = viewer
+        .call(
+            "import_compose",
+            &[("text", "services: [\n"), ("name", "shop")],
+        )
+        .await;
+    assert_eq!(bad_compose.status.as_u16(), 400, "{}", bad_compose.body);
+    assert!(
+        bad_compose.body.to_string().contains("cannot be imported"),
+        "{}",
+        bad_compose.body
+    );
+    let bad_name = viewer
+        .call(
+            "import_compose",
+            &[("text", "services: {}\n"), ("name", "-x")],
+        )
+        .await;
+    assert_eq!(bad_name.status.as_u16(), 400, "{}", bad_name.body);
+    let huge = "#".repeat(app::model::MAX_DOCUMENT_BYTES + 1);
+    let too_big = viewer.call("read_document", &[("text", &huge)]).await;
+    assert_eq!(too_big.status.as_u16(), 400, "{}", too_big.body);
+    assert!(
+        too_big.body.to_string().contains("1 MiB"),
+        "{}",
+        too_big.body
+    );
+
     // A Compose file becomes zones and services.
     let compose =
         "services:\n  web:\n    image: nginx:1.27\n    networks: [front]\nnetworks:\n  front: {}\n";
