@@ -7,6 +7,7 @@ pub mod backend;
 mod components;
 pub mod designer;
 pub mod error;
+mod loaded;
 pub mod model;
 mod pages;
 

@@ -116,11 +116,11 @@ async fn main() {
         let a = p
             .find("[data-test=designer]")
             .await
-            .attr("data-analysis-ms")
+            .attr("data-analysis-us")
             .await
             .unwrap()
             .unwrap();
-        analysis_ms.push(a.parse::<f64>().unwrap());
+        analysis_ms.push(a.parse::<f64>().unwrap() / 1000.0);
     }
     let heap = c
         .execute(

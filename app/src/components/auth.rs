@@ -9,7 +9,7 @@ use leptos_router::components::Redirect;
 /// The signed-in user as the pages see it.
 #[derive(Clone, Copy)]
 pub struct SessionCtx {
-    pub me: Resource<Result<Option<Me>, AppError>>,
+    pub me: crate::loaded::Loaded<Result<Option<Me>, AppError>>,
 }
 
 impl SessionCtx {
@@ -25,7 +25,7 @@ impl SessionCtx {
 }
 
 pub fn provide_session() {
-    let me = Resource::new(|| (), |_| current_user());
+    let me = crate::loaded::load(|| (), |_| current_user());
     provide_context(SessionCtx { me });
 }
 

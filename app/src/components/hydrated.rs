@@ -10,7 +10,8 @@ pub fn mark_when_hydrated() {
             // Nothing to recover if these fail: the markers are informational.
             let _ = body.set_attribute("data-hydrated", "true");
             if let Some(perf) = window().performance() {
-                let _ = body.set_attribute("data-hydrated-ms", &format!("{:.0}", perf.now()));
+                let _ = body
+                    .set_attribute("data-hydrated-ms", &(perf.now().round() as i64).to_string());
             }
         }
     });

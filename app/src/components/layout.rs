@@ -4,6 +4,7 @@ use crate::api::Logout;
 use crate::components::auth::use_session;
 use crate::model::Role;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_router::hooks::use_navigate;
 
 #[component]
@@ -41,11 +42,22 @@ pub fn Layout(children: Children) -> impl IntoView {
                                     <span class=format!("role-badge role-{}", me.role)>
                                         {me.role.to_string()}
                                     </span>
-                                    <ActionForm action=logout attr:class="inline">
+                                    // A plain form, so signing out works before the page is
+                                    // hydrated; once it is, the action signs out in place
+                                    // (`ActionForm` would bring a whole form decoder along).
+                                    <form
+                                        method="post"
+                                        action=Logout::url()
+                                        class="inline"
+                                        on:submit=move |ev| {
+                                            ev.prevent_default();
+                                            logout.dispatch(Logout {});
+                                        }
+                                    >
                                         <button type="submit" class="btn btn-quiet" data-test="sign-out">
                                             "Sign out"
                                         </button>
-                                    </ActionForm>
+                                    </form>
                                 </div>
                             }
                         })

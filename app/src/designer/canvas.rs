@@ -2,7 +2,7 @@
 //! everything (mouse, pen and touch alike) and the keyboard for the same edits.
 
 use super::edit;
-use super::scene::{CARD_H, CARD_W, ZoneBox, grid_slot};
+use super::scene::{CARD_H, CARD_W, Card, ZoneArea, ZoneBox, grid_slot, px};
 use super::state::{Ed, Pending, Selection};
 use design::raw::{Action, Trust};
 use leptos::prelude::*;
@@ -361,13 +361,29 @@ pub fn Canvas(ed: Ed, ctx: DragCtx) -> impl IntoView {
         .join(" · ");
         let subnet = z.subnet.clone().unwrap_or_default();
         let label = format!("Zone {} ({}), {}", z.name, z.trust.as_str(), subnet);
+        // Moving or resizing a zone updates its box in place.
+        let (n_geo, first) = (name.clone(), z.geometry());
+        let geometry = Memo::new(move |prev: Option<&[i64; 4]>| {
+            ed.scene
+                .with(|sc| {
+                    sc.zones
+                        .iter()
+                        .find(|a| a.name == n_geo)
+                        .map(ZoneArea::geometry)
+                })
+                .or(prev.copied())
+                .unwrap_or(first)
+        });
         view! {
             <div
                 class=format!("zone trust-{}", z.trust.as_str())
                 class:selected=selected.clone()
                 data-zone=zone_attr
                 data-sel=move || selected().to_string()
-                style=format!("left:{}px;top:{}px;width:{}px;height:{}px", z.x, z.y, z.w, z.h)
+                style=move || {
+                    let [x, y, w, h] = geometry.get();
+                    format!("left:{x}px;top:{y}px;width:{w}px;height:{h}px")
+                }
                 role="group"
                 aria-label=label
                 tabindex="0"
@@ -408,6 +424,19 @@ pub fn Canvas(ed: Ed, ctx: DragCtx) -> impl IntoView {
         let selected = move || {
             ed.selection.with(|sel| matches!(sel, Selection::Service(n, zz) if *n == s2 && (zz.is_none() || *zz == z2)))
         };
+        // Cards that shift within their zone after an edit move in place.
+        let (s_pos, z_pos, first) = (s.clone(), z.clone(), c.position());
+        let position = Memo::new(move |prev: Option<&[i64; 2]>| {
+            ed.scene
+                .with(|sc| {
+                    sc.cards
+                        .iter()
+                        .find(|k| k.service == s_pos && k.zone == z_pos)
+                        .map(Card::position)
+                })
+                .or(prev.copied())
+                .unwrap_or(first)
+        });
         let gateway = c.zones > 1;
         let mode = match c.network.as_deref() {
             Some("closed") => Some("closed"),
@@ -435,7 +464,10 @@ pub fn Canvas(ed: Ed, ctx: DragCtx) -> impl IntoView {
                 data-service=s.clone()
                 data-card-zone=z.clone().unwrap_or_default()
                 data-sel=move || selected().to_string()
-                style=format!("left:{}px;top:{}px;width:{}px;height:{}px", c.x, c.y, CARD_W, CARD_H)
+                style=move || {
+                    let [x, y] = position.get();
+                    format!("left:{x}px;top:{y}px;width:{}px;height:{}px", px(CARD_W), px(CARD_H))
+                }
                 role="button"
                 tabindex="0"
                 aria-label=label
@@ -475,7 +507,7 @@ pub fn Canvas(ed: Ed, ctx: DragCtx) -> impl IntoView {
                 .links
                 .iter()
                 .map(|(a, b)| {
-                    view! { <line class="gateway-link" x1=a.0 y1=a.1 x2=b.0 y2=b.1 /> }
+                    view! { <line class="gateway-link" x1=px(a.0) y1=px(a.1) x2=px(b.0) y2=px(b.1) /> }
                 })
                 .collect_view();
             let flows = sc
@@ -493,8 +525,8 @@ pub fn Canvas(ed: Ed, ctx: DragCtx) -> impl IntoView {
                             data-flow=i.to_string()
                             on:click=move |_| ed.selection.set(Selection::Flow(i))
                         >
-                            <line x1=ar.from.0 y1=ar.from.1 x2=ar.to.0 y2=ar.to.1 marker-end=if ar.deny { "url(#arrow-deny)" } else { "url(#arrow)" } />
-                            <text x=mx y=my - 6.0 text-anchor="middle">{format!("{}{}", if ar.deny { "deny " } else { "" }, ar.label)}</text>
+                            <line x1=px(ar.from.0) y1=px(ar.from.1) x2=px(ar.to.0) y2=px(ar.to.1) marker-end=if ar.deny { "url(#arrow-deny)" } else { "url(#arrow)" } />
+                            <text x=px(mx) y=px(my - 6.0) text-anchor="middle">{format!("{}{}", if ar.deny { "deny " } else { "" }, ar.label)}</text>
                         </g>
                     }
                 })
@@ -513,7 +545,7 @@ pub fn Canvas(ed: Ed, ctx: DragCtx) -> impl IntoView {
                 DragKind::Zone { .. } => return None,
             };
             Some(view! {
-                <div class="drag-ghost" style=format!("left:{}px;top:{}px", d.at.0 + 12.0, d.at.1 + 12.0)>{text}</div>
+                <div class="drag-ghost" style=format!("left:{}px;top:{}px", px(d.at.0 + 12.0), px(d.at.1 + 12.0))>{text}</div>
             })
         })
     };
@@ -529,24 +561,26 @@ pub fn Canvas(ed: Ed, ctx: DragCtx) -> impl IntoView {
                 .map(|c| (c.x + CARD_W, c.y + CARD_H / 2.0))
         })?;
         let end = to_canvas(ctx, d.at)?;
-        Some(view! { <line class="flow-draft" x1=start.0 y1=start.1 x2=end.0 y2=end.1 /> })
+        Some(
+            view! { <line class="flow-draft" x1=px(start.0) y1=px(start.1) x2=px(end.0) y2=px(end.1) /> },
+        )
     };
 
     view! {
         <section class="canvas" node_ref=ctx.canvas aria-label="Design canvas" data-test="canvas">
             <div
                 class="canvas-inner"
-                style=move || ed.scene.with(|sc| format!("width:{}px;height:{}px", sc.width, sc.height))
+                style=move || ed.scene.with(|sc| format!("width:{}px;height:{}px", px(sc.width), px(sc.height)))
             >
                 <For
                     each=move || ed.scene.with(|sc| sc.zones.clone())
-                    key=|z| format!("{:?}", z)
+                    key=ZoneArea::key
                     children=zone_view
                 />
                 <svg
                     class="flows-layer"
-                    width=move || ed.scene.with(|sc| sc.width)
-                    height=move || ed.scene.with(|sc| sc.height)
+                    width=move || ed.scene.with(|sc| px(sc.width))
+                    height=move || ed.scene.with(|sc| px(sc.height))
                 >
                     <defs>
                         <marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
@@ -561,7 +595,7 @@ pub fn Canvas(ed: Ed, ctx: DragCtx) -> impl IntoView {
                 </svg>
                 <For
                     each=move || ed.scene.with(|sc| sc.cards.clone())
-                    key=|c| format!("{:?}", c)
+                    key=Card::key
                     children=card_view
                 />
                 <Show when=move || ed.doc.with(|d| d.zones.is_empty())>

@@ -4,11 +4,20 @@
 use super::state::Ed;
 use design::RawDesign;
 use leptos::prelude::*;
+use std::sync::Arc;
 
 /// The validation or finding message at `path`, if any.
 pub fn problem(ed: Ed, path: String) -> Signal<Option<String>> {
     Signal::derive(move || ed.analysis.with(|a| a.at(&path)))
 }
+
+// Each component below is a thin generic shell around one non-generic function: the panel
+// has dozens of fields, and a generic body would be compiled once per field.
+
+/// Reads a field's value from the document.
+type Read<T> = Box<dyn Fn(&RawDesign) -> T + Send + Sync>;
+/// Writes a field's value into the document; returns whether the field's object exists.
+type Write<T> = Arc<dyn Fn(&mut RawDesign, T) -> bool + Send + Sync>;
 
 /// A text field bound to the document.
 #[component]
@@ -18,9 +27,27 @@ pub fn Text(
     /// Dotted path in the design, for the validation message and the undo grouping.
     path: String,
     read: impl Fn(&RawDesign) -> String + Send + Sync + 'static,
-    write: impl Fn(&mut RawDesign, String) -> bool + Send + Sync + Clone + 'static,
+    write: impl Fn(&mut RawDesign, String) -> bool + Send + Sync + 'static,
     #[prop(optional)] placeholder: &'static str,
 ) -> impl IntoView {
+    text(
+        ed,
+        label,
+        path,
+        Box::new(read),
+        Arc::new(write),
+        placeholder,
+    )
+}
+
+fn text(
+    ed: Ed,
+    label: &'static str,
+    path: String,
+    read: Read<String>,
+    write: Write<String>,
+    placeholder: &'static str,
+) -> AnyView {
     let error = problem(ed, path.clone());
     let id = format!("f-{}", path.replace(['.', '[', ']'], "-"));
     let key = path.clone();
@@ -33,7 +60,7 @@ pub fn Text(
                 data-field=path.clone()
                 placeholder=placeholder
                 disabled=move || ed.readonly.get()
-                prop:value=move || ed.doc.with(&read)
+                prop:value=move || ed.doc.with(|d| read(d))
                 on:input=move |ev| {
                     let v = event_target_value(&ev);
                     let write = write.clone();
@@ -43,6 +70,7 @@ pub fn Text(
             {move || error.get().map(|e| view! { <span class="field-error" data-field-error=path.clone() role="alert">{e}</span> })}
         </label>
     }
+    .into_any()
 }
 
 /// A checkbox bound to the document.
@@ -52,8 +80,18 @@ pub fn Check(
     label: &'static str,
     path: String,
     read: impl Fn(&RawDesign) -> bool + Send + Sync + 'static,
-    write: impl Fn(&mut RawDesign, bool) -> bool + Send + Sync + Clone + 'static,
+    write: impl Fn(&mut RawDesign, bool) -> bool + Send + Sync + 'static,
 ) -> impl IntoView {
+    check(ed, label, path, Box::new(read), Arc::new(write))
+}
+
+fn check(
+    ed: Ed,
+    label: &'static str,
+    path: String,
+    read: Read<bool>,
+    write: Write<bool>,
+) -> AnyView {
     let error = problem(ed, path.clone());
     view! {
         <label class="field field-check">
@@ -61,7 +99,7 @@ pub fn Check(
                 type="checkbox"
                 data-field=path.clone()
                 disabled=move || ed.readonly.get()
-                prop:checked=move || ed.doc.with(&read)
+                prop:checked=move || ed.doc.with(|d| read(d))
                 on:change=move |ev| {
                     let v = event_target_checked(&ev);
                     let write = write.clone();
@@ -72,6 +110,7 @@ pub fn Check(
             {move || error.get().map(|e| view! { <span class="field-error" role="alert">{e}</span> })}
         </label>
     }
+    .into_any()
 }
 
 /// A select bound to the document.
@@ -82,10 +121,21 @@ pub fn Choice(
     path: String,
     options: Vec<(String, String)>,
     read: impl Fn(&RawDesign) -> String + Send + Sync + 'static,
-    write: impl Fn(&mut RawDesign, String) -> bool + Send + Sync + Clone + 'static,
+    write: impl Fn(&mut RawDesign, String) -> bool + Send + Sync + 'static,
 ) -> impl IntoView {
+    choice(ed, label, path, options, Box::new(read), Arc::new(write))
+}
+
+fn choice(
+    ed: Ed,
+    label: &'static str,
+    path: String,
+    options: Vec<(String, String)>,
+    read: Read<String>,
+    write: Write<String>,
+) -> AnyView {
     let error = problem(ed, path.clone());
-    let current = Memo::new(move |_| ed.doc.with(&read));
+    let current = Memo::new(move |_| ed.doc.with(|d| read(d)));
     view! {
         <label class="field">
             {label}
@@ -110,6 +160,7 @@ pub fn Choice(
             {move || error.get().map(|e| view! { <span class="field-error" role="alert">{e}</span> })}
         </label>
     }
+    .into_any()
 }
 
 /// Comma-separated text for a list.

@@ -206,7 +206,7 @@ pub fn Problems(ed: Ed) -> impl IntoView {
             <ul>
                 <For
                     each=items
-                    key=|item| format!("{item:?}")
+                    key=|item| item.clone()
                     children=move |(sev, code, path, message, cis): (String, String, String, String, Option<&'static str>)| {
                     let target = selection_for(&path);
                     view! {

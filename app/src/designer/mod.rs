@@ -253,7 +253,7 @@ pub fn Designer(
         <div class="designer" data-test="designer"
             on:dragover=move |ev: leptos::ev::DragEvent| ev.prevent_default()
             on:drop=on_drop
-            data-analysis-ms=move || ed.analysis.with(|a| format!("{:.2}", a.elapsed_ms))>
+            data-analysis-us=move || ed.analysis.with(|a| ((a.elapsed_ms * 1000.0).round() as i64).to_string())>
             <div class="designer-bar">
                 <h1>
                     <a class="crumb" href="/designs">"Designs"</a>

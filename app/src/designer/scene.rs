@@ -35,7 +35,8 @@ pub struct Layout {
 
 impl Layout {
     pub fn parse(text: &str) -> Layout {
-        serde_json::from_str(text).unwrap_or_default()
+        // The page's one JSON reader (see `crate::loaded`).
+        serde_json::from_slice(text.as_bytes()).unwrap_or_default()
     }
 
     pub fn to_json(&self) -> String {
@@ -67,6 +68,53 @@ pub struct Card {
     pub zones: usize,
     pub x: f64,
     pub y: f64,
+}
+
+/// A coordinate in whole pixels, as the page draws it (the page never formats a float: that
+/// would bring float printing into the WebAssembly).
+pub fn px(v: f64) -> i64 {
+    v.round() as i64
+}
+
+/// What a zone's view shows besides its geometry.
+pub type ZoneKey = (String, Trust, bool, bool, Option<String>);
+/// What a card's view shows besides its position.
+pub type CardKey = (String, Option<String>, String, Option<String>, usize);
+
+impl ZoneArea {
+    /// The zone's view is rebuilt only when this changes; its geometry is updated in place.
+    pub fn key(&self) -> ZoneKey {
+        (
+            self.name.clone(),
+            self.trust,
+            self.internal,
+            self.isolated,
+            self.subnet.clone(),
+        )
+    }
+
+    /// Left, top, width and height in whole pixels.
+    pub fn geometry(&self) -> [i64; 4] {
+        [px(self.x), px(self.y), px(self.w), px(self.h)]
+    }
+}
+
+impl Card {
+    /// The card's view is rebuilt only when this changes; its position is updated in place.
+    pub fn key(&self) -> CardKey {
+        (
+            self.service.clone(),
+            self.zone.clone(),
+            self.image.clone(),
+            self.network.clone(),
+            self.zones,
+        )
+    }
+
+    /// Left and top in whole pixels.
+    pub fn position(&self) -> [i64; 2] {
+        [px(self.x), px(self.y)]
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -110,6 +110,16 @@ impl Ed {
         key: Option<&str>,
         edit: impl FnOnce(&mut RawDesign, &mut super::scene::Layout) -> bool,
     ) -> bool {
+        // One non-generic body for the many edits of the page.
+        let mut edit = Some(edit);
+        self.apply_with(key, &mut |d, l| edit.take().is_some_and(|e| e(d, l)))
+    }
+
+    fn apply_with(
+        &self,
+        key: Option<&str>,
+        edit: &mut dyn FnMut(&mut RawDesign, &mut super::scene::Layout) -> bool,
+    ) -> bool {
         if self.readonly.get_untracked() {
             self.notice.set(Some(
                 "You can look, but editing needs the editor role.".into(),

@@ -30,7 +30,7 @@ fn AuditLog() -> impl IntoView {
             get("before").and_then(|d| d.parse::<i64>().ok()),
         )
     };
-    let page = Resource::new(filter, |(user, action, design, before)| {
+    let page = crate::loaded::load(filter, |(user, action, design, before)| {
         audit(user, action, design, before)
     });
 

@@ -24,7 +24,7 @@ fn DesignLoader() -> impl IntoView {
     let id = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok());
     let rev = move || query.read().get("rev").and_then(|s| s.parse::<i64>().ok());
     let reload = RwSignal::new(0u32);
-    let design = Resource::new(
+    let design = crate::loaded::load(
         move || (id(), rev(), reload.get()),
         |(id, rev, _)| async move {
             match id {

@@ -27,7 +27,7 @@ fn DesignList() -> impl IntoView {
     let delete = ServerAction::<DeleteDesign>::new();
     let restore = ServerAction::<RestoreDesign>::new();
     let show_deleted = RwSignal::new(false);
-    let designs = Resource::new(
+    let designs = crate::loaded::load(
         move || {
             (
                 show_deleted.get(),

@@ -8,7 +8,7 @@ use leptos_router::components::Redirect;
 #[component]
 pub fn Home() -> impl IntoView {
     let session = use_session();
-    let setup = Resource::new(|| (), |_| setup_needed());
+    let setup = crate::loaded::load(|| (), |_| setup_needed());
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {

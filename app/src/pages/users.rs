@@ -32,7 +32,7 @@ fn UserAdmin() -> impl IntoView {
         set_disabled: ServerAction::new(),
         reset: ServerAction::new(),
     };
-    let users = Resource::new(
+    let users = crate::loaded::load(
         move || {
             (
                 create.version().get(),
