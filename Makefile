@@ -9,7 +9,7 @@ DATA ?= ./data
 ## Install what is missing, build in release mode, serve on http://$(ADDR) with data in $(DATA).
 run:
 	scripts/setup.sh --release
-	cargo leptos build --release
+	scripts/build-release.sh
 	target/release/bulkhead serve --addr $(ADDR) --data $(DATA) --site target/site
 
 ## Install what is missing and run every test, the browser tests included.

@@ -8,8 +8,8 @@ export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 
 step() { printf '\n\033[1;34m==> %s\033[0m\n' "$*"; }
 
-step "cargo leptos build (front end and server)"
-cargo leptos build
+step "cargo leptos build --split (front end and server; pages on demand as in release)"
+cargo leptos build --split
 
 step "the design crate builds for wasm32-unknown-unknown"
 cargo build -p design --target wasm32-unknown-unknown

@@ -14,6 +14,7 @@ mod pages;
 use components::layout::Layout;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::Lazy;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
@@ -41,7 +42,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 pub fn App() -> impl IntoView {
     provide_meta_context();
     components::auth::provide_session();
-    components::hydrated::mark_when_hydrated();
 
     view! {
         <Stylesheet id="leptos" href="/pkg/bulkhead.css" />
@@ -50,12 +50,12 @@ pub fn App() -> impl IntoView {
             <Layout>
                 <Routes fallback=pages::not_found::NotFound>
                     <Route path=path!("/") view=pages::home::Home />
-                    <Route path=path!("/setup") view=pages::setup::Setup />
-                    <Route path=path!("/login") view=pages::login::Login />
-                    <Route path=path!("/designs") view=pages::designs::Designs />
+                    <Route path=path!("/setup") view={Lazy::<pages::SetupRoute>::new()} />
+                    <Route path=path!("/login") view={Lazy::<pages::LoginRoute>::new()} />
+                    <Route path=path!("/designs") view={Lazy::<pages::DesignsRoute>::new()} />
                     <Route path=path!("/designs/:id") view=pages::design::DesignPage />
-                    <Route path=path!("/admin/users") view=pages::users::Users />
-                    <Route path=path!("/audit") view=pages::audit::Audit />
+                    <Route path=path!("/admin/users") view={Lazy::<pages::UsersRoute>::new()} />
+                    <Route path=path!("/audit") view={Lazy::<pages::AuditRoute>::new()} />
                 </Routes>
             </Layout>
         </Router>
@@ -67,5 +67,6 @@ pub fn App() -> impl IntoView {
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(App);
+    // `hydrate_lazy`: some pages are loaded on demand (see `pages::page_on_demand`).
+    leptos::mount::hydrate_lazy(App);
 }

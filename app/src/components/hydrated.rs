@@ -2,8 +2,10 @@
 
 use leptos::prelude::*;
 
-/// Sets `data-hydrated="true"` on `<body>` once the browser has taken over the page.
-/// Effects run only in the browser, so the server-rendered page never carries the marker.
+/// Sets `data-hydrated="true"` on `<body>` once the browser has taken over the page. Every
+/// page calls it: a page loaded on demand (see `pages::page_on_demand`) is hydrated only once
+/// its code has arrived, after the rest of the application. Effects run only in the browser,
+/// so the server-rendered page never carries the marker.
 pub fn mark_when_hydrated() {
     Effect::new(move |_| {
         if let Some(body) = document().body() {

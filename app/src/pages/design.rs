@@ -9,6 +9,7 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 /// One design in the designer.
 #[component]
 pub fn DesignPage() -> impl IntoView {
+    crate::components::hydrated::mark_when_hydrated();
     view! {
         <RequireRole min=Role::Viewer>
             <DesignLoader />

@@ -8,6 +8,7 @@ use leptos_router::components::Redirect;
 #[component]
 pub fn Home() -> impl IntoView {
     let session = use_session();
+    crate::components::hydrated::mark_when_hydrated();
     let setup = crate::loaded::load(|| (), |_| setup_needed());
     view! {
         <Suspense fallback=|| ()>

@@ -8,3 +8,47 @@ pub mod login;
 pub mod not_found;
 pub mod setup;
 pub mod users;
+
+/// A route whose page the browser loads only when it is shown: the release build splits each
+/// such page into its own WebAssembly file (`cargo leptos build --split`), so opening the
+/// designer does not download the admin pages, and the reverse.
+macro_rules! page_on_demand {
+    ($(#[$doc:meta])* $route:ident => $page:path) => {
+        $(#[$doc])*
+        pub struct $route;
+
+        #[leptos_router::lazy_route]
+        impl leptos_router::LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+
+            fn view(_this: Self) -> leptos::prelude::AnyView {
+                let page = leptos::prelude::IntoAny::into_any($page());
+                crate::components::hydrated::mark_when_hydrated();
+                page
+            }
+        }
+    };
+}
+
+page_on_demand!(
+    /// `/login`.
+    LoginRoute => login::Login
+);
+page_on_demand!(
+    /// `/setup`.
+    SetupRoute => setup::Setup
+);
+page_on_demand!(
+    /// `/designs`.
+    DesignsRoute => designs::Designs
+);
+page_on_demand!(
+    /// `/admin/users`.
+    UsersRoute => users::Users
+);
+page_on_demand!(
+    /// `/audit`.
+    AuditRoute => audit::Audit
+);
