@@ -2,7 +2,7 @@
 //! everything (mouse, pen and touch alike) and the keyboard for the same edits.
 
 use super::edit;
-use super::scene::{CARD_H, CARD_W, Card, ZoneArea, ZoneBox, grid_slot, px};
+use super::scene::{Arrow, CARD_H, CARD_W, Card, ZoneArea, ZoneBox, grid_slot, px};
 use super::state::{Ed, Pending, Selection};
 use design::raw::{Action, Trust};
 use leptos::prelude::*;
@@ -501,38 +501,32 @@ pub fn Canvas(ed: Ed, ctx: DragCtx) -> impl IntoView {
         }
     };
 
-    let arrows = move || {
+    let links = move || {
         ed.scene.with(|sc| {
-            let links = sc
-                .links
+            sc.links
                 .iter()
                 .map(|(a, b)| {
                     view! { <line class="gateway-link" x1=px(a.0) y1=px(a.1) x2=px(b.0) y2=px(b.1) /> }
                 })
-                .collect_view();
-            let flows = sc
-                .arrows
-                .iter()
-                .map(|ar| {
-                    let i = ar.index;
-                    let (mx, my) = ((ar.from.0 + ar.to.0) / 2.0, (ar.from.1 + ar.to.1) / 2.0);
-                    let selected = move || ed.selection.with(|s| *s == Selection::Flow(i));
-                    view! {
-                        <g
-                            class="flow"
-                            class:deny=ar.deny
-                            class:selected=selected
-                            data-flow=i.to_string()
-                            on:click=move |_| ed.selection.set(Selection::Flow(i))
-                        >
-                            <line x1=px(ar.from.0) y1=px(ar.from.1) x2=px(ar.to.0) y2=px(ar.to.1) marker-end=if ar.deny { "url(#arrow-deny)" } else { "url(#arrow)" } />
-                            <text x=px(mx) y=px(my - 6.0) text-anchor="middle">{format!("{}{}", if ar.deny { "deny " } else { "" }, ar.label)}</text>
-                        </g>
-                    }
-                })
-                .collect_view();
-            (links, flows)
+                .collect_view()
         })
+    };
+    let arrow_view = move |ar: Arrow| {
+        let i = ar.index;
+        let (mx, my) = ((ar.from.0 + ar.to.0) / 2.0, (ar.from.1 + ar.to.1) / 2.0);
+        let selected = move || ed.selection.with(|s| *s == Selection::Flow(i));
+        view! {
+            <g
+                class="flow"
+                class:deny=ar.deny
+                class:selected=selected
+                data-flow=i.to_string()
+                on:click=move |_| ed.selection.set(Selection::Flow(i))
+            >
+                <line x1=px(ar.from.0) y1=px(ar.from.1) x2=px(ar.to.0) y2=px(ar.to.1) marker-end=if ar.deny { "url(#arrow-deny)" } else { "url(#arrow)" } />
+                <text x=px(mx) y=px(my - 6.0) text-anchor="middle">{format!("{}{}", if ar.deny { "deny " } else { "" }, ar.label)}</text>
+            </g>
+        }
     };
 
     let ghost = move || {
@@ -590,7 +584,13 @@ pub fn Canvas(ed: Ed, ctx: DragCtx) -> impl IntoView {
                             <path d="M 0 0 L 10 5 L 0 10 z" class="arrow-head-deny" />
                         </marker>
                     </defs>
-                    {arrows}
+                    {links}
+                    // Keyed, so an edit redraws only the arrows it changes.
+                    <For
+                        each=move || ed.scene.with(|sc| sc.arrows.clone())
+                        key=Arrow::key
+                        children=arrow_view
+                    />
                     {flow_line}
                 </svg>
                 <For

@@ -126,6 +126,23 @@ pub struct Arrow {
     pub deny: bool,
 }
 
+impl Arrow {
+    /// Everything an arrow's view shows: an arrow is redrawn only when this changes.
+    pub fn key(&self) -> (usize, String, bool, [i64; 4]) {
+        (
+            self.index,
+            self.label.clone(),
+            self.deny,
+            [
+                px(self.from.0),
+                px(self.from.1),
+                px(self.to.0),
+                px(self.to.1),
+            ],
+        )
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct Scene {
     pub zones: Vec<ZoneArea>,
