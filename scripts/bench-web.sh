@@ -2,11 +2,11 @@
 # Web figures for the closing note: server RSS after start and after 1,000 requests, and the
 # designs page's latency under 50 concurrent signed-in clients (wrk, 50 connections, each
 # request carrying one of 50 sessions). Uses the release build: run `make run` once first
-# (or `cargo leptos build --release`). Traffic goes to 127.0.0.1 only.
+# (or `scripts/build-release.sh`). Traffic goes to 127.0.0.1 only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=target/release/bulkhead
-[[ -x $bin ]] || { echo "build first: cargo leptos build --release" >&2; exit 2; }
+[[ -x $bin ]] || { echo "build first: scripts/build-release.sh" >&2; exit 2; }
 command -v wrk >/dev/null || { echo "install wrk: apt-get install wrk" >&2; exit 2; }
 port=${PORT:-3900}
 base="http://127.0.0.1:$port"

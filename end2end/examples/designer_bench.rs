@@ -1,6 +1,6 @@
 //! Designer figures for the closing note, measured in Chromium with `performance.now()`:
 //! a 100-service design opened to interactive, one edit to the updated matrix, and the tab's
-//! memory. Run after `cargo leptos build --release` with
+//! memory. Run after `scripts/build-release.sh` with
 //! `BULKHEAD_SITE=target/site cargo run --release -p end2end --example designer-bench`.
 
 #[path = "../tests/browser/harness.rs"]

@@ -131,15 +131,27 @@ pub async fn start_app_with(users: &[(&str, app::model::Role)]) -> (String, temp
     (serve(dir.path().join("data")).await, dir)
 }
 
-async fn serve(data: PathBuf) -> String {
+/// The built front end (`BULKHEAD_SITE`, or `target/site`); fails loudly when it is missing.
+fn site() -> PathBuf {
     let site = std::env::var("BULKHEAD_SITE")
         .map(PathBuf::from)
         .unwrap_or_else(|_| workspace().join("target/site"));
     assert!(
         site.join("pkg/bulkhead.wasm").is_file(),
-        "the front end is not built in {}: run `cargo leptos build` first (make test does)",
+        "the front end is not built in {}: run `cargo leptos build --split` first (make test does)",
         site.display()
     );
+    assert!(
+        site.join("pkg/__wasm_split_manifest.json").is_file(),
+        "the front end in {} was built without --split, so the pages loaded on demand cannot \
+         load: run `cargo leptos build --split`",
+        site.display()
+    );
+    site
+}
+
+async fn serve(data: PathBuf) -> String {
+    let site = site();
     let mut config = Config::new(data);
     config.addr = "127.0.0.1:0".parse().unwrap();
     config.site_root = site;
@@ -151,14 +163,7 @@ async fn serve(data: PathBuf) -> String {
 
 /// Starts the application on a free port with a fresh database; returns its base URL.
 pub async fn start_app() -> (String, tempfile::TempDir) {
-    let site = std::env::var("BULKHEAD_SITE")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| workspace().join("target/site"));
-    assert!(
-        site.join("pkg/bulkhead.wasm").is_file(),
-        "the front end is not built in {}: run `cargo leptos build` first (make test does)",
-        site.display()
-    );
+    let site = site();
     let dir = tempfile::tempdir().unwrap();
     let mut config = Config::new(dir.path().join("data"));
     config.addr = "127.0.0.1:0".parse().unwrap();
