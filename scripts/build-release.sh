@@ -12,6 +12,10 @@ set -euo pipefail
 export PATH="$HOME/.cargo/bin:$PATH"
 cd "$(dirname "$0")/.."
 
+command -v cargo-leptos >/dev/null && command -v wasm-opt >/dev/null || {
+  echo "cargo-leptos or wasm-opt is missing: run scripts/setup.sh --release first" >&2
+  exit 2
+}
 cargo leptos build --release --split
 for wasm in target/site/pkg/*.wasm; do
   wasm-opt -O1 --duplicate-function-elimination --merge-similar-functions -Oz \

@@ -14,6 +14,11 @@ def gz(name):
     return len(out.stdout)
 
 
+for needed in ('bulkhead.wasm', 'bulkhead.js', '__wasm_split_manifest.json'):
+    if not os.path.isfile(os.path.join(pkg, needed)):
+        sys.exit(f'{pkg}/{needed} is missing: build the release front end first '
+                 '(scripts/build-release.sh), or name its pkg directory')
+
 files = os.listdir(pkg)
 loader = [f for f in files if f.startswith('__wasm_split.') and f.endswith('.js')]
 main = gz('bulkhead.wasm') + gz('bulkhead.js') + sum(gz(f) for f in loader)
