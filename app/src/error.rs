@@ -63,14 +63,29 @@ impl FromServerFnError for AppError {
     type Encoder = JsonEncoding;
 
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
-        match value {
-            ServerFnErrorErr::Args(m) | ServerFnErrorErr::MissingArg(m) => AppError::BadRequest {
-                message: format!("the form could not be read ({m}); reload the page and try again"),
-            },
-            ServerFnErrorErr::Request(m) => AppError::BadRequest {
-                message: format!("the server could not be reached ({m}); check your connection"),
-            },
-            _ => AppError::Internal,
+        let error = framework_error(value);
+        // On the server this runs inside the request when the arguments cannot be read:
+        // the client's error, so it answers 400, not the 500 server functions fail with.
+        #[cfg(feature = "ssr")]
+        if let Some(res) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
+            && let Ok(status) = http::StatusCode::from_u16(error.status())
+        {
+            res.set_status(status);
         }
+        error
+    }
+}
+
+/// What the server function framework reports (arguments it cannot read, a server it cannot
+/// reach) as one of ours.
+fn framework_error(value: ServerFnErrorErr) -> AppError {
+    match value {
+        ServerFnErrorErr::Args(m) | ServerFnErrorErr::MissingArg(m) => AppError::BadRequest {
+            message: format!("the form could not be read ({m}); reload the page and try again"),
+        },
+        ServerFnErrorErr::Request(m) => AppError::BadRequest {
+            message: format!("the server could not be reached ({m}); check your connection"),
+        },
+        _ => AppError::Internal,
     }
 }

@@ -7,6 +7,7 @@ pub mod backend;
 mod components;
 pub mod designer;
 pub mod error;
+pub mod front_end;
 mod loaded;
 pub mod model;
 mod pages;
@@ -67,6 +68,7 @@ pub fn App() -> impl IntoView {
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
+    front_end::mark_page();
     // `hydrate_lazy`: some pages are loaded on demand (see `pages::page_on_demand`).
     leptos::mount::hydrate_lazy(App);
 }

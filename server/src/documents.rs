@@ -12,12 +12,7 @@ pub fn name_of(document: &str) -> Result<String, String> {
 pub fn model_of(document: &str, name: &str) -> (design::RawDesign, Option<String>) {
     match design::parse_document(document) {
         Ok(model) => (model, None),
-        Err(e) => {
-            let model = design::parse_document(&blank(name))
-                .or_else(|_| design::parse_document(&blank("design")))
-                .expect("a blank document parses");
-            (model, Some(e.to_string()))
-        }
+        Err(e) => (design::templates::blank(name), Some(e.to_string())),
     }
 }
 
@@ -32,9 +27,9 @@ pub fn normalise(document: String) -> Result<String, String> {
         .map_err(|e| format!("the document does not parse: {e}"))
 }
 
-/// A new, empty design.
+/// A new, empty design, hardened like the templates.
 pub fn blank(name: &str) -> String {
-    format!("bulkhead: 1\nname: {name}\ndescription: \"\"\nzones: {{}}\nservices: {{}}\n")
+    design::to_canonical_yaml(&design::templates::blank(name))
 }
 
 /// A built-in template, named `name`.

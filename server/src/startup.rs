@@ -4,6 +4,7 @@
 use crate::backend::Service;
 use crate::config::Config;
 use crate::db::{Db, DbError};
+use crate::front_end::FrontEnd;
 use crate::{http, password};
 use leptos::prelude::LeptosOptions;
 use std::net::SocketAddr;
@@ -43,6 +44,7 @@ pub struct Application {
     addr: SocketAddr,
     router: axum::Router,
     service: Arc<Service>,
+    front_end: FrontEnd,
 }
 
 fn check_data_dir(dir: &Path) -> Result<(), StartError> {
@@ -81,12 +83,7 @@ impl Application {
             addr: config.addr,
             source,
         })?;
-        if !config.site_root.join("pkg").is_dir() {
-            tracing::warn!(
-                site = %config.site_root.display(),
-                "the front end is not built there: pages render but will not be interactive; run `make run` or pass --site"
-            );
-        }
+        let front_end = FrontEnd::inspect(&config.site_root);
         let options = LeptosOptions::builder()
             .output_name("bulkhead")
             .site_root(config.site_root.display().to_string())
@@ -102,11 +99,17 @@ impl Application {
             addr,
             router,
             service,
+            front_end,
         })
     }
 
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// The front end found in the site directory.
+    pub fn front_end(&self) -> &FrontEnd {
+        &self.front_end
     }
 
     pub fn port(&self) -> u16 {

@@ -169,7 +169,7 @@ pub fn on_up(
                     true
                 });
                 if let Some(n) = created {
-                    ed.selection.set(Selection::Service(n, Some(z)));
+                    select_new_service(ed, n, z);
                 }
             }
             None => ed
@@ -265,7 +265,7 @@ pub fn Palette(ed: Ed, ctx: DragCtx) -> impl IntoView {
             true
         });
         if let Some(n) = created {
-            ed.selection.set(Selection::Service(n, Some(zone)));
+            select_new_service(ed, n, zone);
         }
     };
     view! {
@@ -719,6 +719,13 @@ fn step_selection(ed: Ed, forward: bool) {
     };
     ed.selection.set(order[next].clone());
     focus_later("[data-sel='true']");
+}
+
+/// Selects a service just added and asks for its image: the panel's image field takes the
+/// focus.
+fn select_new_service(ed: Ed, service: String, zone: String) {
+    ed.selection.set(Selection::Service(service, Some(zone)));
+    focus_later("[data-test=panel] input[data-field$='.image']");
 }
 
 /// Focuses the first element matching `selector` after the next render.

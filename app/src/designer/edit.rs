@@ -35,13 +35,11 @@ pub fn add_zone(doc: &mut RawDesign, trust: Trust) -> String {
     name
 }
 
-/// Adds a service in `zone` (or in no zone) and returns its name.
+/// Adds a service in `zone` (or in no zone) and returns its name. It has no image yet: the
+/// designer asks for one (a default would be a floating tag nobody chose).
 pub fn add_service(doc: &mut RawDesign, zone: Option<&str>) -> String {
     let name = fresh_name(doc, "service");
-    let mut service = RawService {
-        image: Some("busybox:latest".into()),
-        ..Default::default()
-    };
+    let mut service = RawService::default();
     if let Some(z) = zone {
         service
             .zones
@@ -301,7 +299,12 @@ mod tests {
             Action::Deny,
         );
         assert_eq!(d.flows[i].ports.as_ref().unwrap().len(), 2);
-        assert!(d.services.get(&s).is_some());
+        // A new service asks for its image rather than defaulting to a floating tag.
+        let missing = design::check(&d).unwrap_err();
+        assert_eq!(missing.len(), 1, "{missing:?}");
+        assert_eq!(missing[0].code, design::Code::MissingImage);
+        assert_eq!(missing[0].path, format!("services.{s}.image"));
+        d.services.0.get_mut(&s).unwrap().image = Some("nginx:1.27".into());
         assert!(design::check(&d).is_ok());
     }
 }

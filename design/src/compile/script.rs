@@ -88,7 +88,7 @@ esac
 "#;
 
 /// A bash script that checks (`--check`), applies (default), removes (`--remove`) or
-/// shows (`--status`) the design's chain; see DESIGN.md §5. Deterministic.
+/// shows (`--status`) the design's chain; see docs/architecture.md. Deterministic.
 pub fn iptables_script(design: &ValidDesign, revision: Option<u64>) -> String {
     let chain = chain_name(&design.name);
     let ruleset = iptables_restore(design, revision);

@@ -25,6 +25,10 @@ codes! {
         PrivilegedHostPort = "privileged-host-port",
         /// The Docker socket is mounted into a service.
         DockerSocket = "docker-socket",
+        /// A service's image is `latest` or untagged, so each pull may bring another image.
+        FloatingImageTag = "floating-image-tag",
+        /// A service runs as root: no `hardening.user`, or a root user.
+        RunsAsRoot = "runs-as-root",
         /// A service has no memory limit.
         NoMemoryLimit = "no-memory-limit",
         /// A service has no process limit.
@@ -54,7 +58,7 @@ impl FindingCode {
             HostNetwork | Privileged | DockerSocket | VaultNotInternal | DataServicePublished => {
                 Severity::Error
             }
-            NoMemoryLimit | NoPidsLimit | FlowShadowed => Severity::Note,
+            NoMemoryLimit | NoPidsLimit | FlowShadowed | RunsAsRoot => Severity::Note,
             _ => Severity::Warning,
         }
     }
@@ -74,6 +78,7 @@ impl FindingCode {
             DockerSocket => "5.32",
             NoMemoryLimit => "5.11",
             NoPidsLimit => "5.29",
+            RunsAsRoot => "4.1",
             _ => return None,
         })
     }
@@ -92,6 +97,8 @@ impl FindingCode {
             PortAllInterfaces => "A port is published on every host interface",
             PrivilegedHostPort => "A privileged host port (below 1024) is published",
             DockerSocket => "The Docker socket is mounted into a service",
+            FloatingImageTag => "A service's image is latest or untagged rather than pinned",
+            RunsAsRoot => "A service runs as root",
             NoMemoryLimit => "A service has no memory limit",
             NoPidsLimit => "A service has no process (pids) limit",
             VaultNotInternal => "A vault zone has a route out",

@@ -1,4 +1,4 @@
-//! Findings (DESIGN.md §4): risky but valid choices, each with a stable code, a severity,
+//! Findings (docs/design-format.md, "Findings"): risky but valid choices, each with a stable code, a severity,
 //! a path, a message that says what to do, and the CIS Docker Benchmark check where one
 //! applies. Findings never block an export; validation errors do.
 

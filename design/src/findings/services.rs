@@ -75,6 +75,31 @@ fn is_data_service(design: &ValidDesign, service: &Service) -> bool {
             .any(|m| design.zone(m.zone).trust == crate::raw::Trust::Vault)
 }
 
+/// True for a `user` that is root: `root` or uid 0, with or without a group.
+fn is_root(user: &str) -> bool {
+    let uid = user.split(':').next().unwrap_or(user);
+    uid == "root" || (!uid.is_empty() && uid.bytes().all(|b| b == b'0'))
+}
+
+fn image(path: &str, s: &Service, out: &mut Vec<Finding>) {
+    let Some(image) = s.image.as_ref().filter(|i| i.is_floating()) else {
+        return;
+    };
+    let why = match image.tag() {
+        Some(_) => "latest moves",
+        None => "with no tag Docker pulls latest, which moves",
+    };
+    out.push(Finding::new(
+        FindingCode::FloatingImageTag,
+        format!("{path}.image"),
+        format!(
+            "{}'s image {image} floats: {why} whenever a new image is pushed, so what was reviewed is not what runs; pin a version tag (e.g. {repo}:1.2.3) or a digest ({repo}@sha256:<digest>)",
+            s.name,
+            repo = image.repository()
+        ),
+    ));
+}
+
 fn hardening(path: &str, s: &Service, out: &mut Vec<Finding>) {
     let name = &s.name;
     let h = &s.hardening;
@@ -118,6 +143,19 @@ fn hardening(path: &str, s: &Service, out: &mut Vec<Finding>) {
                 "{name} may gain privileges through setuid binaries; set no_new_privileges: true"
             ),
         ));
+    }
+    match h.user.as_deref() {
+        None => out.push(Finding::new(
+            FindingCode::RunsAsRoot,
+            format!("{path}.hardening.user"),
+            format!("{name} runs as its image's default user, which is root for most images; set user to an unprivileged uid:gid, e.g. \"1000:1000\", or accept runs-as-root if it must be root"),
+        )),
+        Some(user) if is_root(user) => out.push(Finding::new(
+            FindingCode::RunsAsRoot,
+            format!("{path}.hardening.user"),
+            format!("{name} runs as root (user {user:?}); set user to an unprivileged uid:gid, e.g. \"1000:1000\", or accept runs-as-root if it must be root"),
+        )),
+        Some(_) => {}
     }
     if h.memory.is_none() {
         out.push(Finding::new(
@@ -220,6 +258,7 @@ pub(super) fn check(design: &ValidDesign, out: &mut Vec<Finding>) {
             ));
         }
         if s.image.is_some() {
+            image(&path, s, out);
             hardening(&path, s, out);
         }
         ports(design, &path, s, out);

@@ -143,6 +143,34 @@ impl ImageRef {
         &self.0
     }
 
+    /// The reference without tag or digest (`registry:5000/team/app` for
+    /// `registry:5000/team/app:1.4`).
+    pub fn repository(&self) -> &str {
+        let no_digest = self.0.split('@').next().unwrap_or(&self.0);
+        match self.tag() {
+            Some(tag) => &no_digest[..no_digest.len() - tag.len() - 1],
+            None => no_digest,
+        }
+    }
+
+    /// The tag, when the reference names one (`1.27` in `nginx:1.27`).
+    pub fn tag(&self) -> Option<&str> {
+        let no_digest = self.0.split('@').next().unwrap_or(&self.0);
+        let last = no_digest.rsplit('/').next().unwrap_or(no_digest);
+        last.split_once(':').map(|(_, tag)| tag)
+    }
+
+    /// The digest, when the reference pins one (`sha256:…` after `@`).
+    pub fn digest(&self) -> Option<&str> {
+        self.0.split_once('@').map(|(_, digest)| digest)
+    }
+
+    /// True when the reference does not pin an image: no digest, and the tag is `latest`
+    /// or absent (which Docker reads as `latest`), so each pull may bring another image.
+    pub fn is_floating(&self) -> bool {
+        self.digest().is_none() && self.tag().is_none_or(|t| t == "latest")
+    }
+
     /// The repository's last path component without tag or digest (`postgres` for
     /// `docker.io/library/postgres:15`), used to recognise well-known images.
     pub fn base_name(&self) -> &str {

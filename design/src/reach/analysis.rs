@@ -1,4 +1,4 @@
-//! The reachability analysis over every ordered pair of services (DESIGN.md §3).
+//! The reachability analysis over every ordered pair of services (docs/design-format.md, "What a design means").
 
 use crate::model::{NetworkMode, PortSet, ServiceId, ValidDesign};
 use crate::raw::Action;

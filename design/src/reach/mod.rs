@@ -1,4 +1,4 @@
-//! Reachability (DESIGN.md §3): for every ordered pair of services, whether one can open
+//! Reachability (docs/design-format.md, "What a design means"): for every ordered pair of services, whether one can open
 //! a connection to the other, on which ports, through which zones and why; plus what
 //! reaches each service from outside and which services reach the internet.
 

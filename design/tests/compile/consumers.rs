@@ -13,10 +13,8 @@ fn designs() -> Vec<design::ValidDesign> {
 }
 
 fn compose_schema() -> jsonschema::Validator {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../shared/compose-spec.json"
-    );
+    // Vendored with its origin and licence: design/tests/data/README.md.
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/compose-spec.json");
     let text = std::fs::read_to_string(path)
         .unwrap_or_else(|e| panic!("the Compose schema is required at {path}: {e}"));
     let schema: serde_json::Value = serde_json::from_str(&text).expect("schema is JSON");

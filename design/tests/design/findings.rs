@@ -153,3 +153,63 @@ fn finding_codes_are_stable_kebab_case() {
         assert_eq!(FindingCode::from_str_opt(text), Some(*code));
     }
 }
+
+finding!(
+    /// An untagged image floats: Docker pulls `latest`.
+    untagged_image: format!("services:\n  a: {{ image: nginx, network: closed, {SAFE} }}\n") => FloatingImageTag at "services.a.image", cis None
+);
+finding!(
+    /// `latest` floats.
+    latest_image: format!("services:\n  a: {{ image: 'registry.example.com:5000/team/app:latest', network: closed, {SAFE} }}\n") => FloatingImageTag at "services.a.image", cis None
+);
+finding!(
+    /// No user: the image's default, root for most images.
+    no_user: format!("services:\n  a: {{ image: 'x:1', network: closed, {SAFE} }}\n") => RunsAsRoot at "services.a.hardening.user", cis Some("4.1")
+);
+finding!(
+    /// uid 0 written out is root too.
+    root_uid: "services:\n  a: { image: 'x:1', network: closed, hardening: { user: '0:0' } }\n" => RunsAsRoot at "services.a.hardening.user", cis Some("4.1")
+);
+
+/// Pinned images and unprivileged users raise neither finding; each message says what to do.
+#[test]
+fn pinned_images_and_users_are_quiet() {
+    let quiet = |image: &str, user: &str| {
+        let body = format!(
+            "services:\n  a: {{ image: '{image}', network: closed, hardening: {{ user: '{user}' }} }}\n"
+        );
+        findings(&body)
+            .into_iter()
+            .filter(|f| {
+                matches!(
+                    f.code,
+                    FindingCode::FloatingImageTag | FindingCode::RunsAsRoot
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    for (image, user) in [
+        ("nginx:1.27", "1000:1000"),
+        ("example/app@sha256:0123456789abcdef0123456789abcdef", "app"),
+        (
+            "example/app:latest@sha256:0123456789abcdef0123456789abcdef",
+            "65534",
+        ),
+        ("localhost:5000/app:2", "10"),
+    ] {
+        assert!(quiet(image, user).is_empty(), "{image} as {user}");
+    }
+    let loud = quiet("localhost:5000/team/app", "root:root");
+    let messages: Vec<&str> = loud.iter().map(|f| f.message.as_str()).collect();
+    assert_eq!(messages.len(), 2, "{messages:#?}");
+    assert!(
+        messages[0].contains("localhost:5000/team/app:1.2.3"),
+        "{}",
+        messages[0]
+    );
+    assert!(
+        messages[1].contains("runs as root (user \"root:root\")"),
+        "{}",
+        messages[1]
+    );
+}

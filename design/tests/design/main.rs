@@ -1,5 +1,6 @@
 //! The `design` crate's integration tests: one binary, one module per concern.
 
+mod docs;
 mod findings;
 mod parse;
 mod properties;

@@ -83,11 +83,3 @@ fn templates_round_trip() {
     }
     assert!(templates::get("no-such-template").is_none());
 }
-
-/// The three-tier template is exactly the example of DESIGN.md section 2.
-#[test]
-fn three_tier_is_the_design_md_example() {
-    let text = templates::get("three-tier").expect("exists");
-    assert!(text.starts_with("bulkhead: 1\nname: three-tier\n"));
-    assert!(text.contains("database-tier:    { trust: vault, internal: true, isolated: true, subnet: 172.30.9.0/24, bridge: bh-data }"));
-}

@@ -1,4 +1,4 @@
-//! Reachability: one case per rule of DESIGN.md section 3, with its explanation.
+//! Reachability: one case per rule of docs/design-format.md ("What a design means"), with its explanation.
 
 use design::reach::{Audience, Reachability};
 use design::{parse_document, validate};

@@ -35,6 +35,8 @@ async fn rename_selected(p: &Page<'_>, field: &str, name: &str) {
         .unwrap();
 }
 
+/// Drops a new service into `zone`: it asks for its image (the field takes the focus, empty,
+/// and Checks says the image is missing) rather than defaulting to a floating tag.
 async fn add_service(p: &Page<'_>, zone: &str, name: &str, image: &str) {
     p.drag(
         "[data-palette=service]",
@@ -44,6 +46,10 @@ async fn add_service(p: &Page<'_>, zone: &str, name: &str, image: &str) {
         false,
     )
     .await;
+    let image_field = "[data-test=panel] input[data-field$='.image']";
+    p.wait_focus(image_field).await;
+    assert_eq!(p.value(image_field).await, "");
+    p.wait_text("[data-test=problems]", "has no image").await;
     rename_selected(p, "service-name", name).await;
     p.find(&format!(".svc[data-service='{name}']")).await;
     p.fill(&format!("[data-field='services.{name}.image']"), image)
@@ -194,6 +200,18 @@ async fn designer_builds_three_tier_by_drag_and_drop() {
     let report = design::report::CheckReport::new(&raw);
     assert!(report.is_valid(), "{}", design::report::check_text(&report));
     assert_eq!(report.exit_code(false), 0);
+    // A blank design starts hardened like the templates, so its services carry none of the
+    // hardening findings.
+    assert_eq!(
+        raw.defaults.hardening,
+        Some(design::templates::baseline_hardening())
+    );
+    let hardening_findings: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.path.contains(".hardening.") && !f.path.ends_with(".user"))
+        .collect();
+    assert!(hardening_findings.is_empty(), "{hardening_findings:#?}");
 
     // Exports: each menu entry downloads the saved revision compiled exactly as
     // `bulkhead export --format F --revision 2` prints it.

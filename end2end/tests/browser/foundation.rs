@@ -1,5 +1,6 @@
-use crate::harness::{Driver, Page, start_app};
+use crate::harness::{Driver, Page, TEST_SITE, site, start_app};
 use fantoccini::Locator;
+use server::front_end::FrontEnd;
 
 const ADMIN_PASSWORD: &str = "admin password 2026";
 const BOB_PASSWORD: &str = "bob's password 2026";
@@ -175,4 +176,28 @@ async fn foundation_story_in_chromium() {
 
     a.close().await.unwrap();
     b.close().await.unwrap();
+}
+
+/// The page says which build hydrated it, and it is the build the server found in its site
+/// directory. The tests' own front end is a debug build in its own directory, so `make test`
+/// never replaces the release one that `make run` serves from `target/site`.
+#[tokio::test]
+async fn front_end_build_is_known_and_apart() {
+    let site = site();
+    let found = FrontEnd::inspect(&site);
+    if std::env::var_os("BULKHEAD_SITE").is_none() {
+        assert!(site.ends_with(TEST_SITE), "{}", site.display());
+        assert_eq!(found, FrontEnd::Debug, "{}", site.display());
+    }
+    let kind = match found {
+        FrontEnd::Release => "release",
+        FrontEnd::Debug => "debug",
+        other => panic!("the front end in {} is {other}", site.display()),
+    };
+    let (base, _data) = start_app().await;
+    let mut driver = Driver::start().await;
+    let c = driver.browser().await;
+    let p = Page::new(&c, &base);
+    p.open("/setup").await;
+    p.find(&format!("html[data-front-end='{kind}']")).await;
 }

@@ -131,11 +131,14 @@ pub async fn start_app_with(users: &[(&str, app::model::Role)]) -> (String, temp
     (serve(dir.path().join("data")).await, dir)
 }
 
-/// The built front end (`BULKHEAD_SITE`, or `target/site`); fails loudly when it is missing.
-fn site() -> PathBuf {
+/// Where `make test` builds the debug front end, apart from the release one in `target/site`.
+pub const TEST_SITE: &str = "target/site-debug";
+
+/// The built front end (`BULKHEAD_SITE`, or [`TEST_SITE`]); fails loudly when it is missing.
+pub fn site() -> PathBuf {
     let site = std::env::var("BULKHEAD_SITE")
         .map(PathBuf::from)
-        .unwrap_or_else(|_| workspace().join("target/site"));
+        .unwrap_or_else(|_| workspace().join(TEST_SITE));
     assert!(
         site.join("pkg/bulkhead.wasm").is_file(),
         "the front end is not built in {}: run `cargo leptos build --split` first (make test does)",
@@ -163,15 +166,8 @@ async fn serve(data: PathBuf) -> String {
 
 /// Starts the application on a free port with a fresh database; returns its base URL.
 pub async fn start_app() -> (String, tempfile::TempDir) {
-    let site = site();
     let dir = tempfile::tempdir().unwrap();
-    let mut config = Config::new(dir.path().join("data"));
-    config.addr = "127.0.0.1:0".parse().unwrap();
-    config.site_root = site;
-    let app = Application::build(config).await.expect("the app starts");
-    let base = format!("http://{}", app.addr());
-    tokio::spawn(app.run_until_stopped());
-    (base, dir)
+    (serve(dir.path().join("data")).await, dir)
 }
 
 /// Page helpers over a browser session.
@@ -260,6 +256,26 @@ impl<'a> Page<'a> {
                 return t;
             }
             assert!(Instant::now() < deadline, "{css} never showed {needle:?}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// Waits until the element with the focus matches `css`.
+    pub async fn wait_focus(&self, css: &str) {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let focused = self
+                .c
+                .execute(
+                    "const e = document.activeElement; return !!e && e.matches(arguments[0]);",
+                    vec![json!(css)],
+                )
+                .await
+                .unwrap();
+            if focused == json!(true) {
+                return;
+            }
+            assert!(Instant::now() < deadline, "{css} never took the focus");
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }

@@ -1,6 +1,7 @@
 //! `bulkhead serve`.
 
 use super::{DataArg, fail};
+use crate::front_end::FrontEnd;
 use crate::{Application, Config};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -33,6 +34,7 @@ pub struct ServeArgs {
 }
 
 pub async fn run(args: ServeArgs) -> ExitCode {
+    let site = args.site.display().to_string();
     let config = Config {
         addr: args.addr,
         data_dir: args.data.dir,
@@ -46,7 +48,23 @@ pub async fn run(args: ServeArgs) -> ExitCode {
         Ok(app) => app,
         Err(e) => return fail(e),
     };
-    tracing::info!("Bulkhead is listening on http://{}", app.addr());
+    let front_end = app.front_end();
+    tracing::info!(
+        "Bulkhead is listening on http://{}; front end: {site} ({front_end})",
+        app.addr()
+    );
+    match front_end {
+        FrontEnd::Release => {}
+        FrontEnd::Debug => tracing::warn!(
+            "the front end in {site} is a debug build (the one `make test` builds): about four times larger and several times slower in the browser; for real use build the release one with `make run` (scripts/build-release.sh) and serve target/site"
+        ),
+        FrontEnd::Unmarked => tracing::warn!(
+            "the front end in {site} does not say how it was built (built from other sources?); rebuild it with `make run` (scripts/build-release.sh)"
+        ),
+        FrontEnd::Missing => tracing::warn!(
+            "there is no front end in {site}: pages render but will not be interactive; run `make run`, or pass --site to a built one"
+        ),
+    }
     match app.run_until_stopped().await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => fail(format!("the server stopped: {e}")),

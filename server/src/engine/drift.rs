@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::DockerEngine;
 use super::error::EngineError;
 use super::firewall::{self, FirewallState};
-use super::plan::{Conflict, plan};
+use super::plan::{Conflict, Plan, plan};
 
 /// One difference.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -23,7 +23,8 @@ pub struct Difference {
 pub struct DriftReport {
     /// The design.
     pub design: String,
-    /// Every difference.
+    /// Every difference: the engine's objects, then the firewall when the design needs it
+    /// and it is not in place. The report's count is this list's length.
     pub differences: Vec<Difference>,
     /// Objects with our names that are not ours.
     pub conflicts: Vec<Conflict>,
@@ -33,25 +34,73 @@ pub struct DriftReport {
     pub firewall_needed: bool,
 }
 
+/// The firewall as a difference, when the design needs it and it is not in place.
+fn firewall_difference(state: &FirewallState) -> Option<Difference> {
+    let (object, what) = match state {
+        FirewallState::Installed { .. } => return None,
+        FirewallState::Missing { chain } => (
+            chain.clone(),
+            "missing (apply --firewall would install it)".to_string(),
+        ),
+        FirewallState::NotJumpedTo { chain } => (
+            chain.clone(),
+            "in place, but DOCKER-USER does not jump to it (apply --firewall would add the jump)"
+                .to_string(),
+        ),
+        FirewallState::Unknown { reason } => (
+            "firewall".to_string(),
+            format!("cannot be checked: {reason}"),
+        ),
+    };
+    Some(Difference {
+        object: format!("firewall {object}"),
+        what,
+    })
+}
+
 impl DriftReport {
-    /// True when the engine matches the design.
-    pub fn in_sync(&self) -> bool {
-        self.differences.is_empty()
-            && self.conflicts.is_empty()
-            && (!self.firewall_needed || self.firewall.is_installed())
+    /// The report for a plan computed against the live engine and the firewall's state.
+    pub fn new(plan: Plan, firewall: FirewallState, firewall_needed: bool) -> Self {
+        let mut differences: Vec<Difference> = plan
+            .actions
+            .iter()
+            .map(|a| Difference {
+                object: a.target.clone(),
+                what: format!("{} (apply would {})", a.reason, a.kind.verb()),
+            })
+            .collect();
+        if firewall_needed {
+            differences.extend(firewall_difference(&firewall));
+        }
+        Self {
+            design: plan.design,
+            differences,
+            conflicts: plan.conflicts,
+            firewall,
+            firewall_needed,
+        }
     }
 
-    /// The report as text.
+    /// True when the engine matches the design.
+    pub fn in_sync(&self) -> bool {
+        self.differences.is_empty() && self.conflicts.is_empty()
+    }
+
+    /// The report as text: a count, then exactly the items it counts.
     pub fn to_text(&self) -> String {
         let mut out = String::new();
         if self.in_sync() {
             out.push_str(&format!("{}: no drift\n", self.design));
         } else {
             out.push_str(&format!(
-                "{}: {} difference(s)\n",
+                "{}: {} difference(s)",
                 self.design,
                 self.differences.len()
             ));
+            if !self.conflicts.is_empty() {
+                out.push_str(&format!(", {} conflict(s)", self.conflicts.len()));
+            }
+            out.push('\n');
         }
         for d in &self.differences {
             out.push_str(&format!("  {}: {}\n", d.object, d.what));
@@ -61,9 +110,6 @@ impl DriftReport {
                 "  CONFLICT {} {}: {}\n",
                 c.object, c.name, c.reason
             ));
-        }
-        if self.firewall_needed && !self.firewall.is_installed() {
-            out.push_str(&format!("  firewall: {:?}\n", self.firewall));
         }
         out
     }
@@ -76,18 +122,117 @@ pub async fn drift(
 ) -> Result<DriftReport, EngineError> {
     let p = plan(design, engine).await?;
     let chain = firewall::chain_for(design, engine.info().firewall_backend);
-    Ok(DriftReport {
-        design: p.design.clone(),
-        differences: p
-            .actions
-            .iter()
-            .map(|a| Difference {
-                object: a.target.clone(),
-                what: format!("{} (apply would {})", a.reason, a.kind.verb()),
-            })
-            .collect(),
-        conflicts: p.conflicts,
-        firewall: firewall::state(engine.info(), &chain).await,
-        firewall_needed: firewall::design_needs_firewall(design),
-    })
+    let state = firewall::state(engine.info(), &chain).await;
+    Ok(DriftReport::new(
+        p,
+        state,
+        firewall::design_needs_firewall(design),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::plan::{Action, ActionKind};
+
+    fn plan_with(actions: usize, conflicts: usize) -> Plan {
+        Plan {
+            design: "edge-mesh".into(),
+            actions: (0..actions)
+                .map(|i| Action {
+                    kind: ActionKind::Disconnect {
+                        container: format!("edge-mesh-svc-{i}-1"),
+                        network: "edge-mesh_mesh".into(),
+                    },
+                    target: format!("edge-mesh-svc-{i}-1"),
+                    reason: "joined a network the design does not give it".into(),
+                })
+                .collect(),
+            conflicts: (0..conflicts)
+                .map(|i| Conflict {
+                    object: "network".into(),
+                    name: format!("edge-mesh_z{i}"),
+                    reason: "not created by Bulkhead".into(),
+                })
+                .collect(),
+            notes: Vec::new(),
+        }
+    }
+
+    fn missing() -> FirewallState {
+        FirewallState::Missing {
+            chain: "BH-edge-mesh".into(),
+        }
+    }
+
+    /// The count in the first line is the number of difference lines listed, the missing
+    /// firewall included (it once said "1 difference(s)" above two).
+    #[test]
+    fn count_matches_the_list() {
+        for (actions, conflicts, firewall, needed, count) in [
+            (1, 0, missing(), true, 2),
+            (0, 0, missing(), true, 1),
+            (2, 0, missing(), false, 2),
+            (
+                1,
+                0,
+                FirewallState::NotJumpedTo {
+                    chain: "BH-edge-mesh".into(),
+                },
+                true,
+                2,
+            ),
+            (
+                0,
+                0,
+                FirewallState::Unknown {
+                    reason: "not root".into(),
+                },
+                true,
+                1,
+            ),
+            (
+                3,
+                1,
+                FirewallState::Installed {
+                    chain: "BH-edge-mesh".into(),
+                },
+                true,
+                3,
+            ),
+        ] {
+            let report = DriftReport::new(plan_with(actions, conflicts), firewall, needed);
+            let text = report.to_text();
+            let mut lines = text.lines();
+            let head = lines.next().unwrap();
+            assert!(
+                head.starts_with(&format!("edge-mesh: {count} difference(s)")),
+                "{text}"
+            );
+            let listed = lines.filter(|l| !l.contains("CONFLICT")).count();
+            assert_eq!(listed, count, "{text}");
+            assert_eq!(report.differences.len(), count);
+            assert!(!report.in_sync());
+        }
+    }
+
+    /// An engine that matches, with the firewall in place or not needed, is in sync.
+    #[test]
+    fn in_sync_when_nothing_differs() {
+        let installed = FirewallState::Installed {
+            chain: "BH-edge-mesh".into(),
+        };
+        for (firewall, needed) in [(installed, true), (missing(), false)] {
+            let report = DriftReport::new(plan_with(0, 0), firewall, needed);
+            assert!(report.in_sync());
+            assert_eq!(report.to_text(), "edge-mesh: no drift\n");
+        }
+        let conflicted = DriftReport::new(plan_with(0, 1), missing(), false);
+        assert!(!conflicted.in_sync());
+        assert!(
+            conflicted
+                .to_text()
+                .starts_with("edge-mesh: 0 difference(s), 1 conflict(s)\n")
+        );
+    }
 }

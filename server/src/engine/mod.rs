@@ -1,4 +1,4 @@
-//! The Docker engine boundary (DESIGN.md §5): [`DockerEngine`] wraps bollard, one file per
+//! The Docker engine boundary (docs/architecture.md, "On an engine"): [`DockerEngine`] wraps bollard, one file per
 //! resource, and converts bollard's models to our own at once, so nothing outside this
 //! module sees a bollard type. On top of it: [`plan()`], [`apply()`], [`verify()`],
 //! [`drift()`], [`import_docker`], [`quarantine()`], [`destroy()`].

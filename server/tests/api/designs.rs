@@ -58,7 +58,15 @@ async fn create_from_template_and_save_revisions() {
         .call("get_design", &[("id", &blank["id"].to_string())])
         .await
         .ok();
-    assert!(design::parse_document(b["document"].as_str().unwrap()).is_ok());
+    // A blank design starts hardened like the templates, and checks clean.
+    let raw = design::parse_document(b["document"].as_str().unwrap()).unwrap();
+    assert_eq!(raw.name, "empty");
+    assert_eq!(
+        raw.defaults.hardening,
+        Some(design::templates::baseline_hardening())
+    );
+    let report = design::report::CheckReport::new(&raw);
+    assert!(report.is_valid() && report.findings.is_empty());
 }
 
 /// Saving on top of a stale revision is refused with a conflict naming who saved meanwhile;

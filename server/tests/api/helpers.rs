@@ -55,7 +55,7 @@ impl TestApp {
         config.addr = "127.0.0.1:0".parse().unwrap();
         config.site_root = std::env::var("BULKHEAD_SITE")
             .map(PathBuf::from)
-            .unwrap_or_else(|_| PathBuf::from("../target/site"));
+            .unwrap_or_else(|_| PathBuf::from("../target/site-debug"));
         adjust(&mut config);
         let app = Application::build(config).await.expect("the app starts");
         let base = format!("http://{}", app.addr());

@@ -3,6 +3,7 @@
 
 mod audit;
 mod auth;
+mod bad_requests;
 mod cli;
 mod designs;
 mod export_cli;
