@@ -263,7 +263,7 @@ async fn designer_builds_three_tier_by_drag_and_drop() {
     }
 
     // A finding selected: the panel shows what it concerns.
-    p.click("[data-test=problems] li[data-code='writable-rootfs'] button")
+    p.click("[data-test=problems] li[data-code='floating-image-tag'] button")
         .await;
     p.find("[data-field='service-name']").await;
     p.screenshot("11-designer-finding-selected").await;
