@@ -150,18 +150,11 @@ pub struct AuditPage {
 /// The page size of the audit log.
 pub const AUDIT_PAGE: i64 = 100;
 
+/// The shortest password accepted, in characters; the server checks it, the forms say it.
+pub const MIN_PASSWORD_LEN: usize = 12;
+
 /// The largest design document accepted, in bytes.
 pub const MAX_DOCUMENT_BYTES: usize = 1024 * 1024;
 
 /// The largest layout accepted, in bytes.
 pub const MAX_LAYOUT_BYTES: usize = 256 * 1024;
-
-/// What a design can be exported as: the `format` of `/designs/{id}/export/{format}` and of
-/// `bulkhead export --format`, with a label for the menu.
-pub const EXPORT_FORMATS: &[(&str, &str)] = &[
-    ("compose", "Compose file"),
-    ("iptables-script", "Firewall script (iptables)"),
-    ("iptables", "iptables-restore rules"),
-    ("nftables", "nftables table"),
-    ("design", "Design file (YAML)"),
-];

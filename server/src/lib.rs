@@ -10,11 +10,11 @@ pub mod documents;
 pub mod engine;
 pub mod front_end;
 mod http;
-pub mod names;
 pub mod password;
 pub mod session;
 pub mod startup;
 pub mod store;
+pub mod user_name;
 
 pub use config::Config;
 pub use startup::{Application, StartError};

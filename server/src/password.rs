@@ -2,6 +2,7 @@
 //! off the async threads.
 
 use anyhow::Context;
+use app::model::MIN_PASSWORD_LEN;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use secrecy::{ExposeSecret, SecretString};
@@ -19,17 +20,15 @@ static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| {
         .expect("hashing a constant succeeds")
 });
 
-/// The shortest password accepted.
-pub const MIN_LEN: usize = 12;
 /// The longest password accepted (argon2 takes any length; this bounds the work per request).
 pub const MAX_LEN: usize = 1024;
 
 /// Why a new password is refused.
 pub fn check_new(password: &str) -> Result<(), String> {
     let chars = password.chars().count();
-    if chars < MIN_LEN {
+    if chars < MIN_PASSWORD_LEN {
         return Err(format!(
-            "use at least {MIN_LEN} characters (this one has {chars})"
+            "use at least {MIN_PASSWORD_LEN} characters (this one has {chars})"
         ));
     }
     if password.len() > MAX_LEN {

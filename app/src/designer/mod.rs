@@ -497,13 +497,12 @@ fn YamlTab(ed: Ed, state: RwSignal<YamlState>, active: Signal<bool>) -> impl Int
 
 #[component]
 fn ExportMenu(id: i64, rev: i64) -> impl IntoView {
-    let formats = crate::model::EXPORT_FORMATS;
     view! {
         <details class="export-menu">
             <summary class="btn btn-small" data-test="export">"Export ▾"</summary>
             <div class="export-list">
-                {formats.iter().map(|(format, label)| view! {
-                    <a class="export-item" data-export=*format download="" href=format!("/designs/{id}/export/{format}?rev={rev}")>{*label}</a>
+                {design::compile::Export::ALL.into_iter().map(|format| view! {
+                    <a class="export-item" data-export=format.as_str() download="" href=format!("/designs/{id}/export/{format}?rev={rev}")>{format.label()}</a>
                 }).collect_view()}
                 <p class="muted small">"Exports the saved revision shown."</p>
             </div>

@@ -1,6 +1,7 @@
 use crate::api::Setup as SetupFn;
 use crate::components::auth::use_session;
 use crate::components::error::{ErrorBanner, action_error};
+use crate::model::MIN_PASSWORD_LEN;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_navigate;
@@ -47,8 +48,8 @@ pub fn Setup() -> impl IntoView {
                     <input name="name" required autocomplete="username" bind:value=name />
                 </label>
                 <label>
-                    "Password (at least 12 characters)"
-                    <input name="password" type="password" required minlength="12"
+                    {format!("Password (at least {MIN_PASSWORD_LEN} characters)")}
+                    <input name="password" type="password" required minlength=MIN_PASSWORD_LEN.to_string()
                         autocomplete="new-password" bind:value=password />
                 </label>
                 <label>

@@ -2,7 +2,7 @@ use crate::api::{CreateUser, ResetPassword, SetDisabled, SetRole, list_users};
 use crate::components::auth::{RequireRole, use_session};
 use crate::components::error::ErrorBanner;
 use crate::error::AppError;
-use crate::model::{Role, UserRow};
+use crate::model::{MIN_PASSWORD_LEN, Role, UserRow};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -83,7 +83,7 @@ fn UserAdmin() -> impl IntoView {
             <label>"User name" <input name="name" required bind:value=name /></label>
             <label>
                 "Initial password"
-                <input name="password" type="password" required minlength="12"
+                <input name="password" type="password" required minlength=MIN_PASSWORD_LEN.to_string()
                     autocomplete="new-password" bind:value=password />
             </label>
             <label>
@@ -156,7 +156,7 @@ fn UserLine(u: UserRow, actions: Actions) -> impl IntoView {
                         new_password.set(String::new());
                         resetting.set(false);
                     }>
-                        <input type="password" aria-label="New password" minlength="12" required
+                        <input type="password" aria-label="New password" minlength=MIN_PASSWORD_LEN.to_string() required
                             autocomplete="new-password" bind:value=new_password />
                         <button class="btn btn-small" type="submit">"Set"</button>
                     </form>

@@ -4,6 +4,7 @@
 //! an artifact, and every value is quoted for its target anyway.
 
 mod compose;
+mod export;
 mod header;
 mod iptables;
 mod names;
@@ -13,6 +14,7 @@ mod script;
 mod yaml;
 
 pub use compose::compose;
+pub use export::{Export, UnknownFormat};
 pub use iptables::iptables_restore;
 pub use names::{CHAIN_NAME_MAX, chain_name, container_name, network_name, nft_table_name};
 pub use nftables::nftables;

@@ -9,8 +9,8 @@ use indexmap::IndexMap;
 use serde_json::{Map, Value};
 
 use crate::raw::{
-    Driver, RawDefaults, RawDesign, RawFlow, RawHardening, RawHost, RawMembership, RawMemberships,
-    RawService, RawZone, Scalar, Trust, UniqueMap,
+    Driver, MANAGED_COMPOSE_KEYS, RawDefaults, RawDesign, RawFlow, RawHardening, RawHost,
+    RawMembership, RawMemberships, RawService, RawZone, Scalar, Trust, UniqueMap,
 };
 
 /// A Compose file read as a design, with what could not be mapped.
@@ -48,29 +48,6 @@ pub enum ImportError {
     #[error("{0}")]
     NotCompose(String),
 }
-
-/// Compose service keys a design manages itself, with where they go.
-const SERVICE_KEYS: &[&str] = &[
-    "image",
-    "container_name",
-    "network_mode",
-    "networks",
-    "ports",
-    "user",
-    "read_only",
-    "cap_drop",
-    "cap_add",
-    "security_opt",
-    "privileged",
-    "tmpfs",
-    "pids_limit",
-    "mem_limit",
-    "cpus",
-    "labels",
-    "expose",
-    "links",
-    "external_links",
-];
 
 struct Ctx {
     notes: Vec<ImportNote>,
@@ -611,7 +588,7 @@ fn service(
     }
     let compose: Map<String, Value> = svc
         .iter()
-        .filter(|(k, _)| !SERVICE_KEYS.contains(&k.as_str()))
+        .filter(|(k, _)| !MANAGED_COMPOSE_KEYS.contains(&k.as_str()))
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
     if !compose.is_empty() {

@@ -18,7 +18,7 @@ pub use hardening::Hardening;
 pub use image::{IMAGE_RULE, ImageError, ImageRef};
 pub use names::{
     Alias, DOCKER_NAME_RULE, DesignName, INTERFACE_NAME_RULE, InterfaceName, NameError,
-    ServiceName, ZoneName,
+    ServiceName, ZoneName, check_docker_name,
 };
 pub use ports::{PORT_SPEC_RULE, PortRange, PortSpec, Protocol};
 pub use portset::PortSet;

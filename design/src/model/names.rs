@@ -64,6 +64,12 @@ fn check_name(text: &str, max: usize, rule: &'static str) -> Result<(), NameErro
     Ok(())
 }
 
+/// Checks `text` against Docker's object-name rule ([`DOCKER_NAME_RULE`]), for names that
+/// follow it without being part of a design (Bulkhead's user names).
+pub fn check_docker_name(text: &str) -> Result<(), NameError> {
+    check_name(text, 63, DOCKER_NAME_RULE)
+}
+
 macro_rules! name_type {
     ($(#[$doc:meta])* $name:ident, $max:expr, $rule:expr) => {
         $(#[$doc])*

@@ -150,6 +150,32 @@ pub struct RawZone {
     pub labels: UniqueMap<Scalar>,
 }
 
+/// Compose service keys the design manages itself (through a service's zones, ports,
+/// network and hardening, and Bulkhead's own names and labels). `compose:` may not set them,
+/// since that would bypass what the design checks; importing a Compose file maps them onto
+/// the design instead of carrying them.
+pub const MANAGED_COMPOSE_KEYS: &[&str] = &[
+    "image",
+    "networks",
+    "network_mode",
+    "ports",
+    "expose",
+    "cap_add",
+    "cap_drop",
+    "privileged",
+    "read_only",
+    "user",
+    "security_opt",
+    "tmpfs",
+    "pids_limit",
+    "mem_limit",
+    "cpus",
+    "container_name",
+    "links",
+    "external_links",
+    "labels",
+];
+
 /// `services.<name>`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -11,35 +11,11 @@ use crate::model::{
     Alias, ImageRef, Membership, NetworkMode, PublishedPort, Service, ServiceId, ServiceName,
     ZoneId,
 };
-use crate::raw::{RawDesign, RawService};
+use crate::raw::{MANAGED_COMPOSE_KEYS, RawDesign, RawService};
 
 use super::ctx::{Ctx, did_you_mean, key, quote, suggest};
 use super::hardening::{self, CheckedHardening};
 use super::zones::Zones;
-
-/// Compose keys the design manages itself; setting them under `compose:` would bypass
-/// the zones, ports or hardening the design checks.
-const MANAGED_KEYS: &[&str] = &[
-    "image",
-    "networks",
-    "network_mode",
-    "ports",
-    "expose",
-    "cap_add",
-    "cap_drop",
-    "privileged",
-    "read_only",
-    "user",
-    "security_opt",
-    "tmpfs",
-    "pids_limit",
-    "mem_limit",
-    "cpus",
-    "container_name",
-    "links",
-    "external_links",
-    "labels",
-];
 
 /// The checked services and the names refused.
 pub(crate) struct Services {
@@ -149,7 +125,7 @@ fn check_compose(
 ) -> serde_json::Map<String, serde_json::Value> {
     let compose = raw.compose.clone().unwrap_or_default();
     for k in compose.keys() {
-        if MANAGED_KEYS.contains(&k.as_str()) {
+        if MANAGED_COMPOSE_KEYS.contains(&k.as_str()) {
             ctx.error(
                 Code::ComposeManagedKey,
                 format!("{path}.compose.{}", key(k)),

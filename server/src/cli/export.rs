@@ -5,30 +5,18 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use design::compile::{Format, compile};
+use design::compile::{Export, compile};
 
 use super::design::read;
-
-#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ExportFormat {
-    /// A Compose file.
-    Compose,
-    /// An iptables-restore input building the design's chain.
-    Iptables,
-    /// A bash script that checks, applies, removes or shows the chain.
-    IptablesScript,
-    /// An nftables table.
-    Nftables,
-    /// The design itself, in canonical YAML.
-    Design,
-}
 
 #[derive(clap::Args, Debug)]
 pub struct ExportArgs {
     /// The design file.
     file: PathBuf,
-    #[arg(long, value_enum, default_value = "compose")]
-    format: ExportFormat,
+    /// compose, iptables-script (a bash script that checks, applies, removes or shows the
+    /// chain), iptables (iptables-restore input), nftables, or design (canonical YAML).
+    #[arg(long, default_value = "compose")]
+    format: Export,
     /// Write to this file instead of stdout.
     #[arg(short = 'o', long = "output")]
     output: Option<PathBuf>,
@@ -77,20 +65,9 @@ pub fn run(args: &ExportArgs) -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    let format = match args.format {
-        ExportFormat::Design => None,
-        ExportFormat::Compose => Some(Format::Compose),
-        ExportFormat::Iptables => Some(Format::Iptables),
-        ExportFormat::IptablesScript => Some(Format::IptablesScript),
-        ExportFormat::Nftables => Some(Format::Nftables),
+    let text = match args.format {
+        Export::Artifact(f) => compile(&valid, f, args.revision),
+        Export::Design => design::to_canonical_yaml(&raw),
     };
-    let text = match format {
-        Some(f) => compile(&valid, f, args.revision),
-        None => design::to_canonical_yaml(&raw),
-    };
-    write_out(
-        args.output.as_deref(),
-        &text,
-        args.format == ExportFormat::IptablesScript,
-    )
+    write_out(args.output.as_deref(), &text, args.format.is_executable())
 }

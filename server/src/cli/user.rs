@@ -2,9 +2,10 @@
 
 use super::{DataArg, fail};
 use crate::db::Db;
+use crate::password;
 use crate::store::audit::{self, NewEntry};
 use crate::store::{Actor, users};
-use crate::{names, password};
+use crate::user_name::UserName;
 use app::model::Role;
 use secrecy::SecretString;
 use std::io::{BufRead, IsTerminal};
@@ -52,7 +53,7 @@ pub async fn run(cmd: UserCommand) -> ExitCode {
 }
 
 async fn add(name: &str, role: Role, data: &DataArg) -> Result<(), String> {
-    names::check(name).map_err(|m| format!("user name `{name}` {m}"))?;
+    UserName::parse(name).map_err(|e| format!("user name `{name}` {e}"))?;
     let password = read_password()?;
     password::check_new(&password).map_err(|m| format!("password: {m}"))?;
     std::fs::create_dir_all(&data.dir).map_err(|e| {

@@ -35,8 +35,8 @@ pub use live::{LiveContainer, LiveEndpoint, LiveNetwork};
 pub use plan::{Action, ActionKind, Conflict, Plan, plan};
 pub use quarantine::{QuarantineRecord, QuarantinedEndpoint, quarantine, release};
 pub use spec::{
-    ContainerSpec, EndpointSpec, Healthcheck, NetworkSpec, PortBinding, container_name,
-    container_specs, network_name, network_specs,
+    ContainerSpec, EndpointSpec, Healthcheck, NetworkSpec, PortBinding, container_specs,
+    network_specs,
 };
 pub use verify::{Check, VerifyOptions, VerifyReport, verify};
 

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 
 use design::ValidDesign;
+use design::compile::{container_name, network_name};
 use design::model::{NetworkMode, Service};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -128,16 +129,6 @@ pub struct PortBinding {
     pub host_port: Option<u16>,
 }
 
-/// `<design>_<zone>`, as Compose names networks.
-pub fn network_name(design: &str, zone: &str) -> String {
-    format!("{design}_{zone}")
-}
-
-/// `<design>-<service>-1`, as Compose names containers.
-pub fn container_name(design: &str, service: &str) -> String {
-    format!("{design}-{service}-1")
-}
-
 /// The networks of a design.
 pub fn network_specs(d: &ValidDesign) -> Vec<NetworkSpec> {
     let design = d.name.as_str();
@@ -161,7 +152,7 @@ pub fn network_specs(d: &ValidDesign) -> Vec<NetworkSpec> {
             labels.insert(self::labels::DESIGN.into(), design.into());
             labels.insert(self::labels::ZONE.into(), z.name.as_str().into());
             NetworkSpec {
-                name: network_name(design, z.name.as_str()),
+                name: network_name(&d.name, &z.name),
                 zone: z.name.as_str().to_owned(),
                 driver: z.driver.as_str().to_owned(),
                 internal: z.internal,
@@ -381,21 +372,20 @@ fn container_spec(d: &ValidDesign, s: &Service) -> ContainerSpec {
         NetworkMode::Bridged => "bridge".to_owned(),
         NetworkMode::Closed => "none".to_owned(),
         NetworkMode::Host => "host".to_owned(),
-        NetworkMode::Container(id) => format!(
-            "container:{}",
-            container_name(design, d.service(id).name.as_str())
-        ),
+        NetworkMode::Container(id) => {
+            format!("container:{}", container_name(&d.name, &d.service(id).name))
+        }
     };
     let networks = if s.network == NetworkMode::Bridged {
         s.zones
             .iter()
             .map(|m| {
-                let zone = d.zone(m.zone).name.as_str();
+                let zone = &d.zone(m.zone).name;
                 let mut aliases = vec![s.name.as_str().to_owned()];
                 aliases.extend(m.aliases.iter().map(|a| a.as_str().to_owned()));
                 EndpointSpec {
-                    network: network_name(design, zone),
-                    zone: zone.to_owned(),
+                    network: network_name(&d.name, zone),
+                    zone: zone.as_str().to_owned(),
                     ipv4: m.ipv4,
                     aliases,
                 }
@@ -405,7 +395,7 @@ fn container_spec(d: &ValidDesign, s: &Service) -> ContainerSpec {
         Vec::new()
     };
     let mut spec = ContainerSpec {
-        name: container_name(design, s.name.as_str()),
+        name: container_name(&d.name, &s.name),
         service: s.name.as_str().to_owned(),
         image: s
             .image

@@ -19,8 +19,8 @@ use serde::Serialize;
 use super::error::EngineError;
 use super::firewall::{self, FirewallState};
 use super::images::PROBE_IMAGE;
-use super::spec::container_name;
 use super::{DockerEngine, labels};
+use design::compile::container_name;
 
 /// How verify probes.
 #[derive(Debug, Clone, Copy)]
@@ -371,7 +371,7 @@ pub async fn verify(
         if source.image.is_none() {
             continue;
         }
-        let cname = container_name(name, sname);
+        let cname = container_name(&design.name, &source.name);
         match engine.container(&cname).await? {
             Some(c) if c.running => {}
             Some(c) => {

@@ -8,29 +8,13 @@ use axum::Extension;
 use axum::extract::{Path, Query, Request};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use design::compile::{Format, compile};
+use design::compile::{Export, compile};
 use serde::Deserialize;
 use std::sync::Arc;
 
 #[derive(Deserialize)]
 pub struct ExportQuery {
     rev: Option<i64>,
-}
-
-/// The download's file name suffix and content type for a format.
-fn kind(format: &str) -> Option<(Option<Format>, &'static str, &'static str)> {
-    Some(match format {
-        "design" => (None, "bulkhead.yml", "application/yaml"),
-        "compose" => (Some(Format::Compose), "compose.yml", "application/yaml"),
-        "iptables" => (Some(Format::Iptables), "iptables.rules", "text/plain"),
-        "iptables-script" => (
-            Some(Format::IptablesScript),
-            "firewall.sh",
-            "text/x-shellscript",
-        ),
-        "nftables" => (Some(Format::Nftables), "nft", "text/plain"),
-        _ => return None,
-    })
 }
 
 fn refuse(status: StatusCode, message: impl Into<String>) -> Response {
@@ -59,13 +43,9 @@ pub async fn export(
             );
         }
     };
-    let Some((format, suffix, content_type)) = kind(&format) else {
-        return refuse(
-            StatusCode::NOT_FOUND,
-            format!(
-                "There is no export format `{format}`; use design, compose, iptables, iptables-script or nftables.\n"
-            ),
-        );
+    let format: Export = match format.parse() {
+        Ok(f) => f,
+        Err(e) => return refuse(StatusCode::NOT_FOUND, format!("{e}\n")),
     };
     let found = async {
         let mut conn = service.db.read.acquire().await?;
@@ -107,8 +87,8 @@ pub async fn export(
         }
     };
     let body = match format {
-        None => design::to_canonical_yaml(&raw),
-        Some(f) => match design::check(&raw) {
+        Export::Design => design::to_canonical_yaml(&raw),
+        Export::Artifact(f) => match design::check(&raw) {
             Ok(valid) => compile(&valid, f, u64::try_from(rev.number).ok()),
             Err(diagnostics) => {
                 let errors: Vec<String> = diagnostics
@@ -129,13 +109,13 @@ pub async fn export(
     };
     // The design name passed the naming rule ([A-Za-z0-9][A-Za-z0-9_.-]*), so it is safe in
     // the header as it is.
-    let disposition = format!("attachment; filename=\"{name}.{suffix}\"");
+    let disposition = format!("attachment; filename=\"{}\"", format.file_name(&name));
     (
         StatusCode::OK,
         [
             (
                 header::CONTENT_TYPE,
-                format!("{content_type}; charset=utf-8"),
+                format!("{}; charset=utf-8", format.content_type()),
             ),
             (header::CONTENT_DISPOSITION, disposition),
             (header::CACHE_CONTROL, "no-store".to_string()),

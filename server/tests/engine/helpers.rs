@@ -110,6 +110,14 @@ pub fn chain(design: &str) -> String {
     design::compile::chain_name(&design::model::DesignName::parse(design).unwrap())
 }
 
+/// The container of service `service` of design `design`.
+pub fn container(design: &str, service: &str) -> String {
+    design::compile::container_name(
+        &design::model::DesignName::parse(design).unwrap(),
+        &design::model::ServiceName::parse(service).unwrap(),
+    )
+}
+
 /// Runs a command and returns its stdout (empty on failure).
 pub fn output(program: &str, args: &[&str]) -> String {
     Command::new(program)

@@ -66,7 +66,7 @@ async fn docker_quarantine_and_release() {
     ));
     apply(&d, &engine, false).await;
     let data = tempfile::tempdir().unwrap();
-    let cname = engine::container_name(&name, "gw");
+    let cname = container(&name, "gw");
     let before = engine.container(&cname).await.unwrap().unwrap().networks;
     let record = engine::quarantine(&engine, data.path(), &cname)
         .await

@@ -142,7 +142,7 @@ async fn docker_three_tier_apply_verify_reapply_destroy() {
     );
 
     // docker exec spot checks agree.
-    let c = |s: &str| engine::container_name(&name, s);
+    let c = |s: &str| container(&name, s);
     assert!(exec_reaches(&c("api"), "172.42.9.10", 5432));
     assert!(!exec_reaches(&c("cache"), "172.42.9.10", 5432));
     assert!(!exec_reaches(&c("frontend"), "172.42.9.10", 5432));
