@@ -13,7 +13,7 @@ use serde::Serialize;
 use super::DockerEngine;
 use super::error::EngineError;
 use super::firewall;
-use super::plan::{Action, ActionKind, Plan};
+use super::plan::{Action, ActionKind, Phase, Plan};
 use super::spec::ContainerSpec;
 
 /// How to apply.
@@ -127,25 +127,6 @@ fn label(a: &Action) -> String {
     format!("{} {}", a.kind.verb(), a.target)
 }
 
-/// Phase of an action: actions of one phase may run concurrently (networks excepted).
-fn phase(a: &Action) -> u8 {
-    match &a.kind {
-        ActionKind::RemoveContainer { .. } => 0,
-        ActionKind::Disconnect { .. } => 1,
-        ActionKind::CreateNetwork { .. } | ActionKind::RecreateNetwork { .. } => 2,
-        ActionKind::RemoveNetwork { .. } => 3,
-        ActionKind::CreateContainer { spec } | ActionKind::RecreateContainer { spec } => {
-            if spec.network_mode.starts_with("container:") {
-                5
-            } else {
-                4
-            }
-        }
-        ActionKind::Connect { .. } => 6,
-        ActionKind::StartContainer { .. } => 7,
-    }
-}
-
 async fn create_container(
     engine: &DockerEngine,
     spec: &ContainerSpec,
@@ -202,7 +183,7 @@ where
 {
     let networks: Vec<usize> = range
         .clone()
-        .filter(|&k| phase(&plan.actions[k]) != 4)
+        .filter(|&k| plan.actions[k].kind.phase() != Phase::Containers)
         .collect();
     // Position (1-based) in `networks` of the action that creates each network.
     let created: HashMap<&str, usize> = networks
@@ -230,7 +211,7 @@ where
             .unwrap_or(0)
     };
     let mut containers: Vec<(usize, usize)> = range
-        .filter(|&k| phase(&plan.actions[k]) == 4)
+        .filter(|&k| plan.actions[k].kind.phase() == Phase::Containers)
         .map(|k| {
             let needs = match &plan.actions[k].kind {
                 ActionKind::CreateContainer { spec } | ActionKind::RecreateContainer { spec } => {
@@ -348,17 +329,18 @@ pub async fn apply(
     let mut not_done = Vec::new();
     let mut i = 0;
     while i < total {
-        let p = phase(&plan.actions[i]);
+        let p = plan.actions[i].kind.phase();
         // Networks and the containers that join them form one stage (see `pipeline`).
-        let in_stage = |q: u8| {
-            if (2..=4).contains(&p) {
-                (2..=4).contains(&q)
+        let network_stage = Phase::Networks..=Phase::Containers;
+        let in_stage = |q: Phase| {
+            if network_stage.contains(&p) {
+                network_stage.contains(&q)
             } else {
                 q == p
             }
         };
         let mut j = i;
-        while j < total && in_stage(phase(&plan.actions[j])) {
+        while j < total && in_stage(plan.actions[j].kind.phase()) {
             j += 1;
         }
         if failed.is_some() {
@@ -366,17 +348,22 @@ pub async fn apply(
             i = j;
             continue;
         }
-        let mut results: Vec<(usize, Option<Result<(), EngineError>>)> = if (2..=4).contains(&p) {
-            pipeline(plan, i..j, width, &run).await
-        } else {
-            // Containers sharing another's network namespace wait for it: one at a time.
-            let width = if p == 5 { 1 } else { width };
-            stream::iter(i..j)
-                .map(&run)
-                .buffer_unordered(width)
-                .collect()
-                .await
-        };
+        let mut results: Vec<(usize, Option<Result<(), EngineError>>)> =
+            if network_stage.contains(&p) {
+                pipeline(plan, i..j, width, &run).await
+            } else {
+                // Containers sharing another's network namespace wait for it: one at a time.
+                let width = if p == Phase::SharedNamespace {
+                    1
+                } else {
+                    width
+                };
+                stream::iter(i..j)
+                    .map(&run)
+                    .buffer_unordered(width)
+                    .collect()
+                    .await
+            };
         results.sort_by_key(|(k, _)| *k);
         for (k, result) in results {
             match result {

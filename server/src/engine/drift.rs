@@ -138,6 +138,7 @@ mod tests {
     fn plan_with(actions: usize, conflicts: usize) -> Plan {
         Plan {
             design: "edge-mesh".into(),
+            fingerprint: String::new(),
             actions: (0..actions)
                 .map(|i| Action {
                     kind: ActionKind::Disconnect {

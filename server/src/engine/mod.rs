@@ -6,6 +6,7 @@
 mod apply;
 mod containers;
 mod destroy;
+mod diff;
 mod drift;
 mod error;
 mod firewall;
@@ -16,6 +17,7 @@ mod live;
 mod networks;
 mod plan;
 mod quarantine;
+mod snapshot;
 mod spec;
 mod verify;
 
@@ -25,6 +27,7 @@ use std::time::Duration;
 
 pub use apply::{ApplyEvent, ApplyOptions, ApplyReport, EventStatus, FirewallOutcome, apply};
 pub use destroy::{DestroyReport, destroy};
+pub use diff::diff;
 pub use drift::{Difference, DriftReport, drift};
 pub use error::EngineError;
 pub use firewall::{FirewallBackend, FirewallState};
@@ -32,10 +35,11 @@ pub use images::{PROBE_IMAGE, busybox_image};
 pub use import::import_docker;
 pub use info::EngineInfo;
 pub use live::{LiveContainer, LiveEndpoint, LiveNetwork};
-pub use plan::{Action, ActionKind, Conflict, Plan, plan};
+pub use plan::{Action, ActionKind, Conflict, Phase, Plan, plan};
 pub use quarantine::{QuarantineRecord, QuarantinedEndpoint, quarantine, release};
+pub use snapshot::Live;
 pub use spec::{
-    ContainerSpec, EndpointSpec, Healthcheck, NetworkSpec, PortBinding, container_specs,
+    ContainerSpec, EndpointSpec, Healthcheck, NetworkSpec, PortBinding, Specs, container_specs,
     network_specs,
 };
 pub use verify::{Check, VerifyOptions, VerifyReport, verify};

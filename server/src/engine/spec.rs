@@ -129,6 +129,28 @@ pub struct PortBinding {
     pub host_port: Option<u16>,
 }
 
+/// Everything the engine should hold for one design.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Specs {
+    /// The design's name (the value of its objects' `io.bulkhead.design` label).
+    pub design: String,
+    /// One network per zone, in zone order.
+    pub networks: Vec<NetworkSpec>,
+    /// One container per service with an image; namespace owners first.
+    pub containers: Vec<ContainerSpec>,
+}
+
+impl Specs {
+    /// The specs of `design`.
+    pub fn of(design: &ValidDesign) -> Self {
+        Self {
+            design: design.name.as_str().to_owned(),
+            networks: network_specs(design),
+            containers: container_specs(design),
+        }
+    }
+}
+
 /// The networks of a design.
 pub fn network_specs(d: &ValidDesign) -> Vec<NetworkSpec> {
     let design = d.name.as_str();

@@ -1,0 +1,154 @@
+//! The networks' part of the plan: create what is missing, recreate what changed (when
+//! nothing foreign is attached), and refuse what is not ours.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::{not_ours, owned_by};
+use crate::engine::live::LiveNetwork;
+use crate::engine::plan::{Action, ActionKind, Conflict};
+use crate::engine::snapshot::Live;
+use crate::engine::spec::{NetworkSpec, Specs};
+
+/// The differences between a live network and its spec, with Docker's defaults normalised.
+fn differences(live: &LiveNetwork, spec: &NetworkSpec) -> Vec<String> {
+    let mut diffs = Vec::new();
+    if live.driver != spec.driver {
+        diffs.push(format!("driver {} -> {}", live.driver, spec.driver));
+    }
+    if live.internal != spec.internal {
+        diffs.push(format!("internal {} -> {}", live.internal, spec.internal));
+    }
+    if live.subnet.as_deref() != Some(spec.subnet.as_str()) {
+        diffs.push(format!(
+            "subnet {} -> {}",
+            live.subnet.as_deref().unwrap_or("none"),
+            spec.subnet
+        ));
+    }
+    let gateway = spec.gateway.to_string();
+    if live.gateway.as_deref().is_some_and(|g| g != gateway) {
+        diffs.push(format!(
+            "gateway {} -> {gateway}",
+            live.gateway.as_deref().unwrap_or("none")
+        ));
+    }
+    // ICC on is Docker's default whether written or not.
+    let norm = |m: &BTreeMap<String, String>| -> BTreeMap<String, String> {
+        m.iter()
+            .filter(|(k, v)| {
+                !(k.as_str() == "com.docker.network.bridge.enable_icc" && v.as_str() == "true")
+            })
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
+    };
+    if norm(&live.options) != norm(&spec.options) {
+        diffs.push(format!("options {:?} -> {:?}", live.options, spec.options));
+    }
+    if live.labels != spec.labels {
+        diffs.push("labels differ".to_owned());
+    }
+    diffs
+}
+
+/// What the networks need, and which of them are new (every member connects afresh) or in
+/// conflict (their containers are left alone).
+pub(super) struct NetworkPlan {
+    pub(super) actions: Vec<Action>,
+    pub(super) fresh: BTreeSet<String>,
+    pub(super) blocked: BTreeSet<String>,
+}
+
+pub(super) fn plan(specs: &Specs, live: &Live, conflicts: &mut Vec<Conflict>) -> NetworkPlan {
+    let design = specs.design.as_str();
+    let mut out = NetworkPlan {
+        actions: Vec::new(),
+        fresh: BTreeSet::new(),
+        blocked: BTreeSet::new(),
+    };
+    for ns in &specs.networks {
+        match live.networks.get(&ns.name) {
+            None => {
+                for other in live.networks.values() {
+                    let overlaps = other
+                        .subnet
+                        .as_deref()
+                        .and_then(|s| s.parse::<ipnet::Ipv4Net>().ok())
+                        .zip(ns.subnet.parse::<ipnet::Ipv4Net>().ok())
+                        .is_some_and(|(a, b)| a.contains(&b.network()) || b.contains(&a.network()));
+                    if overlaps && !owned_by(&other.labels, design) {
+                        conflicts.push(Conflict {
+                            object: "network".into(),
+                            name: ns.name.clone(),
+                            reason: format!(
+                                "zone {} needs subnet {}, which overlaps network {} ({}) that Bulkhead does not own; change the zone's subnet",
+                                ns.zone,
+                                ns.subnet,
+                                other.name,
+                                other.subnet.as_deref().unwrap_or_default()
+                            ),
+                        });
+                        out.blocked.insert(ns.name.clone());
+                    }
+                }
+                if !out.blocked.contains(&ns.name) {
+                    out.fresh.insert(ns.name.clone());
+                    out.actions.push(Action {
+                        target: ns.name.clone(),
+                        reason: format!("zone {} has no network yet", ns.zone),
+                        kind: ActionKind::CreateNetwork { spec: ns.clone() },
+                    });
+                }
+            }
+            Some(network) if !owned_by(&network.labels, design) => {
+                conflicts.push(not_ours("network", &ns.name, design, &network.labels));
+                out.blocked.insert(ns.name.clone());
+            }
+            Some(network) => {
+                let diffs = differences(network, ns);
+                if diffs.is_empty() {
+                    continue;
+                }
+                let (reconnect, foreign): (Vec<String>, Vec<String>) = network
+                    .containers
+                    .iter()
+                    .map(|(c, _)| c.clone())
+                    .partition(|c| {
+                        live.containers
+                            .get(c)
+                            .is_some_and(|lc| owned_by(&lc.labels, design))
+                    });
+                if !foreign.is_empty() {
+                    conflicts.push(Conflict {
+                        object: "network".into(),
+                        name: ns.name.clone(),
+                        reason: format!(
+                            "it must be recreated ({}) but containers Bulkhead does not own are attached: {}; disconnect them first",
+                            diffs.join(", "),
+                            foreign.join(", ")
+                        ),
+                    });
+                    out.blocked.insert(ns.name.clone());
+                    continue;
+                }
+                out.fresh.insert(ns.name.clone());
+                out.actions.push(Action {
+                    target: ns.name.clone(),
+                    reason: format!(
+                        "immutable options changed: {}{}",
+                        diffs.join(", "),
+                        if reconnect.is_empty() {
+                            String::new()
+                        } else {
+                            format!("; disconnects and reconnects {}", reconnect.join(", "))
+                        }
+                    ),
+                    kind: ActionKind::RecreateNetwork {
+                        spec: ns.clone(),
+                        reconnect,
+                    },
+                });
+            }
+        }
+    }
+    out
+}
