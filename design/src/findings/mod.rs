@@ -2,7 +2,6 @@
 //! a path, a message that says what to do, and the CIS Docker Benchmark check where one
 //! applies. Findings never block an export; validation errors do.
 
-mod code;
 mod flows;
 mod services;
 mod zones;
@@ -11,7 +10,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-pub use code::FindingCode;
+pub use crate::model::FindingCode;
 
 use crate::diagnostic::Severity;
 use crate::model::ValidDesign;

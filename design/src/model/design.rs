@@ -7,10 +7,9 @@ use indexmap::IndexMap;
 use serde::Serialize;
 
 use super::{
-    Alias, Cidr, DesignName, Hardening, ImageRef, InterfaceName, PortSet, PortSpec, PublishedPort,
-    ServiceName, ZoneName,
+    Alias, Cidr, DesignName, FindingCode, Hardening, ImageRef, InterfaceName, PortSet, PortSpec,
+    PublishedPort, ServiceName, ZoneName,
 };
-use crate::findings::FindingCode;
 use crate::raw::{Action, Driver, Trust};
 
 /// Index of a zone in [`ValidDesign::zones`].

@@ -2,6 +2,7 @@
 
 mod cidr;
 mod design;
+mod finding_code;
 mod hardening;
 mod image;
 mod names;
@@ -14,6 +15,7 @@ pub use design::{
     Endpoint, Flow, HostPolicy, Membership, NetworkMode, Rate, RateLimit, Service, ServiceId,
     ValidDesign, Zone, ZoneId,
 };
+pub use finding_code::FindingCode;
 pub use hardening::Hardening;
 pub use image::{IMAGE_RULE, ImageError, ImageRef};
 pub use names::{

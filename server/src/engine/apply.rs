@@ -408,21 +408,21 @@ async fn install_firewall(
             reason: format!("not installed (no --firewall): {script}"),
         };
     }
-    let info = engine.info();
-    if !info.can_change_firewall {
+    let fw = &engine.info().firewall;
+    if !fw.can_change {
         return FirewallOutcome::NotInstalled {
             reason: format!(
                 "cannot change this engine's firewall ({}): {script}",
-                info.firewall_note.as_deref().unwrap_or("unknown reason")
+                fw.note.as_deref().unwrap_or("unknown reason")
             ),
         };
     }
-    match firewall::compiled(design, info.firewall_backend) {
+    match firewall::compiled(design, fw.backend) {
         Err(e) => FirewallOutcome::Failed {
             error: e.to_string(),
         },
         Ok(compiled) => {
-            let result = match info.firewall_backend {
+            let result = match fw.backend {
                 firewall::FirewallBackend::Iptables => {
                     firewall::install_iptables(&compiled.rules, &compiled.chain).await
                 }

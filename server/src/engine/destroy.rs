@@ -105,16 +105,16 @@ pub async fn destroy(
             report.left_alone.push(format!("network {}", spec.name));
         }
     }
-    let info = engine.info();
-    if info.can_change_firewall {
-        let chain = firewall::chain_for(design, info.firewall_backend);
-        if firewall::remove(info, &chain).await? {
+    let fw = &engine.info().firewall;
+    if fw.can_change {
+        let chain = firewall::chain_for(design, fw.backend);
+        if firewall::remove(fw, &chain).await? {
             report.firewall = Some(chain);
         }
     } else {
         report.firewall_note = Some(format!(
             "not looked at ({}); remove it with the exported script's --remove",
-            info.firewall_note
+            fw.note
                 .as_deref()
                 .unwrap_or("cannot change the host firewall")
         ));

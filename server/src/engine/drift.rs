@@ -7,7 +7,8 @@ use serde::Serialize;
 use super::DockerEngine;
 use super::error::EngineError;
 use super::firewall::{self, FirewallState};
-use super::plan::{Conflict, Plan, plan};
+use super::plan;
+use super::plan::{Conflict, Plan};
 
 /// One difference.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -121,8 +122,8 @@ pub async fn drift(
     engine: &DockerEngine,
 ) -> Result<DriftReport, EngineError> {
     let p = plan(design, engine).await?;
-    let chain = firewall::chain_for(design, engine.info().firewall_backend);
-    let state = firewall::state(engine.info(), &chain).await;
+    let chain = firewall::chain_for(design, engine.info().firewall.backend);
+    let state = firewall::state(&engine.info().firewall, &chain).await;
     Ok(DriftReport::new(
         p,
         state,

@@ -6,7 +6,6 @@ use serde::Serialize;
 use tokio::process::Command;
 
 use super::error::EngineError;
-use super::info::EngineInfo;
 
 /// Which firewall the engine programs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -26,6 +25,24 @@ impl FirewallBackend {
             Self::Nftables => "nftables",
         }
     }
+}
+
+/// The host firewall as seen on connect: which backend the engine programs, and whether
+/// this process can change it. (Serialised flat into the engine's info, under the names
+/// `bulkhead engine --format json` has always used.)
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HostFirewall {
+    /// The firewall backend the engine programs.
+    #[serde(rename = "firewall_backend")]
+    pub backend: FirewallBackend,
+    /// True when the DOCKER-USER chain exists (iptables backend, local engine).
+    pub docker_user_chain: bool,
+    /// True when this process can change the host firewall (root, tools present, local).
+    #[serde(rename = "can_change_firewall")]
+    pub can_change: bool,
+    /// Why not, when it cannot.
+    #[serde(rename = "firewall_note")]
+    pub note: Option<String>,
 }
 
 /// Whether a design's chain is in place on the host.
@@ -80,61 +97,59 @@ async fn run(
     Ok((out.status.success(), text))
 }
 
-fn is_root() -> bool {
-    std::fs::read_to_string("/proc/self/status").is_ok_and(|s| {
-        s.lines()
-            .find(|l| l.starts_with("Uid:"))
-            .and_then(|l| l.split_whitespace().nth(2))
-            == Some("0")
-    })
-}
-
-/// Fills in the firewall facts of `info` by looking at this host.
-pub(super) async fn probe_host(info: &mut EngineInfo) {
-    if !info.local {
-        info.firewall_note = Some(
+/// The firewall facts of an engine whose backend is `backend`, found by looking at this
+/// host (only a local engine's firewall is this host's).
+pub(super) async fn probe_host(backend: FirewallBackend, local: bool) -> HostFirewall {
+    let mut fw = HostFirewall {
+        backend,
+        docker_user_chain: false,
+        can_change: false,
+        note: None,
+    };
+    if !local {
+        fw.note = Some(
             "the engine is remote: its host firewall must be changed there, with the exported script"
                 .into(),
         );
-        return;
+        return fw;
     }
-    if !is_root() {
-        info.firewall_note =
-            Some("not running as root: the firewall script must be run by root".into());
-        return;
+    if !rustix::process::geteuid().is_root() {
+        fw.note = Some("not running as root: the firewall script must be run by root".into());
+        return fw;
     }
-    match info.firewall_backend {
+    match backend {
         FirewallBackend::Iptables => {
             match run("iptables", &["-w", "-S", "DOCKER-USER"], None).await {
                 Ok((true, _)) => {
-                    info.docker_user_chain = true;
-                    info.can_change_firewall = true;
+                    fw.docker_user_chain = true;
+                    fw.can_change = true;
                 }
                 Ok((false, text)) => {
-                    info.firewall_note = Some(format!("no DOCKER-USER chain: {}", text.trim()));
+                    fw.note = Some(format!("no DOCKER-USER chain: {}", text.trim()));
                 }
-                Err(e) => info.firewall_note = Some(format!("iptables is not usable: {e}")),
+                Err(e) => fw.note = Some(format!("iptables is not usable: {e}")),
             }
         }
         FirewallBackend::Nftables => match run("nft", &["list", "tables"], None).await {
-            Ok((true, _)) => info.can_change_firewall = true,
-            Ok((false, text)) => info.firewall_note = Some(format!("nft failed: {}", text.trim())),
-            Err(e) => info.firewall_note = Some(format!("nft is not usable: {e}")),
+            Ok((true, _)) => fw.can_change = true,
+            Ok((false, text)) => fw.note = Some(format!("nft failed: {}", text.trim())),
+            Err(e) => fw.note = Some(format!("nft is not usable: {e}")),
         },
     }
+    fw
 }
 
 /// Whether `chain` exists and DOCKER-USER jumps to it.
-pub(crate) async fn state(info: &EngineInfo, chain: &str) -> FirewallState {
-    if !info.can_change_firewall {
+pub(crate) async fn state(fw: &HostFirewall, chain: &str) -> FirewallState {
+    if !fw.can_change {
         return FirewallState::Unknown {
-            reason: info
-                .firewall_note
+            reason: fw
+                .note
                 .clone()
                 .unwrap_or_else(|| "the host firewall cannot be read".into()),
         };
     }
-    if info.firewall_backend == FirewallBackend::Nftables {
+    if fw.backend == FirewallBackend::Nftables {
         return match run("nft", &["list", "table", "inet", chain], None).await {
             Ok((true, _)) => FirewallState::Installed {
                 chain: chain.into(),
@@ -202,8 +217,8 @@ pub(crate) async fn install_nftables(ruleset: &str) -> Result<(), EngineError> {
 
 /// Removes the DOCKER-USER jump (every copy) and the chain; absent parts are fine.
 /// Returns true when something was removed.
-pub(crate) async fn remove(info: &EngineInfo, chain: &str) -> Result<bool, EngineError> {
-    if info.firewall_backend == FirewallBackend::Nftables {
+pub(crate) async fn remove(fw: &HostFirewall, chain: &str) -> Result<bool, EngineError> {
+    if fw.backend == FirewallBackend::Nftables {
         let (ok, _) = run("nft", &["delete", "table", "inet", chain], None).await?;
         return Ok(ok);
     }

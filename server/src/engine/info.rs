@@ -4,7 +4,7 @@
 use serde::Serialize;
 
 use super::error::EngineError;
-use super::firewall::{self, FirewallBackend};
+use super::firewall::{self, FirewallBackend, HostFirewall};
 
 /// The engine and the host firewall as seen on connect.
 #[derive(Debug, Clone, Serialize)]
@@ -23,16 +23,11 @@ pub struct EngineInfo {
     pub kernel: String,
     /// Cgroup version (`1` or `2`) when reported.
     pub cgroup_version: Option<String>,
-    /// The firewall backend the engine programs.
-    pub firewall_backend: FirewallBackend,
     /// True when the engine is reached through a local socket, so its firewall is this host's.
     pub local: bool,
-    /// True when the DOCKER-USER chain exists (iptables backend, local engine).
-    pub docker_user_chain: bool,
-    /// True when this process can change the host firewall (root, tools present, local).
-    pub can_change_firewall: bool,
-    /// Why not, when it cannot.
-    pub firewall_note: Option<String>,
+    /// The host firewall: its backend, and whether this process can change it.
+    #[serde(flatten)]
+    pub firewall: HostFirewall,
     /// Engine 28 and later drop routed traffic to other networks' container addresses in
     /// the raw table; older engines rely on DOCKER-ISOLATION chains alone.
     pub raw_table_isolation: bool,
@@ -59,7 +54,7 @@ pub(super) async fn learn(docker: &bollard::Docker, host: &str) -> Result<Engine
     };
     let local = host.starts_with("unix://");
     let client = docker.client_version();
-    let mut info = EngineInfo {
+    let info = EngineInfo {
         host: host.to_owned(),
         engine_version,
         api_version: version.api_version.unwrap_or_default(),
@@ -74,14 +69,10 @@ pub(super) async fn learn(docker: &bollard::Docker, host: &str) -> Result<Engine
             .cgroup_version
             .map(|v| v.to_string())
             .filter(|v| !v.is_empty()),
-        firewall_backend: backend,
         local,
-        docker_user_chain: false,
-        can_change_firewall: false,
-        firewall_note: None,
+        firewall: firewall::probe_host(backend, local).await,
         raw_table_isolation: major >= 28,
     };
-    firewall::probe_host(&mut info).await;
     Ok(info)
 }
 
@@ -103,12 +94,12 @@ impl EngineInfo {
         }
         out.push_str(&format!(
             "firewall       {}\nDOCKER-USER    {}\ncan change it  {}\nraw-table isolation (engine 28+) {}\n",
-            self.firewall_backend.as_str(),
-            yes(self.docker_user_chain),
-            yes(self.can_change_firewall),
+            self.firewall.backend.as_str(),
+            yes(self.firewall.docker_user_chain),
+            yes(self.firewall.can_change),
             yes(self.raw_table_isolation),
         ));
-        if let Some(note) = &self.firewall_note {
+        if let Some(note) = &self.firewall.note {
             out.push_str(&format!("note           {note}\n"));
         }
         out

@@ -30,12 +30,12 @@ pub use destroy::{DestroyReport, destroy};
 pub use diff::diff;
 pub use drift::{Difference, DriftReport, drift};
 pub use error::EngineError;
-pub use firewall::{FirewallBackend, FirewallState};
+pub use firewall::{FirewallBackend, FirewallState, HostFirewall};
 pub use images::{PROBE_IMAGE, busybox_image};
 pub use import::import_docker;
 pub use info::EngineInfo;
 pub use live::{LiveContainer, LiveEndpoint, LiveNetwork};
-pub use plan::{Action, ActionKind, Conflict, Phase, Plan, plan};
+pub use plan::{Action, ActionKind, Conflict, Phase, Plan};
 pub use quarantine::{QuarantineRecord, QuarantinedEndpoint, quarantine, release};
 pub use snapshot::Live;
 pub use spec::{
@@ -128,4 +128,15 @@ impl DockerEngine {
     fn changing(&self) {
         self.changes.fetch_add(1, Ordering::Relaxed);
     }
+}
+
+/// Reads the engine once and lists what applying `design` would change, by the pure
+/// comparison [`diff()`]. Nothing is changed.
+pub async fn plan(
+    design: &design::ValidDesign,
+    engine: &DockerEngine,
+) -> Result<Plan, EngineError> {
+    let specs = Specs::of(design);
+    let live = Live::read(engine, &specs).await?;
+    Ok(diff(&specs, &live))
 }

@@ -1,16 +1,9 @@
-//! Plan: what applying a design would change, each action with its reason and its phase;
-//! objects with our names that we do not own are conflicts. [`plan`] reads the engine once
-//! ([`Live::read`]) and compares it with the design by a pure function ([`super::diff`]).
-//! Nothing is changed here.
+//! What a plan is: the changes applying a design would make, each with its reason and its
+//! phase, and the objects in the way. [`super::plan()`] makes one; nothing is changed here.
 
-use design::ValidDesign;
 use serde::Serialize;
 
-use super::DockerEngine;
-use super::diff::diff;
-use super::error::EngineError;
-use super::snapshot::Live;
-use super::spec::{ContainerSpec, EndpointSpec, NetworkSpec, Specs};
+use super::spec::{ContainerSpec, EndpointSpec, NetworkSpec};
 
 /// One change to the engine.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -96,7 +89,7 @@ pub struct Plan {
     /// The design.
     pub design: String,
     /// The fingerprint of the engine state the plan was computed against
-    /// ([`Live::fingerprint`]): a plan is stale once the engine's differs.
+    /// ([`super::Live::fingerprint`]): a plan is stale once the engine's differs.
     pub fingerprint: String,
     /// The changes, in the order apply makes them (phases; see `apply`).
     pub actions: Vec<Action>,
@@ -184,11 +177,4 @@ impl ActionKind {
             Self::StartContainer { .. } => "start",
         }
     }
-}
-
-/// Reads the engine and lists what applying `design` would change.
-pub async fn plan(design: &ValidDesign, engine: &DockerEngine) -> Result<Plan, EngineError> {
-    let specs = Specs::of(design);
-    let live = Live::read(engine, &specs).await?;
-    Ok(diff(&specs, &live))
 }

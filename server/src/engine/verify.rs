@@ -346,9 +346,9 @@ pub async fn verify(
     let name = design.name.as_str();
     let reach = Reachability::compute(design);
     engine.ensure_probe_image().await?;
-    let backend = engine.info().firewall_backend;
+    let backend = engine.info().firewall.backend;
     let chain = firewall::chain_for(design, backend);
-    let fw_state = firewall::state(engine.info(), &chain).await;
+    let fw_state = firewall::state(&engine.info().firewall, &chain).await;
     let firewall_needed = firewall::design_needs_firewall(design);
     let fw_ok = fw_state.is_installed();
     let outside = outside_address(design, engine).await?;
