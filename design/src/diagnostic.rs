@@ -149,6 +149,8 @@ codes! {
         InvalidRateLimit = "invalid-rate-limit",
         /// A `compose:` key would override what the design itself manages.
         ComposeManagedKey = "compose-managed-key",
+        /// A `compose:` key the engine applies (`restart`, `healthcheck`) is malformed.
+        InvalidComposeValue = "invalid-compose-value",
         /// `accept:` names a finding code that does not exist.
         UnknownFindingCode = "unknown-finding-code",
         /// Free text (description, note) holds control characters.

@@ -160,7 +160,7 @@ fn service(design: &ValidDesign, svc: &Service) -> Option<Value> {
         s.insert("mem_limit".into(), m.as_str().into());
     }
     if let Some(c) = &h.cpus {
-        s.insert("cpus".into(), number(c));
+        s.insert("cpus".into(), number(c.as_str()));
     }
     let mut labels = Map::new();
     labels.insert("io.bulkhead.design".into(), design.name.as_str().into());

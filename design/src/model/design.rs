@@ -7,8 +7,8 @@ use indexmap::IndexMap;
 use serde::Serialize;
 
 use super::{
-    Alias, Cidr, DesignName, FindingCode, Hardening, ImageRef, InterfaceName, PortSet, PortSpec,
-    PublishedPort, ServiceName, ZoneName,
+    Alias, Cidr, DesignName, FindingCode, Hardening, Healthcheck, ImageRef, InterfaceName, PortSet,
+    PortSpec, PublishedPort, RestartPolicy, ServiceName, ZoneName,
 };
 use crate::raw::{Action, Driver, Trust};
 
@@ -123,7 +123,12 @@ pub struct Service {
     pub hardening: Hardening,
     /// Finding codes accepted for this service.
     pub accept: Vec<FindingCode>,
-    /// Other Compose keys, in document order.
+    /// `compose: restart`, parsed.
+    pub restart: Option<RestartPolicy>,
+    /// `compose: healthcheck`, parsed.
+    pub healthcheck: Option<Healthcheck>,
+    /// Other Compose keys, in document order (`restart` and `healthcheck` among them, as
+    /// written, for the export).
     pub compose: serde_json::Map<String, serde_json::Value>,
 }
 

@@ -2,6 +2,8 @@
 
 use serde::Serialize;
 
+use super::{MemoryLimit, NanoCpus};
+
 /// Hardening as it applies to one service: `defaults.hardening` with the service's own
 /// fields laid over it, every value checked.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -22,10 +24,10 @@ pub struct Hardening {
     pub tmpfs: Vec<String>,
     /// Process limit (`-1` is unlimited).
     pub pids_limit: Option<i64>,
-    /// Memory limit in Compose's notation, e.g. `512m`.
-    pub memory: Option<String>,
+    /// Memory limit, e.g. `512m`.
+    pub memory: Option<MemoryLimit>,
     /// CPU limit, e.g. `0.5`.
-    pub cpus: Option<String>,
+    pub cpus: Option<NanoCpus>,
     /// `security_opt` entries.
     pub security_opt: Vec<String>,
 }

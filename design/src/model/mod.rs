@@ -2,22 +2,29 @@
 
 mod cidr;
 mod design;
+mod duration;
 mod finding_code;
 mod hardening;
+mod healthcheck;
 mod image;
+mod limits;
 mod names;
 mod ports;
 mod portset;
 mod published;
+mod restart;
 
 pub use cidr::{Cidr, CidrError};
 pub use design::{
     Endpoint, Flow, HostPolicy, Membership, NetworkMode, Rate, RateLimit, Service, ServiceId,
     ValidDesign, Zone, ZoneId,
 };
+pub use duration::{DURATION_RULE, Duration};
 pub use finding_code::FindingCode;
 pub use hardening::Hardening;
+pub use healthcheck::Healthcheck;
 pub use image::{IMAGE_RULE, ImageError, ImageRef};
+pub use limits::{CPUS_RULE, MEMORY_RULE, MIN_MEMORY_BYTES, MemoryLimit, NanoCpus};
 pub use names::{
     Alias, DOCKER_NAME_RULE, DesignName, INTERFACE_NAME_RULE, InterfaceName, NameError,
     ServiceName, ZoneName, check_docker_name,
@@ -25,3 +32,4 @@ pub use names::{
 pub use ports::{PORT_SPEC_RULE, PortRange, PortSpec, Protocol};
 pub use portset::PortSet;
 pub use published::{PUBLISHED_RULE, PublishedPort};
+pub use restart::{RESTART_RULE, RestartPolicy};

@@ -1,7 +1,7 @@
 //! Checking and merging `hardening:`.
 
 use crate::diagnostic::Code;
-use crate::model::Hardening;
+use crate::model::{Hardening, MemoryLimit, NanoCpus};
 use crate::raw::{RawHardening, Scalar};
 
 use super::ctx::{Ctx, quote};
@@ -17,8 +17,8 @@ pub(crate) struct CheckedHardening {
     privileged: Option<bool>,
     tmpfs: Option<Vec<String>>,
     pids_limit: Option<i64>,
-    memory: Option<String>,
-    cpus: Option<String>,
+    memory: Option<MemoryLimit>,
+    cpus: Option<NanoCpus>,
     security_opt: Option<Vec<String>>,
 }
 
@@ -53,20 +53,6 @@ fn is_tmpfs(text: &str) -> bool {
         && text
             .bytes()
             .all(|b| b.is_ascii_alphanumeric() || b"/_.,=:-".contains(&b))
-}
-
-fn is_memory(text: &str) -> bool {
-    let lower = text.to_ascii_lowercase();
-    let digits = lower.trim_end_matches(['b', 'k', 'm', 'g']);
-    let suffix = &lower[digits.len()..];
-    !digits.is_empty()
-        && digits.bytes().all(|b| b.is_ascii_digit())
-        && matches!(suffix, "" | "b" | "k" | "m" | "g" | "kb" | "mb" | "gb")
-}
-
-fn is_cpus(text: &str) -> bool {
-    text.parse::<f64>().is_ok_and(|v| v.is_finite() && v > 0.0)
-        && text.bytes().all(|b| b.is_ascii_digit() || b == b'.')
 }
 
 fn is_security_opt(text: &str) -> bool {
@@ -104,25 +90,23 @@ fn check_list(
     ok.then_some(out)
 }
 
-fn check_scalar(
+fn check_scalar<T>(
     ctx: &mut Ctx,
     path: &str,
     field: &str,
     value: &Option<Scalar>,
-    check: fn(&str) -> bool,
-    rule: &str,
-) -> Option<String> {
+    parse: impl Fn(&str) -> Result<T, String>,
+) -> Option<T> {
     let value = value.as_ref()?;
-    if check(value.as_str()) {
-        Some(value.0.clone())
-    } else {
-        ctx.error(
-            Code::InvalidHardening,
-            format!("{path}.{field}"),
-            format!("{} is not valid; {rule}", quote(value.as_str())),
-        );
-        None
-    }
+    parse(value.as_str())
+        .map_err(|rule| {
+            ctx.error(
+                Code::InvalidHardening,
+                format!("{path}.{field}"),
+                format!("{} is not valid; {rule}", quote(value.as_str())),
+            );
+        })
+        .ok()
 }
 
 /// Checks every field of one `hardening:` block found at `path`.
@@ -143,14 +127,13 @@ pub(crate) fn check(ctx: &mut Ctx, raw: &RawHardening, path: &str) -> CheckedHar
         None => None,
     };
     CheckedHardening {
-        user: check_scalar(
-            ctx,
-            path,
-            "user",
-            &raw.user,
-            is_user,
-            "write a user name or uid, optionally :group, e.g. 1000:1000",
-        ),
+        user: check_scalar(ctx, path, "user", &raw.user, |u| {
+            if is_user(u) {
+                Ok(u.to_owned())
+            } else {
+                Err("write a user name or uid, optionally :group, e.g. 1000:1000".to_owned())
+            }
+        }),
         read_only: raw.read_only,
         cap_drop: check_list(ctx, path, "cap_drop", &raw.cap_drop, capability, CAP_RULE),
         cap_add: check_list(ctx, path, "cap_add", &raw.cap_add, capability, CAP_RULE),
@@ -165,22 +148,8 @@ pub(crate) fn check(ctx: &mut Ctx, raw: &RawHardening, path: &str) -> CheckedHar
             "write an absolute path with optional options, e.g. /tmp:size=64m",
         ),
         pids_limit,
-        memory: check_scalar(
-            ctx,
-            path,
-            "memory",
-            &raw.memory,
-            is_memory,
-            "write bytes with an optional unit b, k, m or g, e.g. 512m",
-        ),
-        cpus: check_scalar(
-            ctx,
-            path,
-            "cpus",
-            &raw.cpus,
-            is_cpus,
-            "write a positive number of CPUs, e.g. 0.5",
-        ),
+        memory: check_scalar(ctx, path, "memory", &raw.memory, MemoryLimit::parse),
+        cpus: check_scalar(ctx, path, "cpus", &raw.cpus, NanoCpus::parse),
         security_opt: check_list(
             ctx,
             path,

@@ -8,8 +8,8 @@ use crate::alloc;
 use crate::diagnostic::Code;
 use crate::findings::FindingCode;
 use crate::model::{
-    Alias, ImageRef, Membership, NetworkMode, PublishedPort, Service, ServiceId, ServiceName,
-    ZoneId,
+    Alias, Healthcheck, ImageRef, Membership, NetworkMode, PublishedPort, RESTART_RULE,
+    RestartPolicy, Service, ServiceId, ServiceName, ZoneId,
 };
 use crate::raw::{MANAGED_COMPOSE_KEYS, RawDesign, RawService};
 
@@ -46,7 +46,7 @@ struct Draft<'a> {
     ports: Vec<PublishedPort>,
     hardening: crate::model::Hardening,
     accept: Vec<FindingCode>,
-    compose: serde_json::Map<String, serde_json::Value>,
+    compose: Compose,
 }
 
 fn parse_net(ctx: &mut Ctx, path: &str, raw: &RawService) -> Option<Net> {
@@ -118,13 +118,17 @@ fn check_members(ctx: &mut Ctx, path: &str, raw: &RawService, zones: &Zones) -> 
     out
 }
 
-fn check_compose(
-    ctx: &mut Ctx,
-    path: &str,
-    raw: &RawService,
-) -> serde_json::Map<String, serde_json::Value> {
-    let compose = raw.compose.clone().unwrap_or_default();
-    for k in compose.keys() {
+/// `compose:` checked: no key the design manages, and the keys the engine applies besides
+/// the export (`restart`, `healthcheck`) parsed, each problem at its own path.
+struct Compose {
+    map: serde_json::Map<String, serde_json::Value>,
+    restart: Option<RestartPolicy>,
+    healthcheck: Option<Healthcheck>,
+}
+
+fn check_compose(ctx: &mut Ctx, path: &str, raw: &RawService) -> Compose {
+    let map = raw.compose.clone().unwrap_or_default();
+    for k in map.keys() {
         if MANAGED_COMPOSE_KEYS.contains(&k.as_str()) {
             ctx.error(
                 Code::ComposeManagedKey,
@@ -133,7 +137,44 @@ fn check_compose(
             );
         }
     }
-    compose
+    let restart = map.get("restart").and_then(|v| {
+        let parsed = match v.as_str() {
+            Some(text) => RestartPolicy::parse(text),
+            None => Err(format!("{v} is not a restart policy; {RESTART_RULE}")),
+        };
+        parsed
+            .map_err(|e| {
+                ctx.error(
+                    Code::InvalidComposeValue,
+                    format!("{path}.compose.restart"),
+                    e,
+                )
+            })
+            .ok()
+    });
+    let healthcheck = map.get("healthcheck").and_then(|v| {
+        Healthcheck::parse(v)
+            .map_err(|problems| {
+                for (at, message) in problems {
+                    let at = if at.is_empty() {
+                        String::new()
+                    } else {
+                        format!(".{}", key(&at))
+                    };
+                    ctx.error(
+                        Code::InvalidComposeValue,
+                        format!("{path}.compose.healthcheck{at}"),
+                        message,
+                    );
+                }
+            })
+            .ok()
+    });
+    Compose {
+        map,
+        restart,
+        healthcheck,
+    }
 }
 
 fn draft<'a>(
@@ -481,7 +522,9 @@ pub(crate) fn check(
                 ports: d.ports,
                 hardening: d.hardening,
                 accept: d.accept,
-                compose: d.compose,
+                restart: d.compose.restart,
+                healthcheck: d.compose.healthcheck,
+                compose: d.compose.map,
             }
         })
         .collect();

@@ -197,6 +197,26 @@ rule!(
     bad_memory: "defaults: { hardening: { memory: lots } }\n" => InvalidHardening at "defaults.hardening.memory"
 );
 rule!(
+    /// A memory limit below Docker's minimum (6m) is refused before the engine would.
+    tiny_memory: "services:\n  a: { image: x, network: closed, hardening: { memory: 4m } }\n" => InvalidHardening at "services.a.hardening.memory"
+);
+rule!(
+    /// A CPU limit of zero is refused.
+    zero_cpus: "services:\n  a: { image: x, network: closed, hardening: { cpus: '0.0' } }\n" => InvalidHardening at "services.a.hardening.cpus"
+);
+rule!(
+    /// A restart policy the engine does not know is refused, not read as `no`.
+    bad_restart: "services:\n  a: { image: x, network: closed, compose: { restart: sometimes } }\n" => InvalidComposeValue at "services.a.compose.restart"
+);
+rule!(
+    /// A healthcheck duration without a unit is refused at its key, not dropped.
+    bad_healthcheck_interval: "services:\n  a: { image: x, network: closed, compose: { healthcheck: { test: [CMD, 'true'], interval: '30' } } }\n" => InvalidComposeValue at "services.a.compose.healthcheck.interval"
+);
+rule!(
+    /// A healthcheck that is not a map is refused.
+    bad_healthcheck: "services:\n  a: { image: x, network: closed, compose: { healthcheck: 'curl -f localhost' } }\n" => InvalidComposeValue at "services.a.compose.healthcheck"
+);
+rule!(
     /// A label key under io.bulkhead. is refused.
     reserved_label: "zones:\n  z: { trust: public, labels: { io.bulkhead.zone: x } }\n" => InvalidLabel at "zones.z.labels.\"io.bulkhead.zone\""
 );

@@ -18,18 +18,15 @@ use super::DockerEngine;
 use super::error::{EngineError, is_not_found};
 use super::live::{LiveContainer, LiveEndpoint, normalise_caps};
 use super::networks::endpoint_settings;
-use super::spec::ContainerSpec;
+use super::spec::{ContainerNetwork, ContainerSpec};
 
-fn restart_policy(name: &str) -> RestartPolicy {
-    let (name, retries) = match name.split_once(':') {
-        Some((n, r)) => (n, r.parse().ok()),
-        None => (name, None),
-    };
-    let name = match name {
-        "always" => RestartPolicyNameEnum::ALWAYS,
-        "unless-stopped" => RestartPolicyNameEnum::UNLESS_STOPPED,
-        "on-failure" => RestartPolicyNameEnum::ON_FAILURE,
-        _ => RestartPolicyNameEnum::NO,
+fn restart_policy(policy: design::model::RestartPolicy) -> RestartPolicy {
+    use design::model::RestartPolicy as Policy;
+    let (name, retries) = match policy {
+        Policy::No => (RestartPolicyNameEnum::NO, None),
+        Policy::Always => (RestartPolicyNameEnum::ALWAYS, None),
+        Policy::UnlessStopped => (RestartPolicyNameEnum::UNLESS_STOPPED, None),
+        Policy::OnFailure(n) => (RestartPolicyNameEnum::ON_FAILURE, n.map(i64::from)),
     };
     RestartPolicy {
         name: Some(name),
@@ -185,8 +182,8 @@ impl DockerEngine {
         let mut exposed: Vec<String> = port_bindings.keys().cloned().collect();
         exposed.sort();
         let network_mode = match spec.networks.first() {
-            Some(first) if spec.network_mode == "bridge" => first.network.clone(),
-            _ => spec.network_mode.clone(),
+            Some(first) if spec.network_mode == ContainerNetwork::Bridge => first.network.clone(),
+            _ => spec.network_mode.docker_mode(),
         };
         let networking_config = spec.networks.first().map(|first| NetworkingConfig {
             endpoints_config: Some(HashMap::from([(
@@ -204,18 +201,19 @@ impl DockerEngine {
             labels: Some(spec.labels.clone().into_iter().collect()),
             exposed_ports: (!exposed.is_empty()).then_some(exposed),
             healthcheck: spec.healthcheck.as_ref().map(|h| HealthConfig {
-                test: Some(h.test.clone()),
+                // Empty: the image's own test, with these timings.
+                test: (!h.test.is_empty()).then(|| h.test.clone()),
                 interval: h.interval,
                 timeout: h.timeout,
                 retries: h.retries,
                 start_period: h.start_period,
-                ..Default::default()
+                start_interval: h.start_interval,
             }),
             host_config: Some(HostConfig {
                 binds: (!spec.binds.is_empty()).then(|| spec.binds.clone()),
                 network_mode: Some(network_mode),
                 port_bindings: (!port_bindings.is_empty()).then_some(port_bindings),
-                restart_policy: spec.restart.as_deref().map(restart_policy),
+                restart_policy: spec.restart.map(restart_policy),
                 cap_add: (!spec.cap_add.is_empty()).then(|| spec.cap_add.clone()),
                 cap_drop: (!spec.cap_drop.is_empty()).then(|| spec.cap_drop.clone()),
                 privileged: Some(spec.privileged),

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::labels;
 use super::plan::{Action, ActionKind, Conflict, Plan};
 use super::snapshot::Live;
-use super::spec::Specs;
+use super::spec::{ContainerNetwork, Specs};
 
 fn owned_by(labels: &BTreeMap<String, String>, design: &str) -> bool {
     labels.get(labels::DESIGN).map(String::as_str) == Some(design)
@@ -62,10 +62,8 @@ pub fn diff(specs: &Specs, live: &Live) -> Plan {
             });
             continue;
         }
-        let owner_recreated = cs
-            .network_mode
-            .strip_prefix("container:")
-            .is_some_and(|owner| recreated.contains(owner));
+        let owner_recreated = matches!(&cs.network_mode,
+            ContainerNetwork::Container(owner) if recreated.contains(owner));
         match live.containers.get(&cs.name) {
             None => {
                 recreated.insert(cs.name.clone());

@@ -39,8 +39,8 @@ pub use plan::{Action, ActionKind, Conflict, Phase, Plan};
 pub use quarantine::{QuarantineRecord, QuarantinedEndpoint, quarantine, release};
 pub use snapshot::Live;
 pub use spec::{
-    ContainerSpec, EndpointSpec, Healthcheck, NetworkSpec, PortBinding, Specs, container_specs,
-    network_specs,
+    ContainerNetwork, ContainerSpec, EndpointSpec, Healthcheck, NetworkSpec, PortBinding, Specs,
+    container_specs, network_specs,
 };
 pub use verify::{Check, VerifyOptions, VerifyReport, verify};
 

@@ -138,7 +138,7 @@ impl DockerEngine {
             ipam: Some(Ipam {
                 driver: Some("default".into()),
                 config: Some(vec![IpamConfig {
-                    subnet: Some(spec.subnet.clone()),
+                    subnet: Some(spec.subnet.to_string()),
                     gateway: Some(spec.gateway.to_string()),
                     ..Default::default()
                 }]),

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::spec::{ContainerSpec, EndpointSpec, NetworkSpec};
+use super::spec::{ContainerNetwork, ContainerSpec, EndpointSpec, NetworkSpec};
 
 /// One change to the engine.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -152,7 +152,7 @@ impl ActionKind {
             Self::CreateNetwork { .. } | Self::RecreateNetwork { .. } => Phase::Networks,
             Self::RemoveNetwork { .. } => Phase::RemoveNetworks,
             Self::CreateContainer { spec } | Self::RecreateContainer { spec } => {
-                if spec.network_mode.starts_with("container:") {
+                if matches!(spec.network_mode, ContainerNetwork::Container(_)) {
                     Phase::SharedNamespace
                 } else {
                     Phase::Containers

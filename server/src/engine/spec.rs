@@ -4,9 +4,11 @@
 use std::collections::BTreeMap;
 use std::net::Ipv4Addr;
 
+use ipnet::Ipv4Net;
+
 use design::ValidDesign;
 use design::compile::{container_name, network_name};
-use design::model::{NetworkMode, Service};
+use design::model::{MemoryLimit, NanoCpus, NetworkMode, RestartPolicy, Service};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
@@ -23,8 +25,8 @@ pub struct NetworkSpec {
     pub driver: String,
     /// `--internal`.
     pub internal: bool,
-    /// IPv4 subnet in CIDR notation.
-    pub subnet: String,
+    /// IPv4 subnet.
+    pub subnet: Ipv4Net,
     /// Gateway address.
     pub gateway: Ipv4Addr,
     /// Driver options: bridge name, and ICC off for isolated zones.
@@ -63,8 +65,8 @@ pub struct ContainerSpec {
     pub env: Vec<String>,
     /// `compose: volumes` (short syntax binds).
     pub binds: Vec<String>,
-    /// `compose: restart`.
-    pub restart: Option<String>,
+    /// `compose: restart` (serialised as Compose writes it).
+    pub restart: Option<RestartPolicy>,
     /// `compose: working_dir`.
     pub working_dir: Option<String>,
     /// `compose: healthcheck` test and timings (nanoseconds).
@@ -91,8 +93,8 @@ pub struct ContainerSpec {
     pub nano_cpus: Option<i64>,
     /// Published ports.
     pub ports: Vec<PortBinding>,
-    /// `bridge` (our networks), `none`, `host` or `container:<name>`.
-    pub network_mode: String,
+    /// How it is networked.
+    pub network_mode: ContainerNetwork,
     /// Networks with addresses, first one joined at create.
     pub networks: Vec<EndpointSpec>,
     /// Labels, ours included (the config hash among them).
@@ -101,10 +103,11 @@ pub struct ContainerSpec {
     pub unapplied: Vec<String>,
 }
 
-/// A healthcheck.
+/// A healthcheck as the engine takes it (nanoseconds). Its serialised form is part of the
+/// configuration hash, so fields are only ever added, and only when set.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Healthcheck {
-    /// `["CMD", …]`, `["CMD-SHELL", …]` or `["NONE"]`.
+    /// `["CMD", …]`, `["CMD-SHELL", …]` or `["NONE"]`; empty keeps the image's test.
     pub test: Vec<String>,
     /// Interval in ns.
     pub interval: Option<i64>,
@@ -114,6 +117,56 @@ pub struct Healthcheck {
     pub retries: Option<i64>,
     /// Start period in ns.
     pub start_period: Option<i64>,
+    /// Interval during the start period in ns.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_interval: Option<i64>,
+}
+
+impl Healthcheck {
+    /// The engine's form of the design's healthcheck.
+    pub fn of(h: &design::model::Healthcheck) -> Self {
+        let ns = |d: &Option<design::model::Duration>| d.as_ref().map(|d| d.nanos());
+        Self {
+            test: h.test.clone().unwrap_or_default(),
+            interval: ns(&h.interval),
+            timeout: ns(&h.timeout),
+            retries: h.retries.map(i64::from),
+            start_period: ns(&h.start_period),
+            start_interval: ns(&h.start_interval),
+        }
+    }
+}
+
+/// How a container is networked, as the engine is told.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ContainerNetwork {
+    /// On the design's networks: created on the first, then joined to the others.
+    Bridge,
+    /// No network at all.
+    None,
+    /// The host's network stack.
+    Host,
+    /// Another container's network namespace, by container name.
+    Container(String),
+}
+
+impl ContainerNetwork {
+    /// Docker's word for it: `bridge`, `none`, `host` or `container:<name>`.
+    pub fn docker_mode(&self) -> String {
+        match self {
+            Self::Bridge => "bridge".to_owned(),
+            Self::None => "none".to_owned(),
+            Self::Host => "host".to_owned(),
+            Self::Container(name) => format!("container:{name}"),
+        }
+    }
+}
+
+// Serialised as Docker's word, as before it was a type: the configuration hash reads it.
+impl Serialize for ContainerNetwork {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.docker_mode())
+    }
 }
 
 /// One published port.
@@ -178,7 +231,7 @@ pub fn network_specs(d: &ValidDesign) -> Vec<NetworkSpec> {
                 zone: z.name.as_str().to_owned(),
                 driver: z.driver.as_str().to_owned(),
                 internal: z.internal,
-                subnet: z.subnet.to_string(),
+                subnet: z.subnet.net(),
                 gateway: z.gateway,
                 options,
                 labels,
@@ -231,83 +284,6 @@ fn scalar(v: &serde_json::Value) -> String {
     }
 }
 
-/// Compose durations (`1m30s`, `10s`, `500ms`) in nanoseconds.
-fn duration_ns(text: &str) -> Option<i64> {
-    let mut total: f64 = 0.0;
-    let mut number = String::new();
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c.is_ascii_digit() || c == '.' {
-            number.push(c);
-            continue;
-        }
-        let mut unit = c.to_string();
-        while let Some(&n) = chars.peek() {
-            if n.is_ascii_alphabetic() {
-                unit.push(n);
-                chars.next();
-            } else {
-                break;
-            }
-        }
-        let value: f64 = number.parse().ok()?;
-        number.clear();
-        let scale = match unit.as_str() {
-            "ns" => 1.0,
-            "us" => 1e3,
-            "ms" => 1e6,
-            "s" => 1e9,
-            "m" => 60e9,
-            "h" => 3600e9,
-            _ => return None,
-        };
-        total += value * scale;
-    }
-    if !number.is_empty() {
-        total += number.parse::<f64>().ok()? * 1e9;
-    }
-    Some(total as i64)
-}
-
-/// Compose memory notation (`512m`, `1g`, `1024`) in bytes.
-pub(crate) fn memory_bytes(text: &str) -> Option<i64> {
-    let t = text.trim().to_ascii_lowercase();
-    let t = t.strip_suffix('b').unwrap_or(&t);
-    let (digits, scale) = match t.chars().last()? {
-        'k' => (&t[..t.len() - 1], 1024_i64),
-        'm' => (&t[..t.len() - 1], 1024 * 1024),
-        'g' => (&t[..t.len() - 1], 1024 * 1024 * 1024),
-        _ => (t, 1),
-    };
-    let value: f64 = digits.parse().ok()?;
-    Some((value * scale as f64) as i64)
-}
-
-fn healthcheck(v: &serde_json::Value) -> Option<Healthcheck> {
-    let map = v.as_object()?;
-    if map.get("disable").and_then(|d| d.as_bool()) == Some(true) {
-        return Some(Healthcheck {
-            test: vec!["NONE".into()],
-            interval: None,
-            timeout: None,
-            retries: None,
-            start_period: None,
-        });
-    }
-    let test = match map.get("test")? {
-        serde_json::Value::String(s) => vec!["CMD-SHELL".to_owned(), s.clone()],
-        other => strings(other)?,
-    };
-    let time = |k: &str| map.get(k).and_then(|v| v.as_str()).and_then(duration_ns);
-    Some(Healthcheck {
-        test,
-        interval: time("interval"),
-        timeout: time("timeout"),
-        retries: map.get("retries").and_then(|r| r.as_i64()),
-        start_period: time("start_period"),
-    })
-}
-
 const APPLIED_COMPOSE_KEYS: &[&str] = &[
     "command",
     "entrypoint",
@@ -316,7 +292,6 @@ const APPLIED_COMPOSE_KEYS: &[&str] = &[
     "restart",
     "working_dir",
     "healthcheck",
-    "labels",
 ];
 
 fn container_spec(d: &ValidDesign, s: &Service) -> ContainerSpec {
@@ -334,20 +309,7 @@ fn container_spec(d: &ValidDesign, s: &Service) -> ContainerSpec {
         Some(other) => strings(other).unwrap_or_default(),
         None => Vec::new(),
     };
-    let mut labels: BTreeMap<String, String> = match compose.get("labels") {
-        Some(serde_json::Value::Object(map)) => {
-            map.iter().map(|(k, v)| (k.clone(), scalar(v))).collect()
-        }
-        Some(serde_json::Value::Array(items)) => items
-            .iter()
-            .filter_map(|i| i.as_str())
-            .map(|i| match i.split_once('=') {
-                Some((k, v)) => (k.to_owned(), v.to_owned()),
-                None => (i.to_owned(), String::new()),
-            })
-            .collect(),
-        _ => BTreeMap::new(),
-    };
+    let mut labels: BTreeMap<String, String> = BTreeMap::new();
     labels.insert(labels::DESIGN.into(), design.into());
     labels.insert(labels::SERVICE.into(), s.name.as_str().into());
     let h = &s.hardening;
@@ -391,11 +353,11 @@ fn container_spec(d: &ValidDesign, s: &Service) -> ContainerSpec {
         })
         .collect();
     let network_mode = match s.network {
-        NetworkMode::Bridged => "bridge".to_owned(),
-        NetworkMode::Closed => "none".to_owned(),
-        NetworkMode::Host => "host".to_owned(),
+        NetworkMode::Bridged => ContainerNetwork::Bridge,
+        NetworkMode::Closed => ContainerNetwork::None,
+        NetworkMode::Host => ContainerNetwork::Host,
         NetworkMode::Container(id) => {
-            format!("container:{}", container_name(&d.name, &d.service(id).name))
+            ContainerNetwork::Container(container_name(&d.name, &d.service(id).name))
         }
     };
     let networks = if s.network == NetworkMode::Bridged {
@@ -437,9 +399,9 @@ fn container_spec(d: &ValidDesign, s: &Service) -> ContainerSpec {
                     .collect()
             })
             .unwrap_or_default(),
-        restart: compose.get("restart").map(scalar),
+        restart: s.restart,
         working_dir: compose.get("working_dir").map(scalar),
-        healthcheck: compose.get("healthcheck").and_then(healthcheck),
+        healthcheck: s.healthcheck.as_ref().map(Healthcheck::of),
         user: h.user.clone(),
         read_only: h.read_only,
         cap_add: h.cap_add.clone(),
@@ -448,12 +410,8 @@ fn container_spec(d: &ValidDesign, s: &Service) -> ContainerSpec {
         privileged: h.privileged,
         tmpfs,
         pids_limit: h.pids_limit,
-        memory: h.memory.as_deref().and_then(memory_bytes),
-        nano_cpus: h
-            .cpus
-            .as_deref()
-            .and_then(|c| c.parse::<f64>().ok())
-            .map(|c| (c * 1e9) as i64),
+        memory: h.memory.as_ref().map(MemoryLimit::bytes),
+        nano_cpus: h.cpus.as_ref().map(NanoCpus::nanos),
         ports,
         network_mode,
         networks,
@@ -484,16 +442,6 @@ impl ContainerSpec {
 mod tests {
     use super::*;
 
-    /// Compose's notations become the engine's numbers.
-    #[test]
-    fn units() {
-        assert_eq!(memory_bytes("512m"), Some(512 * 1024 * 1024));
-        assert_eq!(memory_bytes("1g"), Some(1024 * 1024 * 1024));
-        assert_eq!(memory_bytes("2048"), Some(2048));
-        assert_eq!(duration_ns("1m30s"), Some(90_000_000_000));
-        assert_eq!(duration_ns("500ms"), Some(500_000_000));
-    }
-
     /// Three-tier: names, labels, ICC off on the isolated zone, one hash per service.
     #[test]
     fn three_tier_specs() {
@@ -520,5 +468,28 @@ mod tests {
             pg.security_opt
                 .contains(&"no-new-privileges:true".to_owned())
         );
+    }
+
+    /// The configuration hash is what tells a running container from a changed one: if it
+    /// moved with an upgrade of Bulkhead, every container would be recreated. These values
+    /// were computed before the engine read typed values from the design.
+    #[test]
+    fn configuration_hash_is_stable() {
+        let text = "bulkhead: 1\nname: hashcheck\nzones: { a: { trust: internal, subnet: 10.9.1.0/24 } }\nservices:\n  web:\n    image: nginx:1.27\n    zones: [a]\n    ports: ['127.0.0.1:8080:80']\n    hardening: { cap_drop: [ALL], read_only: true, memory: 512m, cpus: '0.3', pids_limit: 100, user: '1000:1000', tmpfs: [/tmp] }\n    compose:\n      restart: on-failure:3\n      healthcheck: { test: [CMD, 'true'], interval: 1m30s, timeout: 5s, retries: 3, start_period: 10s }\n      environment: { A: b }\n      command: [sleep, '100']\n  side: { image: 'busybox:1', network: 'container:web', compose: { restart: always } }\n  plain: { image: 'x:1', zones: [a], hardening: { memory: 1g, cpus: '2' } }\n";
+        let d = design::check(&design::parse_document(text).unwrap()).unwrap();
+        let hashes: Vec<(String, String)> = container_specs(&d)
+            .into_iter()
+            .map(|c| (c.name, c.labels[labels::CONFIG_HASH].clone()))
+            .collect();
+        let want = [
+            ("hashcheck-web-1", "905ed6ef3f912b24"),
+            ("hashcheck-plain-1", "6235f92faa5a65f6"),
+            ("hashcheck-side-1", "1d09ff036e447544"),
+        ];
+        let want: Vec<(String, String)> = want
+            .iter()
+            .map(|(n, h)| (n.to_string(), h.to_string()))
+            .collect();
+        assert_eq!(hashes, want);
     }
 }

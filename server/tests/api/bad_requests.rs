@@ -1,8 +1,11 @@
 //! Requests the server cannot read are the client's error: 400 with a message saying what to
 //! do, never the 500 of a server failure, whoever sends them.
 
-use crate::helpers::{PASSWORD, TestApp};
+use crate::helpers::{Client, PASSWORD, TestApp};
 use app::model::Role;
+
+/// Who calls which endpoint with which form.
+type Call<'a> = (&'a Client, &'a str, &'a [(&'a str, &'a str)]);
 
 /// A server function called with a missing or unreadable argument answers 400 with the
 /// `BadRequest` message, signed in or not, and changes nothing.
@@ -12,7 +15,7 @@ async fn unreadable_arguments_answer_400() {
     let admin = app.setup_admin().await;
     let editor = app.login_as(&admin, "eve", Role::Editor).await;
     let anonymous = app.client();
-    let cases: [(&crate::helpers::Client, &str, &[(&str, &str)]); 6] = [
+    let cases: [Call; 6] = [
         (&anonymous, "login", &[("name", "root")]),
         (&anonymous, "login", &[]),
         (

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use crate::engine::labels;
 use crate::engine::live::{LiveContainer, normalise_caps};
 use crate::engine::plan::{Action, ActionKind};
-use crate::engine::spec::ContainerSpec;
+use crate::engine::spec::{ContainerNetwork, ContainerSpec};
 
 /// Why a live container no longer matches its spec (empty when it does).
 pub(super) fn differences(live: &LiveContainer, spec: &ContainerSpec) -> Vec<String> {
@@ -35,12 +35,13 @@ pub(super) fn differences(live: &LiveContainer, spec: &ContainerSpec) -> Vec<Str
         diffs.push("capabilities differ".to_owned());
     }
     let live_mode_kind = live.network_mode.split(':').next().unwrap_or_default();
-    let spec_mode_kind = spec.network_mode.split(':').next().unwrap_or_default();
+    let spec_mode = spec.network_mode.docker_mode();
+    let spec_mode_kind = spec_mode.split(':').next().unwrap_or_default();
     let bridged = |m: &str| m != "none" && m != "host" && m != "container";
     if live_mode_kind != spec_mode_kind && !(bridged(live_mode_kind) && bridged(spec_mode_kind)) {
         diffs.push(format!(
             "network mode {} -> {}",
-            live.network_mode, spec.network_mode
+            live.network_mode, spec_mode
         ));
     }
     diffs
@@ -60,7 +61,7 @@ pub(super) fn endpoints(
     moves: &mut Vec<Action>,
 ) {
     let wanted: BTreeSet<&str> = cs.networks.iter().map(|e| e.network.as_str()).collect();
-    if cs.network_mode == "bridge" {
+    if cs.network_mode == ContainerNetwork::Bridge {
         for ep in &lc.networks {
             if !wanted.contains(ep.network.as_str()) {
                 moves.push(Action {

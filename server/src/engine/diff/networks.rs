@@ -3,6 +3,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use ipnet::Ipv4Net;
+
 use super::{not_ours, owned_by};
 use crate::engine::live::LiveNetwork;
 use crate::engine::plan::{Action, ActionKind, Conflict};
@@ -18,7 +20,12 @@ fn differences(live: &LiveNetwork, spec: &NetworkSpec) -> Vec<String> {
     if live.internal != spec.internal {
         diffs.push(format!("internal {} -> {}", live.internal, spec.internal));
     }
-    if live.subnet.as_deref() != Some(spec.subnet.as_str()) {
+    if live
+        .subnet
+        .as_deref()
+        .and_then(|s| s.parse::<Ipv4Net>().ok())
+        != Some(spec.subnet)
+    {
         diffs.push(format!(
             "subnet {} -> {}",
             live.subnet.as_deref().unwrap_or("none"),
@@ -72,9 +79,10 @@ pub(super) fn plan(specs: &Specs, live: &Live, conflicts: &mut Vec<Conflict>) ->
                     let overlaps = other
                         .subnet
                         .as_deref()
-                        .and_then(|s| s.parse::<ipnet::Ipv4Net>().ok())
-                        .zip(ns.subnet.parse::<ipnet::Ipv4Net>().ok())
-                        .is_some_and(|(a, b)| a.contains(&b.network()) || b.contains(&a.network()));
+                        .and_then(|s| s.parse::<Ipv4Net>().ok())
+                        .is_some_and(|a| {
+                            a.contains(&ns.subnet.network()) || ns.subnet.contains(&a.network())
+                        });
                     if overlaps && !owned_by(&other.labels, design) {
                         conflicts.push(Conflict {
                             object: "network".into(),

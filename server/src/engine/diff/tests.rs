@@ -46,7 +46,7 @@ fn matching(specs: &Specs) -> Live {
                 name: ns.name.clone(),
                 driver: ns.driver.clone(),
                 internal: ns.internal,
-                subnet: Some(ns.subnet.clone()),
+                subnet: Some(ns.subnet.to_string()),
                 gateway: Some(ns.gateway.to_string()),
                 options: ns.options.clone(),
                 labels: ns.labels.clone(),
@@ -68,7 +68,7 @@ fn matching(specs: &Specs) -> Live {
                 network_mode: cs
                     .networks
                     .first()
-                    .map_or_else(|| cs.network_mode.clone(), |e| e.network.clone()),
+                    .map_or_else(|| cs.network_mode.docker_mode(), |e| e.network.clone()),
                 networks: cs
                     .networks
                     .iter()
