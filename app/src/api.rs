@@ -17,8 +17,12 @@ mod ssr {
 
     /// The backend and the request this server function runs for.
     pub fn ctx() -> Result<(SharedBackend, Request), AppError> {
-        let backend = use_context::<SharedBackend>().ok_or(AppError::Internal)?;
-        let req = use_context::<Request>().ok_or(AppError::Internal)?;
+        let missing = |what: &str| {
+            tracing::error!("{what} is missing from the server function's context");
+            AppError::Internal
+        };
+        let backend = use_context::<SharedBackend>().ok_or_else(|| missing("the backend"))?;
+        let req = use_context::<Request>().ok_or_else(|| missing("the request"))?;
         Ok((backend, req))
     }
 

@@ -33,16 +33,29 @@ impl fmt::Display for Role {
     }
 }
 
+/// A role name that is not one of the four.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("unknown role `{0}`: use one of viewer, editor, approver, admin")]
+pub struct UnknownRole(pub String);
+
 impl FromStr for Role {
-    type Err = String;
+    type Err = UnknownRole;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Role::ALL
             .into_iter()
             .find(|r| r.as_str() == s)
-            .ok_or_else(|| {
-                format!("unknown role `{s}`: use one of viewer, editor, approver, admin")
-            })
+            .ok_or_else(|| UnknownRole(s.to_owned()))
+    }
+}
+
+/// How the database's text column becomes a role: a name that is not a role is an error,
+/// never a quiet demotion.
+impl TryFrom<String> for Role {
+    type Error = UnknownRole;
+
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        s.parse()
     }
 }
 

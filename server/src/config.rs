@@ -4,6 +4,8 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::clock::Clock;
+
 #[derive(Clone, Debug)]
 pub struct Config {
     /// Where to listen; port 0 picks a free port (tests).
@@ -21,6 +23,8 @@ pub struct Config {
     /// The origins (`scheme://host:port`) browsers use to reach this server. Empty: the
     /// address it listens on, and `localhost` for a loopback address.
     pub origins: Vec<String>,
+    /// The clock session timeouts and sign-in throttling read (tests move it by hand).
+    pub clock: Clock,
 }
 
 impl Config {
@@ -34,6 +38,7 @@ impl Config {
             idle_timeout: Duration::from_secs(30 * 60),
             absolute_timeout: Duration::from_secs(8 * 60 * 60),
             origins: Vec::new(),
+            clock: Clock::system(),
         }
     }
 

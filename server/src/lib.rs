@@ -8,6 +8,7 @@ pub mod config;
 pub mod db;
 pub mod documents;
 pub mod engine;
+pub mod files;
 pub mod front_end;
 mod http;
 pub mod password;

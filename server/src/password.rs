@@ -45,12 +45,20 @@ fn hash_blocking(password: &SecretString) -> anyhow::Result<String> {
     Ok(hash.to_string())
 }
 
-fn verify_blocking(password: &SecretString, stored: &str) -> bool {
-    match PasswordHash::new(stored) {
-        Ok(parsed) => hasher()
-            .verify_password(password.expose_secret().as_bytes(), &parsed)
-            .is_ok(),
-        Err(_) => false,
+/// Whether `password` matches `stored`. A stored hash that cannot be read is an error (a
+/// damaged database), never a wrong password.
+fn verify_blocking(password: &SecretString, stored: &str) -> anyhow::Result<bool> {
+    let parsed = PasswordHash::new(stored)
+        .map_err(|e| anyhow::anyhow!("a stored password hash is unreadable: {e}"))?;
+    if parsed.hash.is_none() {
+        anyhow::bail!("a stored password hash has no hash in it");
+    }
+    match hasher().verify_password(password.expose_secret().as_bytes(), &parsed) {
+        Ok(()) => Ok(true),
+        Err(argon2::password_hash::Error::Password) => Ok(false),
+        Err(e) => Err(anyhow::anyhow!(
+            "a stored password hash cannot be checked: {e}"
+        )),
     }
 }
 
@@ -66,13 +74,10 @@ pub async fn hash(password: SecretString) -> anyhow::Result<String> {
 pub async fn verify(password: SecretString, stored: Option<String>) -> anyhow::Result<bool> {
     tokio::task::spawn_blocking(move || match stored {
         Some(h) => verify_blocking(&password, &h),
-        None => {
-            verify_blocking(&password, &DUMMY_HASH);
-            false
-        }
+        None => verify_blocking(&password, &DUMMY_HASH).map(|_| false),
     })
     .await
-    .context("the verification task failed")
+    .context("the verification task failed")?
 }
 
 /// Computes the dummy hash ahead of the first sign-in.
@@ -109,6 +114,15 @@ mod tests {
                 .await
                 .unwrap()
         );
+    }
+
+    /// A stored hash that cannot be read is an error, not a wrong password.
+    #[tokio::test]
+    async fn corrupt_hash_is_an_error() {
+        for stored in ["", "not a hash", "$argon2id$v=19$m=19456,t=2,p=1$broken"] {
+            let result = verify(SecretString::from("x".to_string()), Some(stored.into())).await;
+            assert!(result.is_err(), "{stored:?}: {result:?}");
+        }
     }
 
     /// Short and over-long passwords are refused with the rule.

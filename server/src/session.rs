@@ -2,7 +2,6 @@
 //! and be enabled, the session must carry the user's current epoch, and neither the idle nor
 //! the absolute timeout may have passed.
 
-use crate::clock;
 use crate::config::Config;
 use crate::db::Db;
 use crate::store::users::{self, UserRecord};
@@ -17,14 +16,14 @@ const SEEN_AT: &str = "seen_at";
 /// How stale `seen_at` may get before it is written again (bounds session writes).
 const TOUCH_EVERY_SECS: i64 = 60;
 
-/// Starts a session for `user` under a new id (so a planted id is worthless).
-pub async fn begin(session: &Session, user: &UserRecord) -> anyhow::Result<()> {
+/// Starts a session for `user` at `now` (seconds since the epoch) under a new id, so a
+/// planted id is worthless.
+pub async fn begin(session: &Session, user: &UserRecord, now: i64) -> anyhow::Result<()> {
     session
         .cycle_id()
         .await
         .context("renewing the session id")?;
     session.clear().await;
-    let now = clock::now_unix();
     session
         .insert(USER, user.id)
         .await
@@ -76,7 +75,7 @@ pub async fn user(
         .await
         .context("reading the session")?
         .unwrap_or(0);
-    let now = clock::now_unix();
+    let now = config.clock.unix();
     let mut conn = db
         .read
         .acquire()

@@ -66,7 +66,13 @@ fn UserAdmin() -> impl IntoView {
     let role = RwSignal::new("viewer".to_string());
     let on_create = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let r = role.get_untracked().parse().unwrap_or(Role::Viewer);
+        let r = match role.get_untracked().parse::<Role>() {
+            Ok(r) => r,
+            Err(e) => {
+                error.set(Some(AppError::invalid("role", e.to_string())));
+                return;
+            }
+        };
         create.dispatch(CreateUser {
             name: name.get_untracked(),
             password: password.get_untracked(),

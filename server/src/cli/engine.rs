@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use crate::cli::{DataArg, design as design_cli, fail};
-use crate::engine::{self, ApplyEvent, ApplyOptions, DockerEngine, EventStatus, VerifyOptions};
+use crate::engine::{
+    self, ApplyEvent, ApplyOptions, DockerEngine, EngineError, EventStatus, Report, VerifyOptions,
+};
 
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
@@ -59,47 +61,44 @@ async fn connect() -> Result<DockerEngine, ExitCode> {
     DockerEngine::connect().await.map_err(fail)
 }
 
-fn print_json(value: &impl serde::Serialize) {
-    println!(
-        "{}",
-        serde_json::to_string_pretty(value).unwrap_or_default()
-    );
+/// The checked design and a connection to the engine, or the exit code that says why not.
+async fn prepare(file: &Path) -> Result<(design::ValidDesign, DockerEngine), ExitCode> {
+    let d = load(file)?;
+    Ok((d, connect().await?))
+}
+
+/// Prints a report as text or JSON; exits 0 when it passed, 1 when not, 2 when the command
+/// could not run.
+fn finish<R: Report>(result: Result<R, EngineError>, format: Format) -> ExitCode {
+    let report = match result {
+        Ok(r) => r,
+        Err(e) => return fail(e),
+    };
+    match format {
+        Format::Text => print!("{report}"),
+        Format::Json => match report.to_json() {
+            Ok(json) => println!("{json}"),
+            Err(e) => return fail(format!("the report could not be written as JSON: {e}")),
+        },
+    }
+    if report.passed() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
 }
 
 pub async fn info(format: Format) -> ExitCode {
-    let engine = match connect().await {
-        Ok(e) => e,
-        Err(c) => return c,
-    };
-    match format {
-        Format::Text => print!("{}", engine.info().to_text()),
-        Format::Json => print_json(engine.info()),
+    match connect().await {
+        Ok(engine) => finish(Ok(engine.info().clone()), format),
+        Err(c) => c,
     }
-    ExitCode::SUCCESS
 }
 
 pub async fn plan(file: &Path, format: Format) -> ExitCode {
-    let d = match load(file) {
-        Ok(d) => d,
-        Err(c) => return c,
-    };
-    let engine = match connect().await {
-        Ok(e) => e,
-        Err(c) => return c,
-    };
-    match engine::plan(&d, &engine).await {
-        Ok(p) => {
-            match format {
-                Format::Text => print!("{}", p.to_text()),
-                Format::Json => println!("{}", p.to_json()),
-            }
-            if p.conflicts.is_empty() {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::FAILURE
-            }
-        }
-        Err(e) => fail(e),
+    match prepare(file).await {
+        Ok((d, engine)) => finish(engine::plan(&d, &engine).await, format),
+        Err(c) => c,
     }
 }
 
@@ -136,19 +135,15 @@ fn progress(event: &ApplyEvent) {
 }
 
 pub async fn apply(file: &Path, yes: bool, firewall: bool) -> ExitCode {
-    let d = match load(file) {
-        Ok(d) => d,
-        Err(c) => return c,
-    };
-    let engine = match connect().await {
-        Ok(e) => e,
+    let (d, engine) = match prepare(file).await {
+        Ok(x) => x,
         Err(c) => return c,
     };
     let p = match engine::plan(&d, &engine).await {
         Ok(p) => p,
         Err(e) => return fail(e),
     };
-    print!("{}", p.to_text());
+    print!("{p}");
     if !p.is_empty() && !yes && !confirm(p.actions.len()) {
         eprintln!("bulkhead: nothing applied");
         return ExitCode::FAILURE;
@@ -157,16 +152,14 @@ pub async fn apply(file: &Path, yes: bool, firewall: bool) -> ExitCode {
         firewall,
         ..ApplyOptions::default()
     };
-    match engine::apply(&d, &engine, &p, options, &progress).await {
-        Ok(report) => {
-            print!("{}", report.to_text());
-            if report.succeeded() && p.conflicts.is_empty() {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::FAILURE
-            }
-        }
-        Err(e) => fail(e),
+    let code = finish(
+        engine::apply(&d, &engine, &p, options, &progress).await,
+        Format::Text,
+    );
+    if p.conflicts.is_empty() {
+        code
+    } else {
+        ExitCode::FAILURE
     }
 }
 
@@ -175,56 +168,20 @@ pub async fn verify(
     format: Format,
     egress: Option<std::net::SocketAddrV4>,
 ) -> ExitCode {
-    let d = match load(file) {
-        Ok(d) => d,
-        Err(c) => return c,
-    };
-    let engine = match connect().await {
-        Ok(e) => e,
-        Err(c) => return c,
-    };
     let options = VerifyOptions {
         egress,
         ..VerifyOptions::default()
     };
-    match engine::verify(&d, &engine, options).await {
-        Ok(report) => {
-            match format {
-                Format::Text => print!("{}", report.to_text()),
-                Format::Json => println!("{}", report.to_json()),
-            }
-            if report.passed() {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::FAILURE
-            }
-        }
-        Err(e) => fail(e),
+    match prepare(file).await {
+        Ok((d, engine)) => finish(engine::verify(&d, &engine, options).await, format),
+        Err(c) => c,
     }
 }
 
 pub async fn drift(file: &Path, format: Format) -> ExitCode {
-    let d = match load(file) {
-        Ok(d) => d,
-        Err(c) => return c,
-    };
-    let engine = match connect().await {
-        Ok(e) => e,
-        Err(c) => return c,
-    };
-    match engine::drift(&d, &engine).await {
-        Ok(report) => {
-            match format {
-                Format::Text => print!("{}", report.to_text()),
-                Format::Json => print_json(&report),
-            }
-            if report.in_sync() {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::FAILURE
-            }
-        }
-        Err(e) => fail(e),
+    match prepare(file).await {
+        Ok((d, engine)) => finish(engine::drift(&d, &engine).await, format),
+        Err(c) => c,
     }
 }
 
@@ -234,20 +191,9 @@ pub async fn destroy(file: &Path, yes: bool) -> ExitCode {
             "destroy removes every container and network of the design, and its firewall: add --yes to confirm",
         );
     }
-    let d = match load(file) {
-        Ok(d) => d,
-        Err(c) => return c,
-    };
-    let engine = match connect().await {
-        Ok(e) => e,
-        Err(c) => return c,
-    };
-    match engine::destroy(&d, &engine).await {
-        Ok(report) => {
-            print!("{}", report.to_text());
-            ExitCode::SUCCESS
-        }
-        Err(e) => fail(e),
+    match prepare(file).await {
+        Ok((d, engine)) => finish(engine::destroy(&d, &engine).await, Format::Text),
+        Err(c) => c,
     }
 }
 
@@ -262,16 +208,7 @@ pub async fn import(what: ImportWhat) -> ExitCode {
                 Ok(t) => t,
                 Err(e) => return fail(e),
             };
-            match output {
-                Some(path) => match std::fs::write(&path, text) {
-                    Ok(()) => ExitCode::SUCCESS,
-                    Err(e) => fail(format!("cannot write {}: {e}", path.display())),
-                },
-                None => {
-                    print!("{text}");
-                    ExitCode::SUCCESS
-                }
-            }
+            super::export::write_out(output.as_deref(), &text, false)
         }
     }
 }

@@ -25,23 +25,16 @@ pub struct ExportArgs {
     revision: Option<u64>,
 }
 
-/// Writes `text` to `output`, or stdout; a script is made executable.
+/// Writes `text` to `output` (whole or not at all), or stdout; a script is made executable.
 pub fn write_out(output: Option<&Path>, text: &str, executable: bool) -> ExitCode {
     let Some(path) = output else {
         print!("{text}");
         return ExitCode::SUCCESS;
     };
-    if let Err(e) = std::fs::write(path, text) {
-        return super::fail(format!("cannot write {}: {e}", path.display()));
+    match crate::files::write_atomically(path, text.as_bytes(), executable) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => super::fail(format!("cannot write {}: {e}", path.display())),
     }
-    #[cfg(unix)]
-    if executable {
-        use std::os::unix::fs::PermissionsExt;
-        if let Err(e) = std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)) {
-            return super::fail(format!("cannot make {} executable: {e}", path.display()));
-        }
-    }
-    ExitCode::SUCCESS
 }
 
 pub fn run(args: &ExportArgs) -> ExitCode {

@@ -1,6 +1,7 @@
 //! `bulkhead serve`.
 
 use super::{DataArg, fail};
+use crate::clock::Clock;
 use crate::front_end::FrontEnd;
 use crate::{Application, Config};
 use std::net::SocketAddr;
@@ -43,6 +44,7 @@ pub async fn run(args: ServeArgs) -> ExitCode {
         idle_timeout: Duration::from_secs(args.idle_timeout * 60),
         absolute_timeout: Duration::from_secs(args.absolute_timeout * 60),
         origins: args.origins,
+        clock: Clock::system(),
     };
     let app = match Application::build(config).await {
         Ok(app) => app,

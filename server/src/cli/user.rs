@@ -25,6 +25,7 @@ pub enum UserCommand {
 
 fn parse_role(s: &str) -> Result<Role, String> {
     s.parse()
+        .map_err(|e: app::model::UnknownRole| e.to_string())
 }
 
 fn read_password() -> Result<String, String> {

@@ -3,7 +3,7 @@
 //! done and what was not. Running it again converges, since the next plan starts from
 //! what is there.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 use design::ValidDesign;
 use futures_util::StreamExt;
@@ -12,9 +12,14 @@ use serde::Serialize;
 
 use super::DockerEngine;
 use super::error::EngineError;
-use super::firewall;
 use super::plan::{Action, ActionKind, Phase, Plan};
 use super::spec::ContainerSpec;
+
+mod install_firewall;
+mod pipeline;
+
+use install_firewall::install_firewall;
+use pipeline::pipeline;
 
 /// How to apply.
 #[derive(Debug, Clone, Copy)]
@@ -96,8 +101,7 @@ impl ApplyReport {
         self.failed.is_none() && !matches!(self.firewall, FirewallOutcome::Failed { .. })
     }
 
-    /// The report as text.
-    pub fn to_text(&self) -> String {
+    fn text(&self) -> String {
         let mut out = format!("{}: {} action(s) done\n", self.design, self.done.len());
         if let Some((what, error)) = &self.failed {
             out.push_str(&format!("FAILED: {what}: {error}\n"));
@@ -122,6 +126,8 @@ impl ApplyReport {
         out
     }
 }
+
+super::report::report!(ApplyReport, |r| r.succeeded());
 
 fn label(a: &Action) -> String {
     format!("{} {}", a.kind.verb(), a.target)
@@ -165,110 +171,6 @@ async fn execute(engine: &DockerEngine, action: &Action) -> Result<(), EngineErr
         }
         ActionKind::StartContainer { name } => engine.start(name).await,
     }
-}
-
-/// The network stage: network actions one at a time in plan order (the engine serialises
-/// address management anyway), and meanwhile, with `width` at once, every bridged container
-/// whose networks already exist, so container work does not wait for the last network.
-/// After a failed network action the rest of the stage is not attempted (`None`).
-async fn pipeline<F, Fut>(
-    plan: &Plan,
-    range: std::ops::Range<usize>,
-    width: usize,
-    run: &F,
-) -> Vec<(usize, Option<Result<(), EngineError>>)>
-where
-    F: Fn(usize) -> Fut,
-    Fut: std::future::Future<Output = (usize, Option<Result<(), EngineError>>)>,
-{
-    let networks: Vec<usize> = range
-        .clone()
-        .filter(|&k| plan.actions[k].kind.phase() != Phase::Containers)
-        .collect();
-    // Position (1-based) in `networks` of the action that creates each network.
-    let created: HashMap<&str, usize> = networks
-        .iter()
-        .enumerate()
-        .filter_map(|(pos, &k)| match &plan.actions[k].kind {
-            ActionKind::CreateNetwork { spec } | ActionKind::RecreateNetwork { spec, .. } => {
-                Some((spec.name.as_str(), pos + 1))
-            }
-            _ => None,
-        })
-        .collect();
-    // Position (1-based) of each network recreation that disconnects a container first: the
-    // container's own work waits for it, or both would change the container at once.
-    let disconnects = |container: &str| -> usize {
-        networks
-            .iter()
-            .enumerate()
-            .filter(|(_, k)| {
-                matches!(&plan.actions[**k].kind,
-                    ActionKind::RecreateNetwork { reconnect, .. } if reconnect.iter().any(|c| c == container))
-            })
-            .map(|(pos, _)| pos + 1)
-            .max()
-            .unwrap_or(0)
-    };
-    let mut containers: Vec<(usize, usize)> = range
-        .filter(|&k| plan.actions[k].kind.phase() == Phase::Containers)
-        .map(|k| {
-            let needs = match &plan.actions[k].kind {
-                ActionKind::CreateContainer { spec } | ActionKind::RecreateContainer { spec } => {
-                    let joins = spec
-                        .networks
-                        .iter()
-                        .filter_map(|e| created.get(e.network.as_str()).copied())
-                        .max()
-                        .unwrap_or(0);
-                    joins.max(disconnects(&spec.name))
-                }
-                _ => 0,
-            };
-            (needs, k)
-        })
-        .collect();
-    // The ones ready first go first, so no slot waits while another could work.
-    containers.sort_unstable();
-
-    // How many network actions have succeeded, and whether one failed.
-    let (progress, watch) = tokio::sync::watch::channel((0usize, false));
-    let network_side = async {
-        let mut out = Vec::new();
-        for (pos, &k) in networks.iter().enumerate() {
-            if progress.borrow().1 {
-                out.push((k, None));
-                continue;
-            }
-            let (k, result) = run(k).await;
-            let ok = matches!(result, Some(Ok(())));
-            out.push((k, result));
-            progress.send_modify(|p| {
-                if ok {
-                    p.0 = pos + 1;
-                } else {
-                    p.1 = true;
-                }
-            });
-        }
-        out
-    };
-    let container_side = stream::iter(containers)
-        .map(|(needs, k)| {
-            let mut watch = watch.clone();
-            async move {
-                let ready = watch
-                    .wait_for(|(done, failed)| *done >= needs || *failed)
-                    .await
-                    .is_ok_and(|p| p.0 >= needs);
-                if ready { run(k).await } else { (k, None) }
-            }
-        })
-        .buffer_unordered(width)
-        .collect::<Vec<_>>();
-    let (mut out, containers) = futures_util::join!(network_side, container_side);
-    out.extend(containers);
-    out
 }
 
 /// Applies `plan` (made by [`super::plan()`] for `design` on `engine`), reporting each
@@ -392,52 +294,4 @@ pub async fn apply(
         firewall,
         engine_calls: engine.changes_made() - before,
     })
-}
-
-async fn install_firewall(
-    design: &ValidDesign,
-    engine: &DockerEngine,
-    wanted: bool,
-) -> FirewallOutcome {
-    let name = design.name.as_str();
-    let script = format!(
-        "run `bulkhead export FILE --format iptables-script -o {name}-firewall.sh && sudo bash {name}-firewall.sh` on the engine's host, or apply with --firewall"
-    );
-    if !wanted {
-        return FirewallOutcome::NotInstalled {
-            reason: format!("not installed (no --firewall): {script}"),
-        };
-    }
-    let fw = &engine.info().firewall;
-    if !fw.can_change {
-        return FirewallOutcome::NotInstalled {
-            reason: format!(
-                "cannot change this engine's firewall ({}): {script}",
-                fw.note.as_deref().unwrap_or("unknown reason")
-            ),
-        };
-    }
-    match firewall::compiled(design, fw.backend) {
-        Err(e) => FirewallOutcome::Failed {
-            error: e.to_string(),
-        },
-        Ok(compiled) => {
-            let result = match fw.backend {
-                firewall::FirewallBackend::Iptables => {
-                    firewall::install_iptables(&compiled.rules, &compiled.chain).await
-                }
-                firewall::FirewallBackend::Nftables => {
-                    firewall::install_nftables(&compiled.rules).await
-                }
-            };
-            match result {
-                Ok(()) => FirewallOutcome::Installed {
-                    chain: compiled.chain,
-                },
-                Err(e) => FirewallOutcome::Failed {
-                    error: e.to_string(),
-                },
-            }
-        }
-    }
 }

@@ -27,8 +27,7 @@ pub struct DestroyReport {
 }
 
 impl DestroyReport {
-    /// The report as text.
-    pub fn to_text(&self) -> String {
+    fn text(&self) -> String {
         let mut out = format!(
             "{}: removed {} container(s), {} network(s)\n",
             self.design,
@@ -55,6 +54,8 @@ impl DestroyReport {
         out
     }
 }
+
+super::report::report!(DestroyReport, |_r| true);
 
 /// Removes the design's containers, networks and firewall from the engine.
 pub async fn destroy(

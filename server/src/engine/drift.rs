@@ -87,8 +87,8 @@ impl DriftReport {
         self.differences.is_empty() && self.conflicts.is_empty()
     }
 
-    /// The report as text: a count, then exactly the items it counts.
-    pub fn to_text(&self) -> String {
+    /// A count, then exactly the items it counts.
+    fn text(&self) -> String {
         let mut out = String::new();
         if self.in_sync() {
             out.push_str(&format!("{}: no drift\n", self.design));
@@ -115,6 +115,8 @@ impl DriftReport {
         out
     }
 }
+
+super::report::report!(DriftReport, |r| r.in_sync());
 
 /// Compares the engine with `design`.
 pub async fn drift(
@@ -204,7 +206,7 @@ mod tests {
             ),
         ] {
             let report = DriftReport::new(plan_with(actions, conflicts), firewall, needed);
-            let text = report.to_text();
+            let text = report.to_string();
             let mut lines = text.lines();
             let head = lines.next().unwrap();
             assert!(
@@ -227,13 +229,13 @@ mod tests {
         for (firewall, needed) in [(installed, true), (missing(), false)] {
             let report = DriftReport::new(plan_with(0, 0), firewall, needed);
             assert!(report.in_sync());
-            assert_eq!(report.to_text(), "edge-mesh: no drift\n");
+            assert_eq!(report.to_string(), "edge-mesh: no drift\n");
         }
         let conflicted = DriftReport::new(plan_with(0, 1), missing(), false);
         assert!(!conflicted.in_sync());
         assert!(
             conflicted
-                .to_text()
+                .to_string()
                 .starts_with("edge-mesh: 0 difference(s), 1 conflict(s)\n")
         );
     }

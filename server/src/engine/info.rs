@@ -78,7 +78,7 @@ pub(super) async fn learn(docker: &bollard::Docker, host: &str) -> Result<Engine
 
 impl EngineInfo {
     /// The report `bulkhead engine` prints.
-    pub fn to_text(&self) -> String {
+    fn text(&self) -> String {
         let yes = |b: bool| if b { "yes" } else { "no" };
         let mut out = format!(
             "engine         {}\napi            {} (client speaks {})\nhost           {}\nos             {} (kernel {})\n",
@@ -105,3 +105,5 @@ impl EngineInfo {
         out
     }
 }
+
+super::report::report!(EngineInfo, |_r| true);

@@ -17,6 +17,7 @@ mod live;
 mod networks;
 mod plan;
 mod quarantine;
+mod report;
 mod snapshot;
 mod spec;
 mod verify;
@@ -37,12 +38,13 @@ pub use info::EngineInfo;
 pub use live::{LiveContainer, LiveEndpoint, LiveNetwork};
 pub use plan::{Action, ActionKind, Conflict, Phase, Plan};
 pub use quarantine::{QuarantineRecord, QuarantinedEndpoint, quarantine, release};
+pub use report::Report;
 pub use snapshot::Live;
 pub use spec::{
     ContainerNetwork, ContainerSpec, EndpointSpec, Healthcheck, NetworkSpec, PortBinding, Specs,
     container_specs, network_specs,
 };
-pub use verify::{Check, VerifyOptions, VerifyReport, verify};
+pub use verify::{Check, Target, Transport, VerifyOptions, VerifyReport, verify};
 
 /// Labels on every object Bulkhead creates.
 pub mod labels {

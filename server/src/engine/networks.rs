@@ -25,10 +25,13 @@ fn sorted(map: Option<HashMap<String, String>>) -> BTreeMap<String, String> {
 
 impl DockerEngine {
     /// Networks created or removed on the engine from now on, as `create NAME` /
-    /// `destroy NAME`, for as long as the stream is read. (Docker keeps only a short history
-    /// of events, and a remote engine's clock may differ from ours, so this listens live
-    /// rather than asking for a time window afterwards.)
-    pub fn network_changes(&self) -> impl futures_util::Stream<Item = String> + use<> {
+    /// `destroy NAME`, for as long as the stream is read; a failure of the stream is an
+    /// item too, so the reader can say what it may have missed. (Docker keeps only a short
+    /// history of events, and a remote engine's clock may differ from ours, so this listens
+    /// live rather than asking for a time window afterwards.)
+    pub fn network_changes(
+        &self,
+    ) -> impl futures_util::Stream<Item = Result<String, EngineError>> + use<> {
         let options = EventsOptions {
             since: None,
             until: None,
@@ -40,17 +43,15 @@ impl DockerEngine {
                 ),
             ])),
         };
-        self.docker
-            .events(Some(options))
-            .filter_map(|event| async move {
-                let event = event.ok()?;
-                let name = event
-                    .actor
-                    .and_then(|a| a.attributes)
-                    .and_then(|mut a| a.remove("name"))
-                    .unwrap_or_else(|| "?".to_owned());
-                Some(format!("{} {name}", event.action.unwrap_or_default()))
-            })
+        self.docker.events(Some(options)).map(|event| {
+            let event = event.map_err(|e| EngineError::docker("listening to network events", e))?;
+            let name = event
+                .actor
+                .and_then(|a| a.attributes)
+                .and_then(|mut a| a.remove("name"))
+                .unwrap_or_else(|| "?".to_owned());
+            Ok(format!("{} {name}", event.action.unwrap_or_default()))
+        })
     }
 
     /// Every network on the engine (without attached containers: see [`Self::network`]).

@@ -105,8 +105,7 @@ impl Plan {
         self.actions.is_empty()
     }
 
-    /// The plan as text.
-    pub fn to_text(&self) -> String {
+    fn text(&self) -> String {
         let mut out = String::new();
         if self.actions.is_empty() {
             out.push_str(&format!("{}: nothing to change\n", self.design));
@@ -136,12 +135,9 @@ impl Plan {
         }
         out
     }
-
-    /// The plan as JSON: `{design, fingerprint, actions, conflicts, notes}`.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string_pretty(self).unwrap_or_default()
-    }
 }
+
+super::report::report!(Plan, |r| r.conflicts.is_empty());
 
 impl ActionKind {
     /// When apply runs it.

@@ -83,7 +83,7 @@ pub async fn quarantine(
         .map_err(|e| EngineError::local(format!("creating {}", data.display()), e))?;
     let json = serde_json::to_string_pretty(&record)
         .map_err(|e| EngineError::local("encoding the record", e))?;
-    std::fs::write(&path, json)
+    crate::files::write_atomically(&path, json.as_bytes(), false)
         .map_err(|e| EngineError::local(format!("writing {}", path.display()), e))?;
     let all = futures_util::future::join_all(
         record

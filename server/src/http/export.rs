@@ -1,6 +1,7 @@
 //! `GET /designs/{id}/export/{format}?rev=N`: a saved revision compiled to a download, byte
 //! for byte what `bulkhead export --format FORMAT --revision N` prints for that revision.
 
+use super::error::HttpError;
 use crate::backend::Service;
 use crate::store::designs;
 use app::model::Role;
@@ -17,75 +18,40 @@ pub struct ExportQuery {
     rev: Option<i64>,
 }
 
-fn refuse(status: StatusCode, message: impl Into<String>) -> Response {
-    (
-        status,
-        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-        message.into(),
-    )
-        .into_response()
-}
-
 pub async fn export(
     Extension(service): Extension<Arc<Service>>,
     Path((id, format)): Path<(i64, String)>,
     Query(query): Query<ExportQuery>,
     req: Request,
-) -> Response {
+) -> Result<Response, HttpError> {
     let (parts, _) = req.into_parts();
-    let user = match service.current(&parts).await {
-        Ok(Some(u)) => u,
-        Ok(None) => return refuse(StatusCode::UNAUTHORIZED, "Sign in to export designs.\n"),
-        Err(_) => {
-            return refuse(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "Something went wrong; try again.\n",
-            );
-        }
+    let user = service.current(&parts).await?.ok_or_else(|| {
+        HttpError::refused(StatusCode::UNAUTHORIZED, "Sign in to export designs.")
+    })?;
+    let format: Export = format
+        .parse()
+        .map_err(|e| HttpError::refused(StatusCode::NOT_FOUND, format!("{e}")))?;
+    let mut conn = service.db.read.acquire().await?;
+    let missing = || {
+        HttpError::refused(
+            StatusCode::NOT_FOUND,
+            "That design or revision does not exist.",
+        )
     };
-    let format: Export = match format.parse() {
-        Ok(f) => f,
-        Err(e) => return refuse(StatusCode::NOT_FOUND, format!("{e}\n")),
-    };
-    let found = async {
-        let mut conn = service.db.read.acquire().await?;
-        let Some(d) = designs::get(&mut conn, id).await? else {
-            return anyhow::Ok(None);
-        };
-        if d.deleted_at.is_some() && user.role() < Role::Admin {
-            return Ok(None);
-        }
-        let number = query.rev.unwrap_or(d.head);
-        Ok(designs::revision(&mut conn, id, number)
-            .await?
-            .map(|r| (d.name, r)))
-    }
-    .await;
-    let (name, rev) = match found {
-        Ok(Some(x)) => x,
-        Ok(None) => {
-            return refuse(
-                StatusCode::NOT_FOUND,
-                "That design or revision does not exist.\n",
-            );
-        }
-        Err(e) => {
-            tracing::error!(error = format!("{e:#}"), "export failed");
-            return refuse(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "Something went wrong; try again.\n",
-            );
-        }
-    };
-    let raw = match design::parse_document(&rev.document) {
-        Ok(r) => r,
-        Err(e) => {
-            return refuse(
-                StatusCode::CONFLICT,
-                format!("Revision {} does not parse: {e}\n", rev.number),
-            );
-        }
-    };
+    let d = designs::get(&mut conn, id)
+        .await?
+        .filter(|d| d.deleted_at.is_none() || user.role >= Role::Admin)
+        .ok_or_else(missing)?;
+    let number = query.rev.unwrap_or(d.head);
+    let rev = designs::revision(&mut conn, id, number)
+        .await?
+        .ok_or_else(missing)?;
+    let raw = design::parse_document(&rev.document).map_err(|e| {
+        HttpError::refused(
+            StatusCode::CONFLICT,
+            format!("Revision {} does not parse: {e}", rev.number),
+        )
+    })?;
     let body = match format {
         Export::Design => design::to_canonical_yaml(&raw),
         Export::Artifact(f) => match design::check(&raw) {
@@ -96,21 +62,21 @@ pub async fn export(
                     .filter(|d| d.severity == design::Severity::Error)
                     .map(|d| format!("  {}: {}", d.path, d.message))
                     .collect();
-                return refuse(
+                return Err(HttpError::refused(
                     StatusCode::CONFLICT,
                     format!(
-                        "Revision {} has errors, so it cannot be exported; fix them in the designer:\n{}\n",
+                        "Revision {} has errors, so it cannot be exported; fix them in the designer:\n{}",
                         rev.number,
                         errors.join("\n")
                     ),
-                );
+                ));
             }
         },
     };
     // The design name passed the naming rule ([A-Za-z0-9][A-Za-z0-9_.-]*), so it is safe in
     // the header as it is.
-    let disposition = format!("attachment; filename=\"{}\"", format.file_name(&name));
-    (
+    let disposition = format!("attachment; filename=\"{}\"", format.file_name(&d.name));
+    Ok((
         StatusCode::OK,
         [
             (
@@ -122,5 +88,5 @@ pub async fn export(
         ],
         body,
     )
-        .into_response()
+        .into_response())
 }

@@ -2,11 +2,13 @@
 //! setup, a visitor who is not signed in goes to sign-in. The server functions check roles
 //! again on every call; this only spares people pages they cannot use.
 
+use super::error::HttpError;
 use crate::backend::Service;
 use axum::extract::{Request, State};
-use axum::http::{Method, StatusCode};
+use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use std::sync::Arc;
 
 enum Page {
@@ -36,15 +38,12 @@ pub async fn pages(State(service): State<Arc<Service>>, req: Request, next: Next
     }
     let needs_setup = match service.needs_setup().await {
         Ok(n) => n,
-        Err(e) => {
-            tracing::error!(error = format!("{e:#}"), "checking for setup failed");
-            return StatusCode::SERVICE_UNAVAILABLE.into_response();
-        }
+        Err(e) => return HttpError::from(e.context("checking for setup")).into_response(),
     };
     let (parts, body) = req.into_parts();
     let signed_in = match service.current(&parts).await {
         Ok(u) => u.is_some(),
-        Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
+        Err(e) => return HttpError::from(e).into_response(),
     };
     let req = Request::from_parts(parts, body);
     match page {
@@ -70,13 +69,14 @@ pub async fn pages(State(service): State<Arc<Service>>, req: Request, next: Next
     }
 }
 
+/// Escapes a path for the `next` query parameter: everything but unreserved characters and
+/// `/`.
 fn encode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
+    const KEEP: &AsciiSet = &NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'.')
+        .remove(b'~')
+        .remove(b'/');
+    utf8_percent_encode(s, KEEP).to_string()
 }

@@ -1,6 +1,7 @@
 //! The HTTP surface: pages and server functions from Leptos, `/healthz`, and the middleware
 //! that guards them (origin check, sign-in redirects, sessions).
 
+mod error;
 mod export;
 mod guard;
 mod health;

@@ -10,23 +10,20 @@ pub struct UserRecord {
     pub id: i64,
     pub name: String,
     pub password_hash: String,
-    pub role: String,
+    /// Read through `Role::try_from`: a name the column should never hold is an error.
+    #[sqlx(try_from = "String")]
+    pub role: Role,
     pub disabled: bool,
     pub session_epoch: i64,
     pub created_at: String,
 }
 
 impl UserRecord {
-    pub fn role(&self) -> Role {
-        // The column's CHECK constraint admits only the four names.
-        self.role.parse().unwrap_or(Role::Viewer)
-    }
-
     pub fn row(&self) -> UserRow {
         UserRow {
             id: self.id,
             name: self.name.clone(),
-            role: self.role(),
+            role: self.role,
             disabled: self.disabled,
             created_at: clock::display(&self.created_at),
         }

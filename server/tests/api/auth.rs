@@ -1,5 +1,6 @@
 use crate::helpers::{PASSWORD, TestApp};
 use app::model::Role;
+use server::clock::ManualClock;
 use std::time::{Duration, Instant};
 
 /// The session cookie is HttpOnly and SameSite=Strict, not Secure by default.
@@ -182,6 +183,27 @@ async fn sign_in_throttled_after_five_failures() {
     assert!(actions.contains(&"sign-in-throttled".to_string()));
 }
 
+/// The lock lifts once 15 minutes have passed since the last failure, not before.
+#[tokio::test]
+async fn sign_in_lock_lifts_after_fifteen_minutes() {
+    let clock = ManualClock::new();
+    let app = TestApp::spawn_with(|c| c.clock = clock.clock()).await;
+    app.setup_admin().await;
+    let c = app.client();
+    for _ in 0..5 {
+        c.call(
+            "login",
+            &[("name", "root"), ("password", "not the password")],
+        )
+        .await;
+    }
+    let right = [("name", "root"), ("password", PASSWORD)];
+    clock.advance(Duration::from_secs(14 * 60));
+    assert_eq!(c.call("login", &right).await.status, 429);
+    clock.advance(Duration::from_secs(60 + 1));
+    c.call("login", &right).await.ok();
+}
+
 /// Changing a user's role, password or status ends that user's sessions.
 #[tokio::test]
 async fn user_changes_end_their_sessions() {
@@ -228,20 +250,34 @@ async fn user_changes_end_their_sessions() {
     assert_eq!(d.error().as_deref(), Some("BadCredentials"));
 }
 
-/// A session ends at the absolute timeout however busy it is.
+/// A session ends at the absolute timeout however busy it is, and after the idle timeout
+/// when unused; use within the idle timeout keeps it alive. The clock is moved by hand.
 #[tokio::test]
-async fn absolute_timeout_ends_session() {
-    let app = TestApp::spawn_with(|c| c.absolute_timeout = Duration::from_secs(1)).await;
+async fn session_timeouts() {
+    let clock = ManualClock::new();
+    let app = TestApp::spawn_with(|c| c.clock = clock.clock()).await;
     let admin = app.setup_admin().await;
-    let deadline = Instant::now() + Duration::from_secs(15);
-    loop {
-        if admin.call("me", &[]).await.ok().is_null() {
-            break;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the session outlived its absolute timeout"
-        );
-        tokio::time::sleep(Duration::from_millis(200)).await;
+    let signed_in = |me: serde_json::Value| !me.is_null();
+    // Busy: a request every 29 minutes outlives several idle timeouts, not the absolute one.
+    for _ in 0..16 {
+        clock.advance(Duration::from_secs(29 * 60));
+        assert!(signed_in(admin.call("me", &[]).await.ok()));
     }
+    clock.advance(Duration::from_secs(16 * 60 + 1));
+    assert!(
+        !signed_in(admin.call("me", &[]).await.ok()),
+        "outlived 8 hours"
+    );
+    // Idle: 30 minutes without a request end the session.
+    let c = app.client();
+    c.call("login", &[("name", "root"), ("password", PASSWORD)])
+        .await
+        .ok();
+    clock.advance(Duration::from_secs(29 * 60));
+    assert!(signed_in(c.call("me", &[]).await.ok()));
+    clock.advance(Duration::from_secs(30 * 60));
+    assert!(
+        !signed_in(c.call("me", &[]).await.ok()),
+        "outlived the idle timeout"
+    );
 }

@@ -194,7 +194,7 @@ pub async fn apply(
     firewall: bool,
 ) -> engine::ApplyReport {
     let plan = engine::plan(d, engine).await.unwrap();
-    assert!(plan.conflicts.is_empty(), "{}", plan.to_text());
+    assert!(plan.conflicts.is_empty(), "{}", plan);
     let report = engine::apply(
         d,
         engine,
@@ -207,7 +207,7 @@ pub async fn apply(
     )
     .await
     .unwrap();
-    assert!(report.succeeded(), "{}", report.to_text());
+    assert!(report.succeeded(), "{}", report);
     report
 }
 

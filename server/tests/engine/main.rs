@@ -31,7 +31,7 @@ async fn engine_connects_and_reports_versions() {
         client <= server,
         "client {client:?} must not be newer than the engine {server:?}"
     );
-    assert!(info.to_text().contains(&info.engine_version));
+    assert!(info.to_string().contains(&info.engine_version));
 }
 
 /// A bad DOCKER_HOST is a clear error within 5 seconds, from the library and the command.
@@ -109,7 +109,7 @@ async fn docker_hand_made_network_is_a_conflict_and_left_alone() {
         "bulkhead: 1\nname: {name}\nzones:\n  app: {{ trust: internal, subnet: 172.41.2.0/24 }}\n  other: {{ trust: internal, subnet: 172.41.3.0/24 }}\nservices:\n  web: {{ image: {TEST_IMAGE}, zones: [app] }}\n  side: {{ image: {TEST_IMAGE}, zones: [other] }}\n"
     ));
     let plan = engine::plan(&d, &engine).await.unwrap();
-    assert_eq!(plan.conflicts.len(), 2, "{}", plan.to_text());
+    assert_eq!(plan.conflicts.len(), 2, "{}", plan);
     assert!(
         plan.conflicts
             .iter()
@@ -123,7 +123,7 @@ async fn docker_hand_made_network_is_a_conflict_and_left_alone() {
     let report = engine::apply(&d, &engine, &plan, Default::default(), &|_| {})
         .await
         .unwrap();
-    assert!(report.succeeded(), "{}", report.to_text());
+    assert!(report.succeeded(), "{}", report);
     let destroyed = engine::destroy(&d, &engine).await.unwrap();
     assert!(
         destroyed.left_alone.contains(&format!("network {theirs}")),
@@ -149,39 +149,46 @@ async fn docker_network_changes_are_heard_live() {
     let theirs = format!("{name}_churn");
     guard.extra_networks.push(theirs.clone());
     let mut changes = std::pin::pin!(engine.network_changes());
-    let made = theirs.clone();
-    let churn = tokio::task::spawn_blocking(move || {
-        // Time for the subscription to reach the engine.
-        std::thread::sleep(std::time::Duration::from_millis(500));
-        for args in [
-            vec![
-                "network",
-                "create",
-                "--subnet",
-                "172.47.1.0/24",
-                made.as_str(),
-            ],
-            vec!["network", "rm", made.as_str()],
-        ] {
-            let out = std::process::Command::new("docker")
-                .args(&args)
-                .output()
-                .unwrap();
-            assert!(
-                out.status.success(),
-                "{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-        }
-    });
-    let mut heard = Vec::new();
-    let wanted = [format!("create {theirs}"), format!("destroy {theirs}")];
+    let docker = |args: &[&str]| {
+        let out = std::process::Command::new("docker")
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
     let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(20);
+    let mut heard = Vec::new();
+    // The subscription is live once it hears a network of ours come and go: until then,
+    // make and remove a marker network and wait a moment for its events.
+    let marker = format!("{name}_marker");
+    guard.extra_networks.push(marker.clone());
+    'subscribed: loop {
+        docker(&["network", "create", "--subnet", "172.47.2.0/24", &marker]);
+        docker(&["network", "rm", &marker]);
+        let wait = tokio::time::Instant::now() + std::time::Duration::from_millis(300);
+        while let Ok(Some(change)) =
+            tokio::time::timeout_at(wait.min(deadline), changes.next()).await
+        {
+            if change.unwrap() == format!("destroy {marker}") {
+                break 'subscribed;
+            }
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "the event stream never answered"
+        );
+    }
+    docker(&["network", "create", "--subnet", "172.47.1.0/24", &theirs]);
+    docker(&["network", "rm", &theirs]);
+    let wanted = [format!("create {theirs}"), format!("destroy {theirs}")];
     while !wanted.iter().all(|w| heard.contains(w)) {
         match tokio::time::timeout_at(deadline, changes.next()).await {
-            Ok(Some(change)) => heard.push(change),
+            Ok(Some(Ok(change))) => heard.push(change),
             other => panic!("stopped hearing ({other:?}); heard {heard:?}"),
         }
     }
-    churn.await.unwrap();
 }

@@ -4,13 +4,13 @@
 use std::time::Instant;
 
 use crate::helpers::*;
-use server::engine::{self, FirewallOutcome, VerifyOptions};
+use server::engine::{self, FirewallOutcome, Report, Transport, VerifyOptions};
 
 fn reached(report: &engine::VerifyReport, from: &str, to: &str, port: Option<u16>) -> bool {
     let matching: Vec<_> = report
         .checks
         .iter()
-        .filter(|c| c.from == from && c.to == to && (port.is_none() || c.port == port))
+        .filter(|c| c.from == from && c.to.name() == to && (port.is_none() || c.port == port))
         .collect();
     assert!(!matching.is_empty(), "no check {from} -> {to} {port:?}");
     matching.iter().any(|c| c.observed)
@@ -30,7 +30,7 @@ async fn docker_three_tier_apply_verify_reapply_destroy() {
     assert!(
         matches!(report.firewall, FirewallOutcome::Installed { .. }),
         "{}",
-        report.to_text()
+        report.to_string()
     );
 
     let outside = OutsideHost::new(42);
@@ -39,7 +39,7 @@ async fn docker_three_tier_apply_verify_reapply_destroy() {
         ..VerifyOptions::default()
     };
     let v = engine::verify(&d, &engine, options).await.unwrap();
-    assert!(v.passed(), "{}", v.to_text());
+    assert!(v.passed(), "{}", v);
     assert_eq!(v.mismatches, 0);
     assert!(v.engine_changes.is_empty(), "{:?}", v.engine_changes);
     // UDP, through the firewall: api's declared flow arrives (nothing listens, so the
@@ -51,16 +51,16 @@ async fn docker_three_tier_apply_verify_reapply_destroy() {
             .iter()
             .find(|c| {
                 c.from == from
-                    && c.to == "cache"
-                    && c.protocol == "udp"
+                    && c.to.name() == "cache"
+                    && c.protocol == Transport::Udp
                     && (c.port == Some(5353)) == declared
             })
-            .unwrap_or_else(|| panic!("a udp check {from} -> cache: {}", v.to_text()))
+            .unwrap_or_else(|| panic!("a udp check {from} -> cache: {}", v))
     };
     assert!(
         udp("api", true).expected && udp("api", true).observed,
         "{}",
-        v.to_text()
+        v.to_string()
     );
     let silent = udp("postgres", true);
     assert!(
@@ -76,7 +76,7 @@ async fn docker_three_tier_apply_verify_reapply_destroy() {
         v.checks
             .iter()
             .filter(|c| c.inconclusive)
-            .all(|c| c.protocol == "udp")
+            .all(|c| c.protocol == Transport::Udp)
     );
     // Egress, proven by traffic to a routed address outside the host: the database-tier-only
     // members have no route out; the others do.
@@ -118,7 +118,7 @@ async fn docker_three_tier_apply_verify_reapply_destroy() {
             v.notes
         );
     }
-    let json: serde_json::Value = serde_json::from_str(&v.to_json()).unwrap();
+    let json: serde_json::Value = serde_json::from_str(&v.to_json().unwrap()).unwrap();
     assert_eq!(json["mismatches"], 0);
     let first = &json["checks"][0];
     for key in ["from", "to", "address", "port", "expected", "observed"] {
@@ -150,7 +150,7 @@ async fn docker_three_tier_apply_verify_reapply_destroy() {
     // A second apply plans nothing and makes no changing call.
     let started = Instant::now();
     let plan = engine::plan(&d, &engine).await.unwrap();
-    assert!(plan.is_empty(), "{}", plan.to_text());
+    assert!(plan.is_empty(), "{}", plan);
     let before = engine.changes_made();
     let again = engine::apply(&d, &engine, &plan, Default::default(), &|_| {})
         .await
@@ -166,7 +166,7 @@ async fn docker_three_tier_apply_verify_reapply_destroy() {
     // Destroy removes everything, the chain and its jump included.
     let chain = chain(&name);
     let gone = engine::destroy(&d, &engine).await.unwrap();
-    assert_eq!(gone.containers.len(), 5, "{}", gone.to_text());
+    assert_eq!(gone.containers.len(), 5, "{}", gone);
     assert_eq!(gone.networks.len(), 3);
     assert_eq!(gone.firewall.as_deref(), Some(chain.as_str()));
     assert!(!output("iptables", &["-w", "-S", "DOCKER-USER"]).contains(&chain));
@@ -199,9 +199,9 @@ async fn docker_verify_without_firewall_says_so() {
         .await
         .unwrap();
     assert!(!v.passed());
-    assert_eq!(v.mismatches, 0, "{}", v.to_text());
+    assert_eq!(v.mismatches, 0, "{}", v);
     assert!(v.unverifiable > 0);
-    assert!(v.to_text().contains("NOT in place"), "{}", v.to_text());
+    assert!(v.to_string().contains("NOT in place"), "{}", v);
 }
 
 /// The exported Compose file brought up with the compose tool, plus the firewall script,
@@ -239,7 +239,7 @@ async fn docker_compose_export_with_script_verifies_the_same() {
     let v = engine::verify(&d, &engine, VerifyOptions::default())
         .await
         .unwrap();
-    assert!(v.passed(), "{}", v.to_text());
+    assert!(v.passed(), "{}", v);
     assert!(reached(&v, "api", "postgres", Some(5432)));
     assert!(!reached(&v, "cache", "postgres", None));
     let removed = std::process::Command::new("bash")

@@ -270,9 +270,9 @@ fn each_difference_gives_its_actions() {
         let mut live = matching(&specs);
         change(&mut live);
         let plan = diff(&specs, &live);
-        assert_eq!(lines(&plan), actions, "{what}:\n{}", plan.to_text());
+        assert_eq!(lines(&plan), actions, "{what}:\n{}", plan);
         let in_conflict: Vec<&str> = plan.conflicts.iter().map(|c| c.name.as_str()).collect();
-        assert_eq!(in_conflict, conflicts, "{what}:\n{}", plan.to_text());
+        assert_eq!(in_conflict, conflicts, "{what}:\n{}", plan);
         let phases: Vec<Phase> = plan.actions.iter().map(|a| a.kind.phase()).collect();
         assert!(phases.is_sorted(), "{what}: {phases:?}");
         assert_eq!(plan.fingerprint, live.fingerprint(), "{what}");

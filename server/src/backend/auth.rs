@@ -1,0 +1,158 @@
+//! Setting Bulkhead up, signing in and out: argon2 off the async threads, failures that all
+//! look alike, throttling, and an audit entry for each.
+
+use std::sync::atomic::Ordering;
+
+use super::{Service, audited, checks, client_address, internal, me, session_of};
+use crate::password;
+use crate::session;
+use crate::store::audit::{self, NewEntry};
+use crate::store::{Actor, throttle, users};
+use app::backend::Request;
+use app::error::AppError;
+use app::model::{Me, Role};
+use secrecy::SecretString;
+
+/// Creates the first admin and signs them in; refused once any user exists.
+pub(super) async fn setup(
+    service: &Service,
+    req: &Request,
+    name: String,
+    password: String,
+) -> Result<Me, AppError> {
+    let name = checks::user_name("name", name.trim())?;
+    checks::password("password", &password)?;
+    let hash = password::hash(SecretString::from(password))
+        .await
+        .map_err(internal)?;
+    let mut tx = service.write_tx().await?;
+    if users::any_exists(&mut tx).await.map_err(internal)? {
+        return Err(AppError::Conflict {
+            message: "Bulkhead is already set up; sign in, or ask an admin for an account.".into(),
+        });
+    }
+    let user = users::insert(&mut tx, name.as_str(), &hash, Role::Admin)
+        .await
+        .map_err(internal)?
+        .ok_or_else(|| internal(anyhow::anyhow!("the first user's name was taken")))?;
+    let actor = Actor {
+        id: Some(user.id),
+        name: Some(user.name.clone()),
+        address: Some(client_address(req)),
+    };
+    audited(
+        tx,
+        NewEntry::new(&actor, "setup", format!("created the first admin {name}"))
+            .object("user", user.id),
+    )
+    .await?;
+    service.setup_done.store(true, Ordering::Release);
+    session::begin(session_of(req)?, &user, service.config.clock.unix())
+        .await
+        .map_err(internal)?;
+    Ok(me(&user))
+}
+
+/// Signs a user in: throttled after repeated failures, the same answer and about the same
+/// time for an unknown name as for a wrong password.
+pub(super) async fn login(
+    service: &Service,
+    req: &Request,
+    name: String,
+    password: String,
+) -> Result<Me, AppError> {
+    let name = name.trim().to_string();
+    let address = client_address(req);
+    let attempt = Actor {
+        id: None,
+        name: Some(name.clone()),
+        address: Some(address.clone()),
+    };
+    if name.is_empty() || name.len() > 256 || password.len() > password::MAX_LEN {
+        return Err(AppError::BadCredentials);
+    }
+    let db = &service.db;
+    let now = service.config.clock.unix();
+    if let Some(until) = throttle::locked_until(&db.read, &name, &address, now)
+        .await
+        .map_err(internal)?
+    {
+        let minutes = ((until - now) + 59) / 60;
+        audit::append_alone(
+            &db.write,
+            NewEntry::new(
+                &attempt,
+                "sign-in-throttled",
+                format!("refused a sign-in as {name}: too many failures"),
+            ),
+        )
+        .await
+        .map_err(internal)?;
+        return Err(AppError::Throttled {
+            message: format!(
+                "Too many failed sign-ins for this user or from this address. Sign-in is locked for {minutes} more minute(s); wait, or ask an admin to reset the password."
+            ),
+        });
+    }
+    let user = users::by_name(&db.read, &name).await.map_err(internal)?;
+    let ok = password::verify(
+        SecretString::from(password),
+        user.as_ref().map(|u| u.password_hash.clone()),
+    )
+    .await
+    .map_err(internal)?;
+    match user {
+        Some(user) if ok && !user.disabled => {
+            session::begin(session_of(req)?, &user, now)
+                .await
+                .map_err(internal)?;
+            let actor = Actor {
+                id: Some(user.id),
+                ..attempt
+            };
+            audit::append_alone(
+                &db.write,
+                NewEntry::new(&actor, "sign-in", format!("{} signed in", user.name))
+                    .object("user", user.id),
+            )
+            .await
+            .map_err(internal)?;
+            Ok(me(&user))
+        }
+        _ => {
+            let mut tx = service.write_tx().await?;
+            throttle::record_failure(&mut tx, &name, &address, now)
+                .await
+                .map_err(internal)?;
+            audited(
+                tx,
+                NewEntry::new(
+                    &attempt,
+                    "sign-in-failed",
+                    format!("failed sign-in as {name}"),
+                ),
+            )
+            .await?;
+            Err(AppError::BadCredentials)
+        }
+    }
+}
+
+/// Ends the session on the server; the sign-out is audited when someone was signed in.
+pub(super) async fn logout(service: &Service, req: &Request) -> Result<(), AppError> {
+    if let Some(user) = service.current(req).await? {
+        let actor = Actor {
+            id: Some(user.id),
+            name: Some(user.name.clone()),
+            address: Some(client_address(req)),
+        };
+        audit::append_alone(
+            &service.db.write,
+            NewEntry::new(&actor, "sign-out", format!("{} signed out", user.name))
+                .object("user", user.id),
+        )
+        .await
+        .map_err(internal)?;
+    }
+    session::end(session_of(req)?).await.map_err(internal)
+}

@@ -1,0 +1,71 @@
+//! What the backend checks of its input before it touches the database: names, passwords,
+//! sizes, layouts and messages. Each refusal names the field and says what to do.
+
+use crate::documents;
+use crate::password;
+use crate::user_name::UserName;
+use app::error::AppError;
+use app::model::{MAX_DOCUMENT_BYTES, MAX_LAYOUT_BYTES};
+use design::model::DesignName;
+
+pub(super) fn design_name(field: &str, value: &str) -> Result<DesignName, AppError> {
+    DesignName::parse(value).map_err(|e| AppError::invalid(field, format!("`{value}` {e}")))
+}
+
+pub(super) fn user_name(field: &str, value: &str) -> Result<UserName, AppError> {
+    UserName::parse(value).map_err(|e| AppError::invalid(field, format!("`{value}` {e}")))
+}
+
+pub(super) fn password(field: &str, value: &str) -> Result<(), AppError> {
+    password::check_new(value).map_err(|m| AppError::invalid(field, m))
+}
+
+/// Documents and Compose files are bounded like saved documents.
+pub(super) fn size(field: &str, text: &str) -> Result<(), AppError> {
+    if text.len() > MAX_DOCUMENT_BYTES {
+        return Err(AppError::invalid(
+            field,
+            format!(
+                "{} bytes, over the limit of {MAX_DOCUMENT_BYTES} (1 MiB): split it into smaller designs",
+                text.len()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// A document to store: bounded, readable, and named by the rule; returns its name.
+pub(super) fn document(document: &str) -> Result<String, AppError> {
+    size("document", document)?;
+    let name = documents::name_of(document).map_err(|m| AppError::invalid("document", m))?;
+    Ok(design_name("name", &name)?.to_string())
+}
+
+/// A layout is JSON kept beside the revision; it is bounded and must be an object.
+pub(super) fn layout(layout: Option<String>) -> Result<Option<String>, AppError> {
+    let Some(layout) = layout.filter(|l| !l.trim().is_empty()) else {
+        return Ok(None);
+    };
+    if layout.len() > MAX_LAYOUT_BYTES {
+        return Err(AppError::invalid("layout", "the layout is over 256 KiB"));
+    }
+    match serde_json::from_str::<serde_json::Value>(&layout) {
+        Ok(serde_json::Value::Object(_)) => Ok(Some(layout)),
+        _ => Err(AppError::invalid(
+            "layout",
+            "the layout must be a JSON object; reload the page",
+        )),
+    }
+}
+
+/// A revision message: trimmed, at most 500 characters.
+pub(super) fn message(message: &str) -> Result<String, AppError> {
+    let message = message.trim();
+    if message.chars().count() > 500 {
+        return Err(AppError::invalid(
+            "message",
+            "keep the message under 500 characters",
+        ));
+    }
+    Ok(message.to_string())
+}

@@ -1,0 +1,56 @@
+//! Reading and writing design text for the browser, whose build has no YAML code: a document
+//! read into the model, the model written as canonical YAML, a Compose file imported.
+
+use super::{Service, checks};
+use app::backend::Request;
+use app::error::AppError;
+use app::model::{ComposeImported, Role};
+use design::RawDesign;
+
+pub(super) async fn read(
+    service: &Service,
+    req: &Request,
+    text: String,
+) -> Result<RawDesign, AppError> {
+    service.require(req, Role::Viewer).await?;
+    checks::size("document", &text)?;
+    design::parse_document(&text).map_err(|e| AppError::invalid("document", e.to_string()))
+}
+
+pub(super) async fn write(
+    service: &Service,
+    req: &Request,
+    model: String,
+) -> Result<String, AppError> {
+    // A model is bounded by the request body limit (4 MiB); the YAML it becomes is what
+    // saving then checks against the 1 MiB limit.
+    service.require(req, Role::Viewer).await?;
+    let model = serde_json::from_str::<RawDesign>(&model)
+        .map_err(|e| AppError::invalid("model", format!("the model does not read: {e}")))?;
+    Ok(design::to_canonical_yaml(&model))
+}
+
+pub(super) async fn import_compose(
+    service: &Service,
+    req: &Request,
+    text: String,
+    name: String,
+) -> Result<ComposeImported, AppError> {
+    service.require(req, Role::Viewer).await?;
+    checks::size("compose", &text)?;
+    checks::design_name("name", &name)?;
+    let imported = design::import::compose(&text, &name).map_err(|e| {
+        AppError::invalid(
+            "compose",
+            format!("That Compose file cannot be imported: {e}"),
+        )
+    })?;
+    Ok(ComposeImported {
+        model: imported.design,
+        notes: imported
+            .notes
+            .into_iter()
+            .map(|n| format!("{}: {}", n.path, n.message))
+            .collect(),
+    })
+}

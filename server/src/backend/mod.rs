@@ -1,0 +1,259 @@
+//! The server side of every server function: checks who is asking and what they may do,
+//! then changes the database together with its audit entry. The `Backend` port is
+//! implemented here by delegation; each concern has its file.
+
+mod accounts;
+mod auth;
+mod checks;
+mod designs;
+mod documents;
+
+use crate::config::Config;
+use crate::db::Db;
+use crate::session;
+use crate::store::Actor;
+use crate::store::audit::{self, NewEntry};
+use crate::store::users::{self, UserRecord};
+use app::backend::{Backend, Request};
+use app::error::AppError;
+use app::model::{
+    AuditFilter, AuditPage, ComposeImported, DesignDetail, DesignSummary, Me, RevisionInfo, Role,
+    UserRow,
+};
+use axum::extract::ConnectInfo;
+use design::RawDesign;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use tower_sessions::Session;
+
+/// The application's state behind the server functions and the HTTP middleware.
+#[derive(Debug)]
+pub struct Service {
+    pub db: Db,
+    pub config: Arc<Config>,
+    /// Set once a user exists: from then on the setup page is gone for good.
+    setup_done: AtomicBool,
+}
+
+/// A write transaction: a change and its audit entry commit together or not at all.
+type Tx = sqlx::Transaction<'static, sqlx::Sqlite>;
+
+/// Logs an unexpected error in full, once, and answers with an opaque one.
+fn internal(e: impl Into<anyhow::Error>) -> AppError {
+    let e = e.into();
+    tracing::error!(error = format!("{e:#}"), "request failed");
+    AppError::Internal
+}
+
+/// Records `entry` in `tx` and commits: the change made in `tx` and its audit entry land
+/// together.
+async fn audited(mut tx: Tx, entry: NewEntry<'_>) -> Result<(), AppError> {
+    audit::append(&mut tx, entry).await.map_err(internal)?;
+    tx.commit().await.map_err(internal)
+}
+
+fn me(u: &UserRecord) -> Me {
+    Me {
+        id: u.id,
+        name: u.name.clone(),
+        role: u.role,
+    }
+}
+
+/// The client's address, as the audit log and the throttle see it.
+pub fn client_address(req: &Request) -> String {
+    req.extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+fn session_of(req: &Request) -> Result<&Session, AppError> {
+    req.extensions.get::<Session>().ok_or_else(|| {
+        internal(anyhow::anyhow!(
+            "the session layer is missing from the request"
+        ))
+    })
+}
+
+impl Service {
+    pub fn new(db: Db, config: Arc<Config>) -> Self {
+        Service {
+            db,
+            config,
+            setup_done: AtomicBool::new(false),
+        }
+    }
+
+    /// Whether the first admin still has to be created.
+    pub async fn needs_setup(&self) -> anyhow::Result<bool> {
+        if self.setup_done.load(Ordering::Acquire) {
+            return Ok(false);
+        }
+        let mut conn = self.db.read.acquire().await?;
+        let exists = users::any_exists(&mut conn).await?;
+        if exists {
+            self.setup_done.store(true, Ordering::Release);
+        }
+        Ok(!exists)
+    }
+
+    /// The signed-in user of a request, if any.
+    pub async fn current(&self, req: &Request) -> Result<Option<UserRecord>, AppError> {
+        let s = session_of(req)?;
+        session::user(&self.db, &self.config, s)
+            .await
+            .map_err(internal)
+    }
+
+    /// The signed-in user, who must have at least `min`; and the actor for the audit log.
+    async fn require(&self, req: &Request, min: Role) -> Result<(UserRecord, Actor), AppError> {
+        let user = self.current(req).await?.ok_or(AppError::NotSignedIn)?;
+        if user.role < min {
+            return Err(AppError::Forbidden { needed: min });
+        }
+        let actor = Actor {
+            id: Some(user.id),
+            name: Some(user.name.clone()),
+            address: Some(client_address(req)),
+        };
+        Ok((user, actor))
+    }
+
+    async fn write_tx(&self) -> Result<Tx, AppError> {
+        self.db.write.begin().await.map_err(internal)
+    }
+}
+
+// Each method hands the request to the function of its concern.
+#[async_trait::async_trait]
+impl Backend for Service {
+    async fn setup_needed(&self) -> Result<bool, AppError> {
+        self.needs_setup().await.map_err(internal)
+    }
+
+    async fn setup(&self, req: &Request, name: String, password: String) -> Result<Me, AppError> {
+        auth::setup(self, req, name, password).await
+    }
+
+    async fn me(&self, req: &Request) -> Result<Option<Me>, AppError> {
+        Ok(self.current(req).await?.as_ref().map(me))
+    }
+
+    async fn login(&self, req: &Request, name: String, password: String) -> Result<Me, AppError> {
+        auth::login(self, req, name, password).await
+    }
+
+    async fn logout(&self, req: &Request) -> Result<(), AppError> {
+        auth::logout(self, req).await
+    }
+
+    async fn list_users(&self, req: &Request) -> Result<Vec<UserRow>, AppError> {
+        accounts::list(self, req).await
+    }
+
+    async fn create_user(
+        &self,
+        req: &Request,
+        name: String,
+        password: String,
+        role: Role,
+    ) -> Result<UserRow, AppError> {
+        accounts::create(self, req, name, password, role).await
+    }
+
+    async fn set_role(&self, req: &Request, user_id: i64, role: Role) -> Result<(), AppError> {
+        accounts::set_role(self, req, user_id, role).await
+    }
+
+    async fn set_disabled(
+        &self,
+        req: &Request,
+        user_id: i64,
+        disabled: bool,
+    ) -> Result<(), AppError> {
+        accounts::set_disabled(self, req, user_id, disabled).await
+    }
+
+    async fn reset_password(
+        &self,
+        req: &Request,
+        user_id: i64,
+        password: String,
+    ) -> Result<(), AppError> {
+        accounts::reset_password(self, req, user_id, password).await
+    }
+
+    async fn list_designs(
+        &self,
+        req: &Request,
+        include_deleted: bool,
+    ) -> Result<Vec<DesignSummary>, AppError> {
+        designs::list(self, req, include_deleted).await
+    }
+
+    async fn create_design(
+        &self,
+        req: &Request,
+        name: String,
+        template: Option<String>,
+    ) -> Result<DesignSummary, AppError> {
+        designs::create(self, req, name, template).await
+    }
+
+    async fn rename_design(&self, req: &Request, id: i64, name: String) -> Result<(), AppError> {
+        designs::rename(self, req, id, name).await
+    }
+
+    async fn delete_design(&self, req: &Request, id: i64) -> Result<(), AppError> {
+        designs::delete(self, req, id).await
+    }
+
+    async fn restore_design(&self, req: &Request, id: i64) -> Result<(), AppError> {
+        designs::restore(self, req, id).await
+    }
+
+    async fn get_design(
+        &self,
+        req: &Request,
+        id: i64,
+        revision: Option<i64>,
+    ) -> Result<DesignDetail, AppError> {
+        designs::get(self, req, id, revision).await
+    }
+
+    async fn save_design(
+        &self,
+        req: &Request,
+        id: i64,
+        base: i64,
+        document: String,
+        message: String,
+        layout: Option<String>,
+    ) -> Result<RevisionInfo, AppError> {
+        designs::save(self, req, id, base, document, message, layout).await
+    }
+
+    async fn read_document(&self, req: &Request, text: String) -> Result<RawDesign, AppError> {
+        documents::read(self, req, text).await
+    }
+
+    async fn write_document(&self, req: &Request, model: String) -> Result<String, AppError> {
+        documents::write(self, req, model).await
+    }
+
+    async fn import_compose(
+        &self,
+        req: &Request,
+        text: String,
+        name: String,
+    ) -> Result<ComposeImported, AppError> {
+        documents::import_compose(self, req, text, name).await
+    }
+
+    async fn audit(&self, req: &Request, filter: AuditFilter) -> Result<AuditPage, AppError> {
+        self.require(req, Role::Viewer).await?;
+        audit::page(&self.db.read, &filter).await.map_err(internal)
+    }
+}

@@ -1,0 +1,192 @@
+//! One service's container as the engine should hold it: image, `compose:` keys the engine
+//! applies, hardening, ports, networking, labels, and the hash that tells a running
+//! container from a changed one.
+
+use std::collections::BTreeMap;
+
+use design::ValidDesign;
+use design::compile::{container_name, network_name};
+use design::model::{MemoryLimit, NanoCpus, NetworkMode, Service};
+use sha2::{Digest, Sha256};
+
+use super::{ContainerNetwork, ContainerSpec, EndpointSpec, Healthcheck, PortBinding};
+use crate::engine::labels;
+
+fn strings(v: &serde_json::Value) -> Option<Vec<String>> {
+    match v {
+        serde_json::Value::String(s) => Some(s.split_whitespace().map(str::to_owned).collect()),
+        serde_json::Value::Array(items) => Some(
+            items
+                .iter()
+                .map(|i| match i {
+                    serde_json::Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                })
+                .collect(),
+        ),
+        _ => None,
+    }
+}
+
+fn scalar(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+const APPLIED_COMPOSE_KEYS: &[&str] = &[
+    "command",
+    "entrypoint",
+    "environment",
+    "volumes",
+    "restart",
+    "working_dir",
+    "healthcheck",
+];
+
+/// The container of service `s`, with its configuration hash among its labels.
+pub(super) fn container_spec(d: &ValidDesign, s: &Service) -> ContainerSpec {
+    let design = d.name.as_str();
+    let compose = &s.compose;
+    let env = match compose.get("environment") {
+        Some(serde_json::Value::Object(map)) => {
+            let mut env: Vec<String> = map
+                .iter()
+                .map(|(k, v)| format!("{k}={}", scalar(v)))
+                .collect();
+            env.sort();
+            env
+        }
+        Some(other) => strings(other).unwrap_or_default(),
+        None => Vec::new(),
+    };
+    let mut labels: BTreeMap<String, String> = BTreeMap::new();
+    labels.insert(labels::DESIGN.into(), design.into());
+    labels.insert(labels::SERVICE.into(), s.name.as_str().into());
+    let h = &s.hardening;
+    let mut security_opt = h.security_opt.clone();
+    if h.no_new_privileges
+        && !security_opt
+            .iter()
+            .any(|o| o.starts_with("no-new-privileges"))
+    {
+        security_opt.push("no-new-privileges:true".into());
+    }
+    let tmpfs = h
+        .tmpfs
+        .iter()
+        .map(|t| match t.split_once(':') {
+            Some((path, opts)) => (path.to_owned(), opts.to_owned()),
+            None => (t.clone(), String::new()),
+        })
+        .collect();
+    let ports = s
+        .ports
+        .iter()
+        .flat_map(|p| {
+            let range = p.container_ports;
+            (range.lo()..=range.hi())
+                .enumerate()
+                .map(move |(i, cp)| PortBinding {
+                    container_port: cp,
+                    protocol: p.protocol.as_str().to_owned(),
+                    host_ip: p
+                        .host_ip
+                        .map_or_else(|| "0.0.0.0".to_owned(), |ip| ip.to_string()),
+                    host_port: p.host_ports.map(|h| {
+                        if h.len() == 1 {
+                            h.lo()
+                        } else {
+                            h.lo() + i as u16
+                        }
+                    }),
+                })
+        })
+        .collect();
+    let network_mode = match s.network {
+        NetworkMode::Bridged => ContainerNetwork::Bridge,
+        NetworkMode::Closed => ContainerNetwork::None,
+        NetworkMode::Host => ContainerNetwork::Host,
+        NetworkMode::Container(id) => {
+            ContainerNetwork::Container(container_name(&d.name, &d.service(id).name))
+        }
+    };
+    let networks = if s.network == NetworkMode::Bridged {
+        s.zones
+            .iter()
+            .map(|m| {
+                let zone = &d.zone(m.zone).name;
+                let mut aliases = vec![s.name.as_str().to_owned()];
+                aliases.extend(m.aliases.iter().map(|a| a.as_str().to_owned()));
+                EndpointSpec {
+                    network: network_name(&d.name, zone),
+                    zone: zone.as_str().to_owned(),
+                    ipv4: m.ipv4,
+                    aliases,
+                }
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let mut spec = ContainerSpec {
+        name: container_name(&d.name, &s.name),
+        service: s.name.as_str().to_owned(),
+        image: s
+            .image
+            .as_ref()
+            .map(|i| i.as_str().to_owned())
+            .unwrap_or_default(),
+        cmd: compose.get("command").and_then(strings),
+        entrypoint: compose.get("entrypoint").and_then(strings),
+        env,
+        binds: compose
+            .get("volumes")
+            .and_then(|v| v.as_array())
+            .map(|items| {
+                items
+                    .iter()
+                    .filter_map(|i| i.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        restart: s.restart,
+        working_dir: compose.get("working_dir").map(scalar),
+        healthcheck: s.healthcheck.as_ref().map(Healthcheck::of),
+        user: h.user.clone(),
+        read_only: h.read_only,
+        cap_add: h.cap_add.clone(),
+        cap_drop: h.cap_drop.clone(),
+        security_opt,
+        privileged: h.privileged,
+        tmpfs,
+        pids_limit: h.pids_limit,
+        memory: h.memory.as_ref().map(MemoryLimit::bytes),
+        nano_cpus: h.cpus.as_ref().map(NanoCpus::nanos),
+        ports,
+        network_mode,
+        networks,
+        labels,
+        unapplied: compose
+            .keys()
+            .filter(|k| !APPLIED_COMPOSE_KEYS.contains(&k.as_str()))
+            .cloned()
+            .collect(),
+    };
+    let hash = spec.config_hash();
+    spec.labels.insert(labels::CONFIG_HASH.into(), hash);
+    spec
+}
+
+impl ContainerSpec {
+    /// A hash of everything fixed at create time (networks are compared live instead).
+    pub fn config_hash(&self) -> String {
+        let mut copy = self.clone();
+        copy.networks.clear();
+        copy.labels.remove(labels::CONFIG_HASH);
+        let bytes = serde_json::to_vec(&copy).expect("a container spec always serialises");
+        hex::encode(Sha256::digest(&bytes))[..16].to_owned()
+    }
+}

@@ -1,0 +1,55 @@
+//! Specs of the templates, and the configuration hash pinned across versions.
+
+use super::*;
+use crate::engine::labels;
+
+/// Three-tier: names, labels, ICC off on the isolated zone, one hash per service.
+#[test]
+fn three_tier_specs() {
+    let raw = design::parse_document(design::templates::get("three-tier").unwrap()).unwrap();
+    let d = design::check(&raw).unwrap();
+    let nets = network_specs(&d);
+    let data = nets.iter().find(|n| n.zone == "database-tier").unwrap();
+    assert_eq!(data.name, "three-tier_database-tier");
+    assert_eq!(data.options["com.docker.network.bridge.name"], "bh-data");
+    assert_eq!(
+        data.options["com.docker.network.bridge.enable_icc"],
+        "false"
+    );
+    let containers = container_specs(&d);
+    let pg = containers.iter().find(|c| c.service == "postgres").unwrap();
+    assert_eq!(pg.name, "three-tier-postgres-1");
+    assert_eq!(pg.networks[0].aliases, vec!["postgres", "db"]);
+    assert!(
+        pg.env
+            .contains(&"POSTGRES_PASSWORD_FILE=/run/secrets/db_password".to_owned())
+    );
+    assert!(pg.labels.contains_key(labels::CONFIG_HASH));
+    assert!(
+        pg.security_opt
+            .contains(&"no-new-privileges:true".to_owned())
+    );
+}
+
+/// The configuration hash is what tells a running container from a changed one: if it
+/// moved with an upgrade of Bulkhead, every container would be recreated. These values
+/// were computed before the engine read typed values from the design.
+#[test]
+fn configuration_hash_is_stable() {
+    let text = "bulkhead: 1\nname: hashcheck\nzones: { a: { trust: internal, subnet: 10.9.1.0/24 } }\nservices:\n  web:\n    image: nginx:1.27\n    zones: [a]\n    ports: ['127.0.0.1:8080:80']\n    hardening: { cap_drop: [ALL], read_only: true, memory: 512m, cpus: '0.3', pids_limit: 100, user: '1000:1000', tmpfs: [/tmp] }\n    compose:\n      restart: on-failure:3\n      healthcheck: { test: [CMD, 'true'], interval: 1m30s, timeout: 5s, retries: 3, start_period: 10s }\n      environment: { A: b }\n      command: [sleep, '100']\n  side: { image: 'busybox:1', network: 'container:web', compose: { restart: always } }\n  plain: { image: 'x:1', zones: [a], hardening: { memory: 1g, cpus: '2' } }\n";
+    let d = design::check(&design::parse_document(text).unwrap()).unwrap();
+    let hashes: Vec<(String, String)> = container_specs(&d)
+        .into_iter()
+        .map(|c| (c.name, c.labels[labels::CONFIG_HASH].clone()))
+        .collect();
+    let want = [
+        ("hashcheck-web-1", "905ed6ef3f912b24"),
+        ("hashcheck-plain-1", "6235f92faa5a65f6"),
+        ("hashcheck-side-1", "1d09ff036e447544"),
+    ];
+    let want: Vec<(String, String)> = want
+        .iter()
+        .map(|(n, h)| (n.to_string(), h.to_string()))
+        .collect();
+    assert_eq!(hashes, want);
+}
