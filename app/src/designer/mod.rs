@@ -1,27 +1,38 @@
 //! The zone designer: drag-and-drop editing of a design with live analysis in the browser,
 //! computed by the same `design` crate the server uses.
 
+mod actions;
 pub mod analysis;
 mod canvas;
+mod chrome;
+mod drag;
 pub mod edit;
 mod fields;
 mod import;
+mod keys;
 mod matrix;
+mod palette;
 mod panel;
+mod pending;
 pub mod scene;
 mod state;
+mod yaml;
 
 use crate::api::{SaveDesign, get_design};
 use crate::components::error::ErrorBanner;
 use crate::error::AppError;
 use crate::model::DesignDetail;
-use canvas::{Canvas, DragCtx, Palette};
+use canvas::Canvas;
+use chrome::{ExportMenu, Help};
 use design::RawDesign;
+use drag::DragCtx;
 use leptos::prelude::*;
 use matrix::{Matrix, Problems};
+use palette::Palette;
 use panel::Panel;
 use scene::Layout;
 use state::Ed;
+use yaml::{YamlState, YamlTab};
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Tab {
@@ -70,7 +81,7 @@ pub fn Designer(
         if in_field || tab.get_untracked() != Tab::Canvas {
             return;
         }
-        if canvas::on_key(ed, ev, help) {
+        if keys::on_key(ed, ev, help) {
             ev.prevent_default();
         }
     };
@@ -79,16 +90,16 @@ pub fn Designer(
     Effect::new(move |_| {
         let mv = window_event_listener(leptos::ev::pointermove, move |ev| {
             if let Some(d) = ctx.drag.get_untracked()
-                && matches!(d.kind, canvas::DragKind::Zone { .. })
+                && matches!(d.kind, drag::DragKind::Zone { .. })
                 && zone_before.with_value(Option::is_none)
             {
                 zone_before.set_value(Some(ed.snapshot_now()));
             }
-            canvas::on_move(ed, ctx, &ev);
+            drag::on_move(ed, ctx, &ev);
         });
         let up = window_event_listener(leptos::ev::pointerup, move |ev| {
             let before = zone_before.try_update_value(Option::take).flatten();
-            canvas::on_up(ed, ctx, &ev, before);
+            drag::on_up(ed, ctx, &ev, before);
         });
         // Keys are heard page-wide: a card redrawn after an edit must not swallow the next key.
         let keys = window_event_listener(leptos::ev::keydown, move |ev| on_keydown(&ev));
@@ -348,188 +359,6 @@ pub fn Designer(
                     <span class="muted small" data-test="save-blocked">{move || blocked.get()}</span>
                 </form>
             </Show>
-        </div>
-    }
-}
-
-/// Said when a YAML text that does not parse is left behind.
-const DISCARDED: &str =
-    "The YAML text that did not parse was discarded; the design keeps its last readable state.";
-
-/// Where the YAML tab's text stands.
-#[derive(Clone, Debug, PartialEq)]
-enum YamlState {
-    /// Not being edited (or the last edit was read).
-    Fresh,
-    /// The server is reading an edit or writing the document out.
-    Checking,
-    /// The text does not parse: why.
-    Error(String),
-}
-
-/// The document as it will be saved, editable; parsed and validated as you type. The server
-/// writes and reads the YAML (the browser build has no YAML code). Only the newest request
-/// counts, and a text read back replaces the document only if nothing else changed it
-/// meanwhile.
-#[component]
-fn YamlTab(ed: Ed, state: RwSignal<YamlState>, active: Signal<bool>) -> impl IntoView {
-    let text = RwSignal::new(String::new());
-    // The shown text matches the document: `ready` (tests and scripts wait for it). Until
-    // then the text area is read-only, so nobody edits a stale text.
-    let loaded = RwSignal::new(false);
-    let version = StoredValue::new(0u64);
-    let next = move || {
-        version.update_value(|v| *v += 1);
-        version.get_value()
-    };
-    let write_out = move || {
-        let mine = next();
-        loaded.set(false);
-        let model = ed
-            .doc
-            .with_untracked(|d| serde_json::to_string(d).unwrap_or_default());
-        state.set(YamlState::Checking);
-        leptos::task::spawn_local(async move {
-            let result = crate::api::write_document(model).await;
-            if version.get_value() != mine {
-                return;
-            }
-            match result {
-                Ok(t) => {
-                    text.set(t);
-                    loaded.set(true);
-                    state.set(YamlState::Fresh);
-                }
-                Err(e) => state.set(YamlState::Error(e.to_string())),
-            }
-        });
-    };
-    // Opening the tab shows the current document; leaving it forgets the shown text.
-    Effect::new(move |_| {
-        if active.get() {
-            write_out();
-            return;
-        }
-        loaded.set(false);
-        text.set(String::new());
-        if matches!(state.get_untracked(), YamlState::Error(_)) {
-            next();
-            state.set(YamlState::Fresh);
-            ed.notice.set(Some(DISCARDED.into()));
-        }
-    });
-    let read_back = move |t: String, mine: u64| {
-        let before = ed.doc.get_untracked();
-        leptos::task::spawn_local(async move {
-            let result = crate::api::read_document(t).await;
-            if version.get_value() != mine {
-                return;
-            }
-            let changed_meanwhile = ed.doc.with_untracked(|d| *d != before);
-            match result {
-                Ok(_) if changed_meanwhile => {
-                    state.set(YamlState::Fresh);
-                    ed.notice.set(Some(
-                        "The design changed while the YAML text was being read; that text was not applied.".into(),
-                    ));
-                    if active.get_untracked() {
-                        write_out();
-                    }
-                }
-                Ok(d) => {
-                    ed.apply_keyed(Some("yaml"), move |doc: &mut RawDesign, _| {
-                        *doc = d;
-                        true
-                    });
-                    state.set(YamlState::Fresh);
-                }
-                Err(_) if !active.get_untracked() => {
-                    state.set(YamlState::Fresh);
-                    ed.notice.set(Some(DISCARDED.into()));
-                }
-                Err(AppError::Invalid { message, .. }) => state.set(YamlState::Error(message)),
-                Err(e) => state.set(YamlState::Error(e.to_string())),
-            }
-        });
-    };
-    let on_input = move |ev: leptos::ev::Event| {
-        let t = event_target_value(&ev);
-        text.set(t.clone());
-        let mine = next();
-        if t.len() > crate::model::MAX_DOCUMENT_BYTES {
-            state.set(YamlState::Error(
-                "the document is over 1 MiB; split the design".into(),
-            ));
-            return;
-        }
-        state.set(YamlState::Checking);
-        // Typing sends the text once it pauses for a moment.
-        set_timeout(
-            move || {
-                if version.get_value() == mine {
-                    read_back(t, mine);
-                }
-            },
-            std::time::Duration::from_millis(120),
-        );
-    };
-    view! {
-        <label class="editor-label" for="document">"Design document (YAML, format version 1) — this is what Save stores"</label>
-        <textarea
-            id="document"
-            class="code-editor"
-            spellcheck="false"
-            data-test="document"
-            data-state=move || if loaded.get() { "ready" } else { "loading" }
-            readonly=move || ed.readonly.get() || !loaded.get()
-            prop:value=move || text.get()
-            on:input=on_input
-        ></textarea>
-        <div class="parse-status" data-test="parse-status" aria-live="polite">
-            {move || match state.get() {
-                YamlState::Fresh => view! { <span class="ok">"✓ The document parses."</span> }.into_any(),
-                YamlState::Checking => view! { <span class="muted">"Checking…"</span> }.into_any(),
-                YamlState::Error(e) => view! { <span class="field-error" data-test="parse-error">{e}</span> }.into_any(),
-            }}
-        </div>
-    }
-}
-
-#[component]
-fn ExportMenu(id: i64, rev: i64) -> impl IntoView {
-    view! {
-        <details class="export-menu">
-            <summary class="btn btn-small" data-test="export">"Export ▾"</summary>
-            <div class="export-list">
-                {design::compile::Export::ALL.into_iter().map(|format| view! {
-                    <a class="export-item" data-export=format.as_str() download="" href=format!("/designs/{id}/export/{format}?rev={rev}")>{format.label()}</a>
-                }).collect_view()}
-                <p class="muted small">"Exports the saved revision shown."</p>
-            </div>
-        </details>
-    }
-}
-
-#[component]
-fn Help(on_close: impl Fn() + Send + Sync + 'static) -> impl IntoView {
-    view! {
-        <div class="help" role="dialog" aria-label="Keyboard shortcuts" data-test="help">
-            <button type="button" class="btn-x" aria-label="Close" on:click=move |_| on_close()>"×"</button>
-            <h2>"Keyboard"</h2>
-            <dl>
-                <dt>"Tab / Shift+Tab"</dt><dd>"move between zones, cards and controls"</dd>
-                <dt>"← → ↑ ↓"</dt><dd>"select the previous / next service card"</dd>
-                <dt>"Enter on a palette item"</dt><dd>"add that zone, or a service to the selected zone"</dd>
-                <dt>"m"</dt><dd>"move the selected service to another zone"</dd>
-                <dt>"j"</dt><dd>"the selected service also joins a zone (gateway)"</dd>
-                <dt>"f"</dt><dd>"add a flow from the selected service"</dd>
-                <dt>"Delete"</dt><dd>"remove the selection (a gateway card leaves that zone)"</dd>
-                <dt>"Ctrl+Z / Ctrl+Shift+Z"</dt><dd>"undo / redo"</dd>
-                <dt>"Escape"</dt><dd>"cancel a command, close this help"</dd>
-                <dt>"?"</dt><dd>"show or hide this help"</dd>
-            </dl>
-            <h2>"Pointer"</h2>
-            <p>"Drag palette items onto the canvas; drag a card into another zone to move it (Shift: also join); drag a card's ➜ handle onto another card to add a flow; drag a zone's title bar to arrange."</p>
         </div>
     }
 }

@@ -190,17 +190,4 @@ impl Ed {
             self.selection.set(Selection::Design);
         }
     }
-
-    /// Replaces everything (a reload), forgetting the history.
-    pub fn reset(&self, doc: RawDesign, layout: Layout) {
-        self.undo.set_value(Vec::new());
-        self.redo.set_value(Vec::new());
-        self.last_key.set_value(None);
-        self.can_undo.set(false);
-        self.can_redo.set(false);
-        self.selection.set(Selection::Design);
-        self.pending.set(None);
-        self.doc.set(doc);
-        self.layout.set(layout);
-    }
 }
