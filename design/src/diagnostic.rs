@@ -33,6 +33,11 @@ impl fmt::Display for Severity {
     }
 }
 
+/// A text that is not one of a code type's codes.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{0}` is not a known code")]
+pub struct UnknownCode(pub String);
+
 macro_rules! codes {
     ($(#[$tdoc:meta])* $ty:ident { $($(#[$doc:meta])* $var:ident = $text:literal,)* }) => {
         $(#[$tdoc])*
@@ -52,11 +57,16 @@ macro_rules! codes {
                 }
             }
 
+        }
+
+        impl std::str::FromStr for $ty {
+            type Err = $crate::diagnostic::UnknownCode;
+
             /// The code whose text is `text`.
-            pub fn from_str_opt(text: &str) -> Option<Self> {
+            fn from_str(text: &str) -> Result<Self, $crate::diagnostic::UnknownCode> {
                 match text {
-                    $($text => Some($ty::$var),)*
-                    _ => None,
+                    $($text => Ok($ty::$var),)*
+                    _ => Err($crate::diagnostic::UnknownCode(text.to_owned())),
                 }
             }
         }

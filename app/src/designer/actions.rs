@@ -7,11 +7,18 @@ use design::raw::Action;
 use leptos::prelude::*;
 use web_sys::wasm_bindgen::JsCast;
 
-/// Selects a service just added and asks for its image: the panel's image field takes the
-/// focus.
-pub fn select_new_service(ed: Ed, service: String, zone: String) {
-    ed.selection.set(Selection::Service(service, Some(zone)));
-    focus_later("[data-test=panel] input[data-field$='.image']");
+/// Adds a service to `zone`, selects it and asks for its image: the panel's image field
+/// takes the focus.
+pub fn add_service(ed: Ed, zone: String) {
+    let mut created = None;
+    ed.apply(|doc, _| {
+        created = Some(edit::add_service(doc, Some(&zone)));
+        true
+    });
+    if let Some(service) = created {
+        ed.selection.set(Selection::Service(service, Some(zone)));
+        focus_later("[data-test=panel] input[data-field$='.image']");
+    }
 }
 
 /// Focuses the first element matching `selector` after the next render.

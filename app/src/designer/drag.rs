@@ -1,7 +1,7 @@
 //! Drag and drop on the canvas with the pointer (mouse, pen and touch alike): what is being
 //! dragged, where it is, and what a drop does.
 
-use super::actions::{focus_later, select_new_service};
+use super::actions::{add_service, focus_later};
 use super::edit;
 use super::scene::{ZoneBox, grid_slot};
 use super::state::{Ed, Pending, Selection};
@@ -156,16 +156,7 @@ pub fn on_up(
             }
         }
         DragKind::NewService => match zone {
-            Some(z) => {
-                let mut created = None;
-                ed.apply(|doc, _| {
-                    created = Some(edit::add_service(doc, Some(&z)));
-                    true
-                });
-                if let Some(n) = created {
-                    select_new_service(ed, n, z);
-                }
-            }
+            Some(z) => add_service(ed, z),
             None => ed
                 .notice
                 .set(Some("Drop a new service inside a zone.".into())),

@@ -1,7 +1,7 @@
 //! The palette: new zones of each trust level and new services, dragged onto the canvas or
 //! added from the keyboard.
 
-use super::actions::select_new_service;
+use super::actions::add_service;
 use super::drag::{DragCtx, DragKind, begin};
 use super::edit;
 use super::state::{Ed, Selection};
@@ -48,14 +48,7 @@ pub fn Palette(ed: Ed, ctx: DragCtx) -> impl IntoView {
                 .set(Some("Add a zone first: services live in zones.".into()));
             return;
         };
-        let mut created = None;
-        ed.apply(|doc, _| {
-            created = Some(edit::add_service(doc, Some(&zone)));
-            true
-        });
-        if let Some(n) = created {
-            select_new_service(ed, n, zone);
-        }
+        add_service(ed, zone);
     };
     view! {
         <aside class="palette" aria-label="Palette">

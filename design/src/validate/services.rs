@@ -200,9 +200,9 @@ fn draft<'a>(
         .unwrap_or_default();
     let mut accept = Vec::new();
     for (i, code) in raw.accept.iter().enumerate() {
-        match FindingCode::from_str_opt(code) {
-            Some(c) => accept.push(c),
-            None => {
+        match code.parse::<FindingCode>() {
+            Ok(c) => accept.push(c),
+            Err(_) => {
                 let hint = did_you_mean(suggest(code, FindingCode::ALL.iter().map(|c| c.as_str())));
                 ctx.error(
                     Code::UnknownFindingCode,

@@ -150,7 +150,7 @@ fn finding_codes_are_stable_kebab_case() {
             "{text}"
         );
         assert!(seen.insert(text), "{text} twice");
-        assert_eq!(FindingCode::from_str_opt(text), Some(*code));
+        assert_eq!(text.parse::<FindingCode>(), Ok(*code));
     }
 }
 

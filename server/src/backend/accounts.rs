@@ -2,13 +2,11 @@
 //! An admin cannot change their own role or status, and every change is audited.
 
 use super::{Service, audited, checks, internal};
-use crate::password;
 use crate::store::audit::NewEntry;
 use crate::store::users::{self, Change, UserRecord};
 use app::backend::Request;
 use app::error::AppError;
 use app::model::{Role, UserRow};
-use secrecy::SecretString;
 
 pub(super) async fn list(service: &Service, req: &Request) -> Result<Vec<UserRow>, AppError> {
     service.require(req, Role::Admin).await?;
@@ -25,10 +23,7 @@ pub(super) async fn create(
 ) -> Result<UserRow, AppError> {
     let (_, actor) = service.require(req, Role::Admin).await?;
     let name = checks::user_name("name", name.trim())?;
-    checks::password("password", &password)?;
-    let hash = password::hash(SecretString::from(password))
-        .await
-        .map_err(internal)?;
+    let hash = checks::new_password_hash("password", password).await?;
     let mut tx = service.write_tx().await?;
     let user = users::insert(&mut tx, name.as_str(), &hash, role)
         .await
@@ -73,30 +68,42 @@ async fn target(
         })
 }
 
+/// Changes one user as an admin, with its audit entry: `describe` says what was done to the
+/// user as they were before.
+async fn change(
+    service: &Service,
+    req: &Request,
+    user_id: i64,
+    allow_self: bool,
+    change: Change<'_>,
+    describe: impl FnOnce(&UserRecord) -> (&'static str, String),
+) -> Result<(), AppError> {
+    let (me, actor) = service.require(req, Role::Admin).await?;
+    let mut tx = service.write_tx().await?;
+    let target = target(&mut tx, &me, user_id, allow_self).await?;
+    users::change(&mut tx, user_id, change)
+        .await
+        .map_err(internal)?;
+    let (action, summary) = describe(&target);
+    audited(
+        tx,
+        NewEntry::new(&actor, action, summary).object("user", user_id),
+    )
+    .await
+}
+
 pub(super) async fn set_role(
     service: &Service,
     req: &Request,
     user_id: i64,
     role: Role,
 ) -> Result<(), AppError> {
-    let (me, actor) = service.require(req, Role::Admin).await?;
-    let mut tx = service.write_tx().await?;
-    let target = target(&mut tx, &me, user_id, false).await?;
-    users::change(&mut tx, user_id, Change::Role(role))
-        .await
-        .map_err(internal)?;
-    audited(
-        tx,
-        NewEntry::new(
-            &actor,
+    change(service, req, user_id, false, Change::Role(role), |t| {
+        (
             "user-role",
-            format!(
-                "changed {}'s role from {} to {role}",
-                target.name, target.role
-            ),
+            format!("changed {}'s role from {} to {role}", t.name, t.role),
         )
-        .object("user", user_id),
-    )
+    })
     .await
 }
 
@@ -106,21 +113,18 @@ pub(super) async fn set_disabled(
     user_id: i64,
     disabled: bool,
 ) -> Result<(), AppError> {
-    let (me, actor) = service.require(req, Role::Admin).await?;
-    let mut tx = service.write_tx().await?;
-    let target = target(&mut tx, &me, user_id, false).await?;
-    users::change(&mut tx, user_id, Change::Disabled(disabled))
-        .await
-        .map_err(internal)?;
     let (action, verb) = if disabled {
         ("user-disable", "disabled")
     } else {
         ("user-enable", "enabled")
     };
-    audited(
-        tx,
-        NewEntry::new(&actor, action, format!("{verb} user {}", target.name))
-            .object("user", user_id),
+    change(
+        service,
+        req,
+        user_id,
+        false,
+        Change::Disabled(disabled),
+        |t| (action, format!("{verb} user {}", t.name)),
     )
     .await
 }
@@ -131,24 +135,15 @@ pub(super) async fn reset_password(
     user_id: i64,
     password: String,
 ) -> Result<(), AppError> {
-    let (me, actor) = service.require(req, Role::Admin).await?;
-    checks::password("password", &password)?;
-    let hash = password::hash(SecretString::from(password))
-        .await
-        .map_err(internal)?;
-    let mut tx = service.write_tx().await?;
-    let target = target(&mut tx, &me, user_id, true).await?;
-    users::change(&mut tx, user_id, Change::PasswordHash(&hash))
-        .await
-        .map_err(internal)?;
-    audited(
-        tx,
-        NewEntry::new(
-            &actor,
-            "user-password",
-            format!("reset the password of {}", target.name),
-        )
-        .object("user", user_id),
+    service.require(req, Role::Admin).await?;
+    let hash = checks::new_password_hash("password", password).await?;
+    change(
+        service,
+        req,
+        user_id,
+        true,
+        Change::PasswordHash(&hash),
+        |t| ("user-password", format!("reset the password of {}", t.name)),
     )
     .await
 }

@@ -21,10 +21,7 @@ pub(super) async fn setup(
     password: String,
 ) -> Result<Me, AppError> {
     let name = checks::user_name("name", name.trim())?;
-    checks::password("password", &password)?;
-    let hash = password::hash(SecretString::from(password))
-        .await
-        .map_err(internal)?;
+    let hash = checks::new_password_hash("password", password).await?;
     let mut tx = service.write_tx().await?;
     if users::any_exists(&mut tx).await.map_err(internal)? {
         return Err(AppError::Conflict {

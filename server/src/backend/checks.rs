@@ -1,12 +1,14 @@
 //! What the backend checks of its input before it touches the database: names, passwords,
 //! sizes, layouts and messages. Each refusal names the field and says what to do.
 
+use super::internal;
 use crate::documents;
 use crate::password;
 use crate::user_name::UserName;
 use app::error::AppError;
 use app::model::{MAX_DOCUMENT_BYTES, MAX_LAYOUT_BYTES};
 use design::model::DesignName;
+use secrecy::SecretString;
 
 pub(super) fn design_name(field: &str, value: &str) -> Result<DesignName, AppError> {
     DesignName::parse(value).map_err(|e| AppError::invalid(field, format!("`{value}` {e}")))
@@ -16,8 +18,12 @@ pub(super) fn user_name(field: &str, value: &str) -> Result<UserName, AppError> 
     UserName::parse(value).map_err(|e| AppError::invalid(field, format!("`{value}` {e}")))
 }
 
-pub(super) fn password(field: &str, value: &str) -> Result<(), AppError> {
-    password::check_new(value).map_err(|m| AppError::invalid(field, m))
+/// A new password checked against the rules and hashed (off the async threads).
+pub(super) async fn new_password_hash(field: &str, value: String) -> Result<String, AppError> {
+    password::check_new(&value).map_err(|m| AppError::invalid(field, m))?;
+    password::hash(SecretString::from(value))
+        .await
+        .map_err(internal)
 }
 
 /// Documents and Compose files are bounded like saved documents.

@@ -16,6 +16,18 @@ fn not_found(id: i64) -> AppError {
     }
 }
 
+/// The design `id` unless it is deleted.
+async fn live_design(
+    conn: &mut sqlx::SqliteConnection,
+    id: i64,
+) -> Result<designs::DesignRecord, AppError> {
+    designs::get(conn, id)
+        .await
+        .map_err(internal)?
+        .filter(|d| d.deleted_at.is_none())
+        .ok_or_else(|| not_found(id))
+}
+
 fn name_taken(name: &str, field: &str) -> AppError {
     AppError::invalid(
         field,
@@ -99,11 +111,7 @@ pub(super) async fn rename(
     let (user, actor) = service.require(req, Role::Editor).await?;
     let name = checks::design_name("name", name.trim())?.to_string();
     let mut tx = service.write_tx().await?;
-    let d = designs::get(&mut tx, id)
-        .await
-        .map_err(internal)?
-        .filter(|d| d.deleted_at.is_none())
-        .ok_or_else(|| not_found(id))?;
+    let d = live_design(&mut tx, id).await?;
     if d.name == name {
         return Ok(());
     }
@@ -151,11 +159,7 @@ pub(super) async fn rename(
 pub(super) async fn delete(service: &Service, req: &Request, id: i64) -> Result<(), AppError> {
     let (user, actor) = service.require(req, Role::Editor).await?;
     let mut tx = service.write_tx().await?;
-    let d = designs::get(&mut tx, id)
-        .await
-        .map_err(internal)?
-        .filter(|d| d.deleted_at.is_none())
-        .ok_or_else(|| not_found(id))?;
+    let d = live_design(&mut tx, id).await?;
     designs::set_deleted(&mut tx, id, Some(user.id))
         .await
         .map_err(internal)?;
@@ -265,11 +269,7 @@ pub(super) async fn save(
     let message = checks::message(&message)?;
     let layout = checks::layout(layout)?;
     let mut tx = service.write_tx().await?;
-    let d = designs::get(&mut tx, id)
-        .await
-        .map_err(internal)?
-        .filter(|d| d.deleted_at.is_none())
-        .ok_or_else(|| not_found(id))?;
+    let d = live_design(&mut tx, id).await?;
     if d.head != base {
         let newer = designs::history(&mut tx, id, Some(base))
             .await
