@@ -21,3 +21,9 @@ for wasm in target/site/pkg/*.wasm; do
   wasm-opt -O1 --duplicate-function-elimination --merge-similar-functions -Oz \
     --enable-bulk-memory --enable-nontrapping-float-to-int "$wasm" -o "$wasm"
 done
+# The build marks itself (app/src/front_end.rs); `bulkhead serve` reads the mark to say which
+# front end it serves. A release build without it would be reported as unknown.
+grep -q -a "bulkhead-front-end-build:release" target/site/pkg/bulkhead.wasm || {
+  echo "target/site/pkg/bulkhead.wasm carries no release marker: the build did not come out as expected" >&2
+  exit 1
+}

@@ -100,9 +100,17 @@ impl NanoCpus {
         if nanos == 0 {
             return Err(format!("0 CPUs would stop the service; {CPUS_RULE}"));
         }
+        // What the engine is given is computed as earlier versions did (the decimal as a
+        // 64-bit float, times 10^9, truncated): a running container's configuration hash
+        // includes it, so it must not move with an upgrade. It is at most one billionth of a
+        // CPU below the exact value (4.1 gives 4 099 999 999).
+        let legacy = text
+            .parse::<f64>()
+            .map(|v| (v * 1e9) as i64)
+            .unwrap_or(nanos);
         Ok(Self {
             text: text.to_owned(),
-            nanos,
+            nanos: legacy.max(1),
         })
     }
 
@@ -111,7 +119,7 @@ impl NanoCpus {
         &self.text
     }
 
-    /// The limit in billionths of a CPU.
+    /// The limit in billionths of a CPU, as the engine is given it (see `parse`).
     pub fn nanos(&self) -> i64 {
         self.nanos
     }
@@ -162,6 +170,7 @@ mod tests {
             ("2", 2_000_000_000),
             ("0.1", 100_000_000),
             (".25", 250_000_000),
+            ("4.1", 4_099_999_999),
             ("1.000000001", 1_000_000_001),
         ] {
             assert_eq!(NanoCpus::parse(text).unwrap().nanos(), nanos, "{text}");

@@ -126,14 +126,18 @@ pub struct Healthcheck {
 }
 
 impl Healthcheck {
-    /// The engine's form of the design's healthcheck.
+    /// The engine's form of the design's healthcheck. A disabled one carries no timings
+    /// (Docker ignores them, and earlier versions left them out of the hash).
     pub fn of(h: &design::model::Healthcheck) -> Self {
-        let ns = |d: &Option<design::model::Duration>| d.as_ref().map(|d| d.nanos());
+        let disabled = h.test.as_deref() == Some(&["NONE".to_owned()][..]);
+        let ns = |d: &Option<design::model::Duration>| {
+            d.as_ref().filter(|_| !disabled).map(|d| d.nanos())
+        };
         Self {
             test: h.test.clone().unwrap_or_default(),
             interval: ns(&h.interval),
             timeout: ns(&h.timeout),
-            retries: h.retries.map(i64::from),
+            retries: h.retries.filter(|_| !disabled).map(i64::from),
             start_period: ns(&h.start_period),
             start_interval: ns(&h.start_interval),
         }

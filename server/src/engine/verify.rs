@@ -223,22 +223,24 @@ pub async fn verify(
     let mut changes = std::pin::pin!(engine.network_changes());
     let mut probes = std::pin::pin!(probes);
     let mut engine_changes = Vec::new();
-    let mut listening = true;
+    let mut stream_errors: Vec<String> = Vec::new();
     let results = loop {
         tokio::select! {
             results = &mut probes => break results,
-            Some(change) = changes.next(), if listening => match change {
+            // A failed item is said (once per kind), and listening goes on while the stream
+            // lasts; when it ends, this branch is off.
+            Some(change) = changes.next() => match change {
                 Ok(change) => engine_changes.push(change),
-                Err(e) => {
-                    // Docker ends the stream after an error; say what may have gone unheard.
-                    listening = false;
-                    notes.push(format!(
-                        "{e}: networks created or removed while the probes ran may have gone unnoticed; run verify again when the engine is quiet"
-                    ));
-                }
+                Err(e) if !stream_errors.contains(&e.to_string()) => stream_errors.push(e.to_string()),
+                Err(_) => {}
             },
         }
     };
+    for e in stream_errors {
+        notes.push(format!(
+            "{e}: networks created or removed while the probes ran may have gone unnoticed; run verify again when the engine is quiet"
+        ));
+    }
     let mut checks = Vec::new();
     for r in results {
         checks.extend(r?);

@@ -13,6 +13,9 @@ pub enum HttpError {
     Refused(StatusCode, String),
     /// Our failure, with its cause.
     Internal(anyhow::Error),
+    /// Something we depend on (the database) does not answer: logged, answered 503 so that
+    /// a load balancer or a retry can tell it from a bug.
+    Unavailable(anyhow::Error),
     /// Our failure, already logged where it happened (an [`AppError::Internal`]).
     Logged,
 }
@@ -76,6 +79,13 @@ impl IntoResponse for HttpError {
                 opaque()
             }
             Self::Logged => opaque(),
+            Self::Unavailable(e) => {
+                tracing::error!(error = format!("{e:#}"), "a dependency is unavailable");
+                text(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "Bulkhead cannot reach its database right now; try again shortly, and tell an admin if it persists.".into(),
+                )
+            }
         }
     }
 }

@@ -53,3 +53,22 @@ fn configuration_hash_is_stable() {
         .collect();
     assert_eq!(hashes, want);
 }
+
+/// The same for a CPU limit the engine gets in billionths (computed as before, 4.1 giving
+/// 4 099 999 999) and a disabled healthcheck with timings (which Docker ignores).
+#[test]
+fn configuration_hash_is_stable_for_cpus_and_disabled_healthchecks() {
+    let text = "bulkhead: 1\nname: hashcheck\nzones: { a: { trust: internal, subnet: 10.9.1.0/24 } }\nservices:\n  cpu: { image: 'x:1', zones: [a], hardening: { cpus: '4.1' } }\n  off: { image: 'x:1', zones: [a], compose: { healthcheck: { disable: true, interval: 10s, retries: 2 } } }\n";
+    let d = design::check(&design::parse_document(text).unwrap()).unwrap();
+    let hashes: Vec<(String, String)> = container_specs(&d)
+        .into_iter()
+        .map(|c| (c.name, c.labels[labels::CONFIG_HASH].clone()))
+        .collect();
+    assert_eq!(
+        hashes,
+        [
+            ("hashcheck-cpu-1".to_owned(), "e867e9d4b8b5b6e3".to_owned()),
+            ("hashcheck-off-1".to_owned(), "21dadbbecfc64456".to_owned()),
+        ]
+    );
+}
