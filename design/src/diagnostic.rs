@@ -165,6 +165,8 @@ codes! {
         UnknownFindingCode = "unknown-finding-code",
         /// Free text (description, note) holds control characters.
         InvalidText = "invalid-text",
+        /// The design is larger than Bulkhead analyses (see [`crate::limits`]).
+        TooLarge = "design-too-large",
     }
 }
 

@@ -59,6 +59,7 @@ pub mod diff;
 pub mod findings;
 #[cfg(feature = "yaml")]
 pub mod import;
+pub mod limits;
 pub mod model;
 #[cfg(feature = "yaml")]
 mod parse;

@@ -15,6 +15,7 @@
 //! Every rule names one of the design's bridges as its input or output interface, so
 //! traffic of other networks on the host never matches.
 
+use std::collections::HashSet;
 use std::net::Ipv4Addr;
 
 use crate::model::{Endpoint, PortRange, PortSpec, Protocol, Rate, ServiceId, ValidDesign, Zone};
@@ -198,14 +199,21 @@ fn shared(design: &ValidDesign, a: ServiceId, b: ServiceId) -> Vec<(&Zone, Ipv4A
         .collect()
 }
 
-/// Ordered pairs of namespace owners a flow applies to, deduplicated, in order.
+/// Ordered pairs of namespace owners a flow applies to, deduplicated, in order; linear in
+/// the pairs it yields.
 fn pairs(design: &ValidDesign, from: Endpoint, to: Endpoint) -> Vec<(ServiceId, ServiceId)> {
-    let mut out: Vec<(ServiceId, ServiceId)> = Vec::new();
+    let targets: Vec<ServiceId> = design
+        .endpoint_services(to)
+        .into_iter()
+        .map(|b| design.namespace_owner(b))
+        .collect();
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
     for a in design.endpoint_services(from) {
-        for b in design.endpoint_services(to) {
-            let pair = (design.namespace_owner(a), design.namespace_owner(b));
-            if pair.0 != pair.1 && !out.contains(&pair) {
-                out.push(pair);
+        let a = design.namespace_owner(a);
+        for &b in &targets {
+            if a != b && seen.insert((a, b)) {
+                out.push((a, b));
             }
         }
     }

@@ -1,6 +1,7 @@
 //! Checking flows: endpoints, ports, and that each pair it joins shares a zone.
 
 use crate::diagnostic::Code;
+use crate::limits::{MAX_FLOW_EXPANSION, MAX_PORTS_PER_FLOW};
 use crate::model::{Endpoint, Flow, NetworkMode, PortSet, PortSpec, ServiceId, ValidDesign};
 use crate::raw::RawDesign;
 
@@ -100,6 +101,7 @@ pub(crate) fn check(
     design: &ValidDesign,
 ) -> Vec<Flow> {
     let mut flows = Vec::new();
+    let mut expansion = 0usize;
     for (i, f) in raw.flows.iter().enumerate() {
         let path = format!("flows[{i}]");
         let from = resolve(ctx, format!("{path}.from"), &f.from, zones, services);
@@ -114,6 +116,17 @@ pub(crate) fn check(
                     Code::InvalidPort,
                     format!("{path}.ports"),
                     "the ports list is empty; list the ports the flow is for, or write [any]",
+                );
+            }
+            Some(list) if list.len() > MAX_PORTS_PER_FLOW => {
+                ports_ok = false;
+                ctx.error(
+                    Code::TooLarge,
+                    format!("{path}.ports"),
+                    format!(
+                        "the flow lists {} ports, over the limit of {MAX_PORTS_PER_FLOW}; use ranges (tcp/8000-8100) or split the flow",
+                        list.len()
+                    ),
                 );
             }
             Some(list) => {
@@ -150,6 +163,22 @@ pub(crate) fn check(
         }
         let sources = design.endpoint_services(from);
         let targets = design.endpoint_services(to);
+        // Counted before the pairs are looked at, so the check itself stays bounded.
+        expansion = expansion.saturating_add(
+            sources
+                .len()
+                .saturating_mul(targets.len())
+                .saturating_mul(specs.len().max(1)),
+        );
+        if expansion > MAX_FLOW_EXPANSION {
+            ctx.error(
+                Code::TooLarge,
+                path,
+                format!("with this flow the design's flows expand to more than {MAX_FLOW_EXPANSION} rules (each pair of services a flow joins, times its ports; a flow between zones joins every pair of their members); name services instead of zones, use port ranges, or split the design"),
+            );
+            // The flows after it are not looked at: the design is refused as it is.
+            break;
+        }
         let mut problems = sources
             .iter()
             .flat_map(|&a| targets.iter().map(move |&b| (a, b)))

@@ -8,6 +8,7 @@ mod services;
 mod zones;
 
 use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::limits::{MAX_FLOWS, MAX_SERVICES, MAX_ZONES};
 use crate::model::{Cidr, DesignName, ValidDesign};
 use crate::raw::RawDesign;
 
@@ -22,6 +23,25 @@ pub const DEFAULT_SUBNET_POOL: &str = "172.30.0.0/16";
 /// where a complete design is required.
 pub fn validate(raw: &RawDesign) -> (ValidDesign, Vec<Diagnostic>) {
     let mut ctx = Ctx::default();
+    // Over a size limit nothing else is looked at: the model stays empty, so no analysis
+    // grows with the design.
+    if too_large(&mut ctx, raw) {
+        let name = DesignName::parse(&raw.name)
+            .or_else(|_| DesignName::parse("unnamed"))
+            .unwrap_or_else(|_| unreachable!("`unnamed` is a valid name"));
+        let pool = Cidr::parse(DEFAULT_SUBNET_POOL)
+            .unwrap_or_else(|_| unreachable!("the default pool parses"));
+        let empty = ValidDesign {
+            name,
+            description: None,
+            subnet_pool: pool,
+            zones: Vec::new(),
+            services: Vec::new(),
+            flows: Vec::new(),
+            host: None,
+        };
+        return (empty, ctx.diags);
+    }
     if raw.bulkhead != 1 {
         ctx.error(
             Code::UnsupportedVersion,
@@ -103,6 +123,27 @@ pub fn validate(raw: &RawDesign) -> (ValidDesign, Vec<Diagnostic>) {
     };
     design.flows = flows::check(&mut ctx, raw, &zones, &services, &design);
     (design, ctx.diags)
+}
+
+/// Reports each top-level collection over its limit; true when one is.
+fn too_large(ctx: &mut Ctx, raw: &RawDesign) -> bool {
+    let counts = [
+        ("zones", raw.zones.len(), MAX_ZONES),
+        ("services", raw.services.len(), MAX_SERVICES),
+        ("flows", raw.flows.len(), MAX_FLOWS),
+    ];
+    let mut over = false;
+    for (field, count, max) in counts {
+        if count > max {
+            over = true;
+            ctx.error(
+                Code::TooLarge,
+                field,
+                format!("the design has {count} {field}, over the limit of {max}; split it into several designs"),
+            );
+        }
+    }
+    over
 }
 
 /// Checks a raw design and returns it only when it has no error diagnostic: the gate in

@@ -317,3 +317,73 @@ fn good_images_accepted() {
         assert!(design::model::ImageRef::parse(image).is_ok(), "{image}");
     }
 }
+
+/// A design over a size limit is refused with the limit named, and its model stays empty
+/// so that no analysis grows with it.
+#[test]
+fn designs_over_a_limit_are_refused_whole() {
+    use design::limits::{
+        MAX_FLOW_EXPANSION, MAX_FLOWS, MAX_PORTS_PER_FLOW, MAX_SERVICES, MAX_ZONES,
+    };
+    use std::fmt::Write;
+    let zones = (0..=MAX_ZONES).fold(String::from("zones:\n"), |mut y, z| {
+        let _ = writeln!(y, "  z{z}: {{ trust: public }}");
+        y
+    });
+    let services = (0..=MAX_SERVICES).fold(String::from("services:\n"), |mut y, s| {
+        let _ = writeln!(y, "  s{s}: {{ image: 'x:1', network: closed }}");
+        y
+    });
+    let flows = (0..=MAX_FLOWS).fold(String::from("flows:\n"), |mut y, _| {
+        y.push_str("  - { from: a, to: b }\n");
+        y
+    });
+    for (body, path, limit) in [
+        (zones, "zones", MAX_ZONES),
+        (services, "services", MAX_SERVICES),
+        (flows, "flows", MAX_FLOWS),
+    ] {
+        let raw = parse_document(&format!("bulkhead: 1\nname: big\n{body}")).unwrap();
+        let (model, diags) = validate(&raw);
+        assert_eq!(diags.len(), 1, "{path}: {diags:#?}");
+        assert_eq!(diags[0].code, Code::TooLarge);
+        assert_eq!(diags[0].path, path);
+        assert!(
+            diags[0].message.contains(&limit.to_string()),
+            "{}",
+            diags[0].message
+        );
+        assert!(model.zones.is_empty() && model.services.is_empty() && model.flows.is_empty());
+    }
+
+    // Too many ports in one flow.
+    let ports: Vec<String> = (1..=MAX_PORTS_PER_FLOW + 1)
+        .map(|p| format!("tcp/{p}"))
+        .collect();
+    let body = format!(
+        "zones:\n  z: {{ trust: public, isolated: true }}\nservices:\n  a: {{ image: 'x:1', zones: [z] }}\n  b: {{ image: 'x:1', zones: [z] }}\nflows:\n  - {{ from: a, to: b, ports: [{}] }}\n",
+        ports.join(", ")
+    );
+    expect(&body, Code::TooLarge, "flows[0].ports");
+
+    // Zone-to-zone flows whose pairs times ports add up past the limit: refused at the flow
+    // that passes it, the flows after it not looked at.
+    let members = 320;
+    let mut y = String::from(
+        "zones:\n  z: { trust: public, isolated: true, subnet: 10.50.0.0/22 }\nservices:\n",
+    );
+    for s in 0..members {
+        let _ = writeln!(y, "  s{s}: {{ image: 'x:1', zones: [z] }}");
+    }
+    y.push_str("flows:\n");
+    let per_flow = members * members;
+    let flows = MAX_FLOW_EXPANSION / per_flow + 2;
+    for _ in 0..flows {
+        y.push_str("  - { from: z, to: z, ports: [tcp/80] }\n");
+    }
+    let over = MAX_FLOW_EXPANSION / per_flow;
+    let diags = diagnostics(&y);
+    let too_large: Vec<_> = diags.iter().filter(|d| d.code == Code::TooLarge).collect();
+    assert_eq!(too_large.len(), 1, "{too_large:#?}");
+    assert_eq!(too_large[0].path, format!("flows[{over}]"));
+}
