@@ -23,6 +23,8 @@ pub enum AppError {
     NotFound { what: String },
     #[error("The request was refused: {message}")]
     BadRequest { message: String },
+    #[error("{message}")]
+    Busy { message: String },
     #[error(
         "Something went wrong on the server; it has been logged. Try again, and tell an admin if it persists."
     )]
@@ -45,6 +47,7 @@ impl AppError {
             AppError::Throttled { .. } => 429,
             AppError::Invalid { .. } | AppError::BadRequest { .. } => 400,
             AppError::Conflict { .. } => 409,
+            AppError::Busy { .. } => 503,
             AppError::NotFound { .. } => 404,
             AppError::Internal => 500,
         }

@@ -7,6 +7,7 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, Salt
 use argon2::{Algorithm, Argon2, Params, Version};
 use secrecy::{ExposeSecret, SecretString};
 use std::sync::LazyLock;
+use std::time::Duration;
 
 fn hasher() -> Argon2<'static> {
     let params = Params::new(19_456, 2, 1, None).expect("OWASP argon2 parameters are valid");
@@ -62,22 +63,89 @@ fn verify_blocking(password: &SecretString, stored: &str) -> anyhow::Result<bool
     }
 }
 
-/// Hashes a password on the blocking pool.
-pub async fn hash(password: SecretString) -> anyhow::Result<String> {
-    tokio::task::spawn_blocking(move || hash_blocking(&password))
-        .await
-        .context("the hashing task failed")?
+/// Why a password could not be hashed or checked.
+#[derive(Debug, thiserror::Error)]
+pub enum HashError {
+    /// Every hashing slot stayed taken for the whole wait: too many sign-ins at once.
+    #[error("every password-hashing slot is busy")]
+    Busy,
+    /// Hashing failed, or a stored hash cannot be read.
+    #[error(transparent)]
+    Failed(#[from] anyhow::Error),
 }
 
-/// Verifies a password on the blocking pool; with no stored hash, verifies against a dummy
-/// hash and answers false, taking the same time.
-pub async fn verify(password: SecretString, stored: Option<String>) -> anyhow::Result<bool> {
-    tokio::task::spawn_blocking(move || match stored {
-        Some(h) => verify_blocking(&password, &h),
-        None => verify_blocking(&password, &DUMMY_HASH).map(|_| false),
-    })
-    .await
-    .context("the verification task failed")?
+/// Bounds the argon2 work in flight: each hash holds 19 MiB and a core for tens of
+/// milliseconds, so a burst of sign-ins queues for a slot, briefly, instead of starting
+/// unbounded blocking threads; whoever waits too long is told the server is busy.
+#[derive(Debug)]
+pub struct Hashing {
+    slots: tokio::sync::Semaphore,
+    wait: Duration,
+}
+
+/// How long a request waits for a hashing slot before it is refused as busy.
+pub const HASH_WAIT: Duration = Duration::from_secs(2);
+
+impl Hashing {
+    /// `slots` hashes at once; a request waits at most `wait` for one.
+    pub fn new(slots: usize, wait: Duration) -> Self {
+        Self {
+            slots: tokio::sync::Semaphore::new(slots.max(1)),
+            wait,
+        }
+    }
+
+    /// One slot a core.
+    pub fn for_this_machine() -> Self {
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        Self::new(cores, HASH_WAIT)
+    }
+
+    async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> anyhow::Result<T> + Send + 'static,
+    ) -> Result<T, HashError> {
+        let _slot = tokio::time::timeout(self.wait, self.slots.acquire())
+            .await
+            .map_err(|_| HashError::Busy)?
+            .map_err(|e| HashError::Failed(e.into()))?;
+        let result = tokio::task::spawn_blocking(work)
+            .await
+            .context("the hashing task failed")?;
+        Ok(result?)
+    }
+
+    /// Hashes a password on the blocking pool.
+    pub async fn hash(&self, password: SecretString) -> Result<String, HashError> {
+        self.run(move || hash_blocking(&password)).await
+    }
+
+    /// Verifies a password on the blocking pool; with no stored hash, verifies against a
+    /// dummy hash and answers false, taking the same time.
+    pub async fn verify(
+        &self,
+        password: SecretString,
+        stored: Option<String>,
+    ) -> Result<bool, HashError> {
+        self.run(move || match stored {
+            Some(h) => verify_blocking(&password, &h),
+            None => verify_blocking(&password, &DUMMY_HASH).map(|_| false),
+        })
+        .await
+    }
+}
+
+/// The slots this process hashes with.
+static HASHING: LazyLock<Hashing> = LazyLock::new(Hashing::for_this_machine);
+
+/// Hashes a password, in one of this process's hashing slots.
+pub async fn hash(password: SecretString) -> Result<String, HashError> {
+    HASHING.hash(password).await
+}
+
+/// Verifies a password, in one of this process's hashing slots.
+pub async fn verify(password: SecretString, stored: Option<String>) -> Result<bool, HashError> {
+    HASHING.verify(password, stored).await
 }
 
 /// Computes the dummy hash ahead of the first sign-in.
@@ -135,5 +203,28 @@ mod tests {
                 .contains("at most")
         );
         assert!(check_new("twelve chars").is_ok());
+    }
+
+    /// With every slot taken for the whole wait, hashing is refused as busy rather than
+    /// queued without end; once a slot frees, it goes ahead.
+    #[tokio::test]
+    async fn busy_when_every_slot_is_taken() {
+        let hashing = Hashing::new(1, Duration::from_millis(50));
+        let taken = hashing.slots.acquire().await.unwrap();
+        let busy = hashing
+            .hash(SecretString::from("a long password".to_string()))
+            .await;
+        assert!(matches!(busy, Err(HashError::Busy)), "{busy:?}");
+        let busy = hashing
+            .verify(SecretString::from("x".to_string()), None)
+            .await;
+        assert!(matches!(busy, Err(HashError::Busy)), "{busy:?}");
+        drop(taken);
+        assert!(
+            hashing
+                .hash(SecretString::from("a long password".to_string()))
+                .await
+                .is_ok()
+        );
     }
 }

@@ -28,6 +28,7 @@ pub fn error_kind(e: &AppError) -> &'static str {
         AppError::Conflict { .. } => "conflict",
         AppError::NotFound { .. } => "not-found",
         AppError::BadRequest { .. } => "bad-request",
+        AppError::Busy { .. } => "busy",
         AppError::Internal => "internal",
     }
 }

@@ -3,7 +3,7 @@
 
 use std::sync::atomic::Ordering;
 
-use super::{Service, audited, checks, client_address, internal, me, session_of};
+use super::{Service, audited, checks, client_address, hashing, internal, me, session_of};
 use crate::password;
 use crate::session;
 use crate::store::audit::{self, NewEntry};
@@ -97,7 +97,7 @@ pub(super) async fn login(
         user.as_ref().map(|u| u.password_hash.clone()),
     )
     .await
-    .map_err(internal)?;
+    .map_err(hashing)?;
     match user {
         Some(user) if ok && !user.disabled => {
             session::begin(session_of(req)?, &user, now)

@@ -1,7 +1,7 @@
 //! What the backend checks of its input before it touches the database: names, passwords,
 //! sizes, layouts and messages. Each refusal names the field and says what to do.
 
-use super::internal;
+use super::hashing;
 use crate::documents;
 use crate::password;
 use crate::user_name::UserName;
@@ -23,7 +23,7 @@ pub(super) async fn new_password_hash(field: &str, value: String) -> Result<Stri
     password::check_new(&value).map_err(|m| AppError::invalid(field, m))?;
     password::hash(SecretString::from(value))
         .await
-        .map_err(internal)
+        .map_err(hashing)
 }
 
 /// Documents and Compose files are bounded like saved documents.

@@ -46,6 +46,17 @@ fn internal(e: impl Into<anyhow::Error>) -> AppError {
     AppError::Internal
 }
 
+/// A password hash or check that could not run: busy is the client's to retry (503), any
+/// other failure is ours.
+fn hashing(e: crate::password::HashError) -> AppError {
+    match e {
+        crate::password::HashError::Busy => AppError::Busy {
+            message: "The server is busy checking other passwords; try again in a moment.".into(),
+        },
+        crate::password::HashError::Failed(e) => internal(e),
+    }
+}
+
 /// Records `entry` in `tx` and commits: the change made in `tx` and its audit entry land
 /// together.
 async fn audited(mut tx: Tx, entry: NewEntry<'_>) -> Result<(), AppError> {
