@@ -52,6 +52,8 @@
 
 mod alloc;
 #[cfg(feature = "yaml")]
+pub mod budget;
+#[cfg(feature = "yaml")]
 mod canonical;
 pub mod compile;
 pub mod diagnostic;

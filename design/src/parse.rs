@@ -4,6 +4,7 @@ use std::fmt;
 
 use serde::Serialize;
 
+use crate::budget::{Budget, Counted, MAX_VALUES};
 use crate::raw::RawDesign;
 
 /// Why a document could not be read as a design: where, which field, and what is wrong.
@@ -78,7 +79,11 @@ fn json_error(err: &serde_json::Error, path: Option<String>) -> ParseError {
 }
 
 fn parse_yaml(text: &str) -> Result<RawDesign, ParseError> {
-    let de = serde_norway::Deserializer::from_str(text);
+    let budget = Budget::new(MAX_VALUES);
+    let de = Counted {
+        inner: serde_norway::Deserializer::from_str(text),
+        budget: &budget,
+    };
     serde_path_to_error::deserialize(de).map_err(|err| {
         let path = path_of(err.path());
         let inner = err.into_inner();

@@ -12,6 +12,7 @@ mod values;
 use indexmap::IndexMap;
 use serde_json::{Map, Value};
 
+use crate::budget::{Budget, Counted, MAX_VALUES};
 use crate::raw::{RawDefaults, RawDesign, RawFlow, RawHost, UniqueMap};
 use networks::zones;
 use services::service;
@@ -81,7 +82,13 @@ fn parse_yaml(text: &str) -> Result<Value, ImportError> {
             message,
         }
     };
-    let mut value: serde_norway::Value = serde_norway::from_str(text).map_err(|e| located(&e))?;
+    let budget = Budget::new(MAX_VALUES);
+    let counted = Counted {
+        inner: serde_norway::Deserializer::from_str(text),
+        budget: &budget,
+    };
+    let mut value = <serde_norway::Value as serde::Deserialize>::deserialize(counted)
+        .map_err(|e| located(&e))?;
     value.apply_merge().map_err(|e| located(&e))?;
     serde_json::to_value(&value).map_err(|e| {
         ImportError::NotCompose(format!(

@@ -188,3 +188,16 @@ fn malformed_yaml_is_located() {
         Err(ImportError::NotCompose(_))
     ));
 }
+
+/// A Compose file whose aliases expand past the budget is refused with the limit named.
+#[test]
+fn compose_alias_bombs_are_refused() {
+    let items = vec!["0"; 1000].join(",");
+    let aliases = vec!["*a"; 2000].join(",");
+    let bomb =
+        format!("x-a: &a [{items}]\nx-b: [{aliases}]\nservices:\n  web: {{ image: 'x:1' }}\n");
+    let e = design::import::compose(&bomb, "bomb")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains(&design::budget::MAX_VALUES.to_string()), "{e}");
+}

@@ -83,3 +83,23 @@ fn templates_round_trip() {
     }
     assert!(templates::get("no-such-template").is_none());
 }
+
+/// A document whose aliases expand past the budget is refused, with the limit named; the
+/// same values written out once still read.
+#[test]
+fn alias_bombs_are_refused() {
+    let items = vec!["0"; 1000].join(",");
+    let aliases = vec!["*a"; 2000].join(",");
+    let bomb = format!(
+        "bulkhead: 1\nname: bomb\nservices:\n  s:\n    image: 'x:1'\n    compose: {{ x-a: &a [{items}], x-b: [{aliases}] }}\n"
+    );
+    let e = parse_document(&bomb).unwrap_err();
+    assert!(
+        e.message.contains(&design::budget::MAX_VALUES.to_string()),
+        "{e}"
+    );
+    let fine = format!(
+        "bulkhead: 1\nname: fine\nservices:\n  s:\n    image: 'x:1'\n    compose: {{ x-a: &a [{items}], x-b: [*a, *a] }}\n"
+    );
+    assert!(parse_document(&fine).is_ok());
+}
