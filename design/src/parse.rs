@@ -127,6 +127,8 @@ fn strip_location(message: &str) -> String {
 /// Strips a leading `<path>: ` when `<path>` is our path or a prefix of it.
 fn strip_path_prefix(message: &str, path: &str) -> Option<String> {
     let (head, rest) = message.split_once(": ")?;
-    let within = path.strip_prefix(head).is_some_and(|tail| tail.starts_with(['.', '[']));
+    let within = path
+        .strip_prefix(head)
+        .is_some_and(|tail| tail.starts_with(['.', '[']));
     (path == head || within).then(|| rest.to_owned())
 }

@@ -11,6 +11,7 @@ pub mod engine;
 pub mod files;
 pub mod front_end;
 mod http;
+pub mod offload;
 pub mod password;
 pub mod session;
 pub mod startup;

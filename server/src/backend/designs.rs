@@ -1,9 +1,10 @@
 //! Designs and their revisions: list, create (from a template or blank), rename, delete and
 //! restore, read one revision, and save a new one on top of the head it was edited from.
 
-use super::{Service, audited, checks, internal};
+use super::{Service, audited, checks, internal, offloaded};
 use crate::clock;
 use crate::documents;
+use crate::offload;
 use crate::store::audit::NewEntry;
 use crate::store::designs;
 use app::backend::Request;
@@ -130,8 +131,13 @@ pub(super) async fn rename(
                 d.head
             ))
         })?;
-    let document =
-        documents::rename(&head.document, &name).map_err(|m| AppError::invalid("document", m))?;
+    let renamed = name.clone();
+    let document = offload::run("renaming the document", move || {
+        documents::rename(&head.document, &renamed)
+    })
+    .await
+    .map_err(offloaded)?
+    .map_err(|m| AppError::invalid("document", m))?;
     let message = format!("renamed from {} to {name}", d.name);
     let number = designs::append_revision(
         &mut tx,
@@ -236,7 +242,12 @@ pub(super) async fn get(
     let history = designs::history(&mut conn, id, None)
         .await
         .map_err(internal)?;
-    let (model, model_error) = documents::model_of(&rev.document, &d.name);
+    let (text, name) = (rev.document.clone(), d.name.clone());
+    let (model, model_error) = offload::run("reading the document", move || {
+        documents::model_of(&text, &name)
+    })
+    .await
+    .map_err(offloaded)?;
     Ok(DesignDetail {
         id,
         name: d.name,
@@ -264,8 +275,14 @@ pub(super) async fn save(
     let (user, actor) = service.require(req, Role::Editor).await?;
     // The designer sends its model as JSON, stored as canonical YAML: the limits apply to
     // what is stored.
-    let document = documents::normalise(document).map_err(|m| AppError::invalid("document", m))?;
-    let name = checks::document(&document)?;
+    let (document, name) = offload::run("reading the document", move || {
+        let document =
+            documents::normalise(document).map_err(|m| AppError::invalid("document", m))?;
+        let name = checks::document(&document)?;
+        Ok::<_, AppError>((document, name))
+    })
+    .await
+    .map_err(offloaded)??;
     let message = checks::message(&message)?;
     let layout = checks::layout(layout)?;
     let mut tx = service.write_tx().await?;

@@ -1,7 +1,8 @@
 //! Reading and writing design text for the browser, whose build has no YAML code: a document
 //! read into the model, the model written as canonical YAML, a Compose file imported.
 
-use super::{Service, checks};
+use super::{Service, checks, offloaded};
+use crate::offload;
 use app::backend::Request;
 use app::error::AppError;
 use app::model::{ComposeImported, Role};
@@ -14,7 +15,12 @@ pub(super) async fn read(
 ) -> Result<RawDesign, AppError> {
     service.require(req, Role::Viewer).await?;
     checks::size("document", &text)?;
-    design::parse_document(&text).map_err(|e| AppError::invalid("document", e.to_string()))
+    offload::run("reading the document", move || {
+        design::parse_document(&text)
+    })
+    .await
+    .map_err(offloaded)?
+    .map_err(|e| AppError::invalid("document", e.to_string()))
 }
 
 pub(super) async fn write(
@@ -25,9 +31,12 @@ pub(super) async fn write(
     // A model is bounded by the request body limit (4 MiB); the YAML it becomes is what
     // saving then checks against the 1 MiB limit.
     service.require(req, Role::Viewer).await?;
-    let model = serde_json::from_str::<RawDesign>(&model)
-        .map_err(|e| AppError::invalid("model", format!("the model does not read: {e}")))?;
-    Ok(design::to_canonical_yaml(&model))
+    offload::run("writing the document", move || {
+        serde_json::from_str::<RawDesign>(&model).map(|m| design::to_canonical_yaml(&m))
+    })
+    .await
+    .map_err(offloaded)?
+    .map_err(|e| AppError::invalid("model", format!("the model does not read: {e}")))
 }
 
 pub(super) async fn import_compose(
@@ -39,7 +48,12 @@ pub(super) async fn import_compose(
     service.require(req, Role::Viewer).await?;
     checks::size("compose", &text)?;
     checks::design_name("name", &name)?;
-    let imported = design::import::compose(&text, &name).map_err(|e| {
+    let imported = offload::run("importing the Compose file", move || {
+        design::import::compose(&text, &name)
+    })
+    .await
+    .map_err(offloaded)?
+    .map_err(|e| {
         AppError::invalid(
             "compose",
             format!("That Compose file cannot be imported: {e}"),

@@ -57,6 +57,19 @@ fn hashing(e: crate::password::HashError) -> AppError {
     }
 }
 
+/// Work that was offloaded and gave no result: past the deadline the client may retry (503),
+/// a failure is ours.
+fn offloaded(e: crate::offload::OffloadError) -> AppError {
+    match e {
+        crate::offload::OffloadError::TimedOut { .. } => AppError::Busy {
+            message: format!(
+                "{e}: the server is busy or the design is very large; try again, or split the design"
+            ),
+        },
+        failed @ crate::offload::OffloadError::Failed { .. } => internal(failed),
+    }
+}
+
 /// Records `entry` in `tx` and commits: the change made in `tx` and its audit entry land
 /// together.
 async fn audited(mut tx: Tx, entry: NewEntry<'_>) -> Result<(), AppError> {

@@ -13,9 +13,15 @@ pub enum HttpError {
     Refused(StatusCode, String),
     /// Our failure, with its cause.
     Internal(anyhow::Error),
-    /// Something we depend on (the database) does not answer: logged, answered 503 so that
-    /// a load balancer or a retry can tell it from a bug.
-    Unavailable(anyhow::Error),
+    /// The request cannot be served now (the database does not answer, the work took too
+    /// long): the cause is logged, the message answered with 503 so that a retry or a load
+    /// balancer can tell it from a bug.
+    Unavailable {
+        /// What the client is told.
+        message: String,
+        /// What is logged.
+        cause: anyhow::Error,
+    },
     /// Our failure, already logged where it happened (an [`AppError::Internal`]).
     Logged,
 }
@@ -79,12 +85,12 @@ impl IntoResponse for HttpError {
                 opaque()
             }
             Self::Logged => opaque(),
-            Self::Unavailable(e) => {
-                tracing::error!(error = format!("{e:#}"), "a dependency is unavailable");
-                text(
-                    StatusCode::SERVICE_UNAVAILABLE,
-                    "Bulkhead cannot reach its database right now; try again shortly, and tell an admin if it persists.".into(),
-                )
+            Self::Unavailable { message, cause } => {
+                tracing::error!(
+                    error = format!("{cause:#}"),
+                    "request could not be served now"
+                );
+                text(StatusCode::SERVICE_UNAVAILABLE, message)
             }
         }
     }

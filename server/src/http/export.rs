@@ -3,6 +3,7 @@
 
 use super::error::HttpError;
 use crate::backend::Service;
+use crate::offload;
 use crate::store::designs;
 use app::model::Role;
 use axum::Extension;
@@ -46,33 +47,19 @@ pub async fn export(
     let rev = designs::revision(&mut conn, id, number)
         .await?
         .ok_or_else(missing)?;
-    let raw = design::parse_document(&rev.document).map_err(|e| {
-        HttpError::refused(
-            StatusCode::CONFLICT,
-            format!("Revision {} does not parse: {e}", rev.number),
-        )
-    })?;
-    let body = match format {
-        Export::Design => design::to_canonical_yaml(&raw),
-        Export::Artifact(f) => match design::check(&raw) {
-            Ok(valid) => compile(&valid, f, u64::try_from(rev.number).ok()),
-            Err(diagnostics) => {
-                let errors: Vec<String> = diagnostics
-                    .iter()
-                    .filter(|d| d.severity == design::Severity::Error)
-                    .map(|d| format!("  {}: {}", d.path, d.message))
-                    .collect();
-                return Err(HttpError::refused(
-                    StatusCode::CONFLICT,
-                    format!(
-                        "Revision {} has errors, so it cannot be exported; fix them in the designer:\n{}",
-                        rev.number,
-                        errors.join("\n")
-                    ),
-                ));
-            }
+    drop(conn);
+    let number = rev.number;
+    let body = offload::run("compiling the export", move || {
+        compile_revision(&rev.document, number, format)
+    })
+    .await
+    .map_err(|e| match e {
+        timed_out @ offload::OffloadError::TimedOut { .. } => HttpError::Unavailable {
+            message: format!("{timed_out}; try again, or split the design"),
+            cause: anyhow::Error::new(timed_out),
         },
-    };
+        failed => HttpError::Internal(anyhow::Error::new(failed)),
+    })??;
     // The design name passed the naming rule ([A-Za-z0-9][A-Za-z0-9_.-]*), so it is safe in
     // the header as it is.
     let disposition = format!("attachment; filename=\"{}\"", format.file_name(&d.name));
@@ -89,4 +76,34 @@ pub async fn export(
         body,
     )
         .into_response())
+}
+
+/// A stored revision as `format`: the design file, or an artifact when it checks clean.
+fn compile_revision(document: &str, number: i64, format: Export) -> Result<String, HttpError> {
+    let raw = design::parse_document(document).map_err(|e| {
+        HttpError::refused(
+            StatusCode::CONFLICT,
+            format!("Revision {number} does not parse: {e}"),
+        )
+    })?;
+    match format {
+        Export::Design => Ok(design::to_canonical_yaml(&raw)),
+        Export::Artifact(f) => match design::check(&raw) {
+            Ok(valid) => Ok(compile(&valid, f, u64::try_from(number).ok())),
+            Err(diagnostics) => {
+                let errors: Vec<String> = diagnostics
+                    .iter()
+                    .filter(|d| d.severity == design::Severity::Error)
+                    .map(|d| format!("  {}: {}", d.path, d.message))
+                    .collect();
+                Err(HttpError::refused(
+                    StatusCode::CONFLICT,
+                    format!(
+                        "Revision {number} has errors, so it cannot be exported; fix them in the designer:\n{}",
+                        errors.join("\n")
+                    ),
+                ))
+            }
+        },
+    }
 }

@@ -38,7 +38,13 @@ pub async fn pages(State(service): State<Arc<Service>>, req: Request, next: Next
     }
     let needs_setup = match service.needs_setup().await {
         Ok(n) => n,
-        Err(e) => return HttpError::Unavailable(e.context("checking for setup")).into_response(),
+        Err(e) => {
+            return HttpError::Unavailable {
+                message: "Bulkhead cannot reach its database right now; try again shortly, and tell an admin if it persists.".into(),
+                cause: e.context("checking for setup"),
+            }
+            .into_response();
+        }
     };
     let (parts, body) = req.into_parts();
     let signed_in = match service.current(&parts).await {
