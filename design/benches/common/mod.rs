@@ -4,12 +4,22 @@ use std::fmt::Write;
 
 use design::limits::{MAX_FLOW_EXPANSION, MAX_FLOWS, MAX_SERVICES, MAX_ZONES};
 
-/// A synthetic design: `services` services spread over `zones` zones (every third one
-/// also joins the next zone, as a gateway), every fourth zone isolated, and `flows` flows
-/// between services that share a zone.
-pub fn synthetic(services: usize, zones: usize, flows: usize) -> String {
-    let mut y = String::from(
-        "bulkhead: 1\nname: bench\ndefaults:\n  subnet_pool: 10.0.0.0/8\n  hardening: { cap_drop: [ALL], read_only: true, no_new_privileges: true, memory: 256m, pids_limit: 100 }\nzones:\n",
+/// The zones a service joins: zone `s % zones`, and every third service also the next one
+/// (a gateway).
+fn member(s: usize, zones: usize) -> Vec<usize> {
+    let z = s % zones;
+    if s.is_multiple_of(3) {
+        vec![z, (z + 1) % zones]
+    } else {
+        vec![z]
+    }
+}
+
+/// A design named `name` up to its `flows:` key: `zones` zones (every fourth isolated) and
+/// `services` services placed by [`member`].
+fn skeleton(name: &str, services: usize, zones: usize) -> String {
+    let mut y = format!(
+        "bulkhead: 1\nname: {name}\ndefaults:\n  subnet_pool: 10.0.0.0/8\n  hardening: {{ cap_drop: [ALL], read_only: true, no_new_privileges: true, memory: 256m, pids_limit: 100 }}\nzones:\n",
     );
     for z in 0..zones {
         let _ = writeln!(
@@ -19,16 +29,11 @@ pub fn synthetic(services: usize, zones: usize, flows: usize) -> String {
         );
     }
     y.push_str("services:\n");
-    let member = |s: usize| {
-        let z = s % zones;
-        if s.is_multiple_of(3) {
-            vec![z, (z + 1) % zones]
-        } else {
-            vec![z]
-        }
-    };
     for s in 0..services {
-        let zs: Vec<String> = member(s).iter().map(|z| format!("zone-{z}")).collect();
+        let zs: Vec<String> = member(s, zones)
+            .iter()
+            .map(|z| format!("zone-{z}"))
+            .collect();
         let _ = writeln!(
             y,
             "  svc-{s}: {{ image: example/app:1, zones: [{}] }}",
@@ -36,13 +41,27 @@ pub fn synthetic(services: usize, zones: usize, flows: usize) -> String {
         );
     }
     y.push_str("flows:\n");
-    let mut made = 0;
-    let mut i = 0;
+    y
+}
+
+const HOST: &str =
+    "host: { external_interface: eth0, allow_inbound: [tcp/443], log_denied: true }\n";
+
+/// A synthetic design: `services` services over `zones` zones, and `flows` flows between
+/// services that share a zone.
+pub fn synthetic(services: usize, zones: usize, flows: usize) -> String {
+    let mut y = skeleton("bench", services, zones);
+    let shares = |a: usize, b: usize| {
+        member(a, zones)
+            .iter()
+            .any(|z| member(b, zones).contains(z))
+    };
+    let (mut made, mut i) = (0, 0);
     while made < flows {
         let a = i % services;
         let b = (a + zones * (1 + i / services)) % services;
         i += 1;
-        if a == b || !member(a).iter().any(|z| member(b).contains(z)) {
+        if a == b || !shares(a, b) {
             continue;
         }
         let _ = writeln!(
@@ -52,48 +71,23 @@ pub fn synthetic(services: usize, zones: usize, flows: usize) -> String {
         );
         made += 1;
     }
-    y.push_str("host: { external_interface: eth0, allow_inbound: [tcp/443], log_denied: true }\n");
+    y.push_str(HOST);
     y
 }
 
 /// The heaviest design the limits let through: every limit at its maximum or just under it.
-/// 256 zones (every fourth isolated), 2,000 services (every third a gateway into the next
-/// zone), and 5,000 flows: flows from each isolated zone to itself (every pair of its
-/// members) until the expansion limit is nearly reached, then flows between single services.
+/// 256 zones, 2,000 services, and 5,000 flows: flows from each isolated zone to itself
+/// (every pair of its members) until the expansion limit is nearly reached, then flows
+/// between single services.
 pub fn worst_legal() -> String {
     let (zones, services) = (MAX_ZONES, MAX_SERVICES);
-    let mut y = String::from(
-        "bulkhead: 1\nname: worst\ndefaults:\n  subnet_pool: 10.0.0.0/8\n  hardening: { cap_drop: [ALL], read_only: true, no_new_privileges: true, memory: 256m, pids_limit: 100 }\nzones:\n",
-    );
-    for z in 0..zones {
-        let _ = writeln!(
-            y,
-            "  zone-{z}: {{ trust: internal, isolated: {} }}",
-            z % 4 == 0
-        );
-    }
-    y.push_str("services:\n");
-    let member = |s: usize| {
-        let z = s % zones;
-        if s.is_multiple_of(3) {
-            vec![z, (z + 1) % zones]
-        } else {
-            vec![z]
-        }
-    };
+    let mut y = skeleton("worst", services, zones);
     let mut members = vec![0usize; zones];
     for s in 0..services {
-        for z in member(s) {
+        for z in member(s, zones) {
             members[z] += 1;
         }
-        let zs: Vec<String> = member(s).iter().map(|z| format!("zone-{z}")).collect();
-        let _ = writeln!(
-            y,
-            "  svc-{s}: {{ image: example/app:1, zones: [{}] }}",
-            zs.join(", ")
-        );
     }
-    y.push_str("flows:\n");
     let isolated: Vec<usize> = (0..zones).filter(|z| z % 4 == 0).collect();
     let (mut flows, mut expansion) = (0, 0);
     for round in 0.. {
@@ -124,7 +118,7 @@ pub fn worst_legal() -> String {
         expansion += 1;
         flows += 1;
     }
-    y.push_str("host: { external_interface: eth0, allow_inbound: [tcp/443], log_denied: true }\n");
+    y.push_str(HOST);
     y
 }
 
