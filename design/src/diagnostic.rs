@@ -163,6 +163,15 @@ codes! {
         InvalidComposeValue = "invalid-compose-value",
         /// `accept:` names a finding code that does not exist.
         UnknownFindingCode = "unknown-finding-code",
+        /// An `accept:` entry accepts an error without a reason, twice, or with a bad reason.
+        InvalidAccept = "invalid-accept",
+        /// A top-level volume or secret is one Bulkhead does not carry (a driver, a secret
+        /// from the environment, a file path that is relative or the host's own).
+        InvalidStorage = "invalid-storage",
+        /// A service mounts a named volume the design does not declare under `volumes:`.
+        UnknownVolume = "unknown-volume",
+        /// A service lists a secret the design does not declare under `secrets:`.
+        UnknownSecret = "unknown-secret",
         /// Free text (description, note) holds control characters.
         InvalidText = "invalid-text",
         /// The design is larger than Bulkhead analyses (see [`crate::limits`]).

@@ -6,6 +6,10 @@
 pub const MAX_ZONES: usize = 256;
 /// Services in one design.
 pub const MAX_SERVICES: usize = 2_000;
+/// Named volumes in one design.
+pub const MAX_VOLUMES: usize = 2_000;
+/// Secrets in one design.
+pub const MAX_SECRETS: usize = 2_000;
 /// Flows in one design.
 pub const MAX_FLOWS: usize = 5_000;
 /// Port specs in one flow.

@@ -43,5 +43,7 @@ pub fn blank(name: &str) -> RawDesign {
         services: Default::default(),
         flows: Vec::new(),
         host: None,
+        volumes: Default::default(),
+        secrets: Default::default(),
     }
 }

@@ -30,6 +30,7 @@ pub fn add_zone(doc: &mut RawDesign, trust: Trust) -> String {
             bridge: None,
             driver: None,
             labels: Default::default(),
+            accept: Vec::new(),
         },
     );
     name

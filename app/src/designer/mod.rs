@@ -1,6 +1,7 @@
 //! The zone designer: drag-and-drop editing of a design with live analysis in the browser,
 //! computed by the same `design` crate the server uses.
 
+mod accepts;
 mod actions;
 pub mod analysis;
 mod canvas;

@@ -1,6 +1,7 @@
 //! The properties panel: every field of the selected zone, service or flow (or of the design),
 //! validated as you type; and the keyboard commands waiting for their target.
 
+use super::accepts::{Accepts, Owner};
 use super::edit::{self, opt};
 use super::fields::{Check, Choice, Text, join, split, tri_options, tri_read, tri_write};
 use super::palette::TRUSTS;
@@ -158,6 +159,7 @@ fn ZoneProps(ed: Ed, name: String) -> impl IntoView {
             read=move |d| d.zones.get(&n.get_value()).map(|z| z.driver.unwrap_or_default().as_str().to_string()).unwrap_or_default()
             write=move |d, v| zone_mut(d, &n.get_value()).map(|z| z.driver = (v == "overlay").then_some(Driver::Overlay)).is_some() />
         <p class="muted small">"Members: " {members}</p>
+        <Accepts ed owner=Owner::Zone name=n />
     }
 }
 
@@ -266,9 +268,7 @@ fn ServiceProps(ed: Ed, name: String) -> impl IntoView {
                 read=move |d| join(hard(d).security_opt.as_ref())
                 write=move |d, v| { let ok = hard_mut(d, &n.get_value()).map(|h| h.security_opt = split(&v)).is_some(); tidy_hardening(d, &n.get_value()); ok } />
         </fieldset>
-        <Text ed label="Accepted findings (codes)" path=p("accept") placeholder="host-network"
-            read=move |d| svc(d).accept.join(", ")
-            write=move |d, v| svc_mut(d, &n.get_value()).map(|s| s.accept = split(&v).unwrap_or_default()).is_some() />
+        <Accepts ed owner=Owner::Service name=n />
         <p class="muted small">"Other Compose keys (environment, volumes, command…) are edited in the YAML tab under compose:."</p>
         <div class="row">
             <button type="button" class="btn btn-small" data-test="cmd-move" disabled=move || ed.readonly.get()

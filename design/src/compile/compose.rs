@@ -12,7 +12,7 @@
 use serde_json::{Map, Value, json};
 
 use crate::ValidDesign;
-use crate::model::{NetworkMode, Service, Zone};
+use crate::model::{ACCEPT_LABEL, Accepted, NetworkMode, Service, Zone};
 use crate::raw::Driver;
 
 use super::header::{comment_text, findings_lines, title};
@@ -71,6 +71,7 @@ fn network(design: &ValidDesign, zone: &Zone) -> Value {
     if zone.isolated {
         labels.insert("io.bulkhead.isolated".into(), "true".into());
     }
+    accept_labels(&mut labels, &zone.accept);
     for (k, v) in &zone.labels {
         labels.insert(k.clone(), v.clone().into());
     }
@@ -165,15 +166,27 @@ fn service(design: &ValidDesign, svc: &Service) -> Option<Value> {
     let mut labels = Map::new();
     labels.insert("io.bulkhead.design".into(), design.name.as_str().into());
     labels.insert("io.bulkhead.service".into(), svc.name.as_str().into());
-    if !svc.accept.is_empty() {
-        let codes: Vec<&str> = svc.accept.iter().map(|c| c.as_str()).collect();
-        labels.insert("io.bulkhead.accept".into(), codes.join(",").into());
-    }
+    accept_labels(&mut labels, &svc.accept);
     s.insert("labels".into(), Value::Object(labels));
     for (k, v) in &svc.compose {
         s.insert(k.clone(), v.clone());
     }
     Some(Value::Object(s))
+}
+
+/// Accepted findings as labels, so that importing the export keeps them: the codes in
+/// `io.bulkhead.accept`, each reason in `io.bulkhead.accept.<code>`.
+fn accept_labels(labels: &mut Map<String, Value>, accept: &[Accepted]) {
+    if accept.is_empty() {
+        return;
+    }
+    let codes: Vec<&str> = accept.iter().map(|a| a.code.as_str()).collect();
+    labels.insert(ACCEPT_LABEL.into(), codes.join(",").into());
+    for a in accept {
+        if let Some(reason) = &a.reason {
+            labels.insert(format!("{ACCEPT_LABEL}.{}", a.code), reason.as_str().into());
+        }
+    }
 }
 
 /// What Compose has no key for: flows, the host policy, the pool, the description.
@@ -298,7 +311,50 @@ pub fn compose(design: &ValidDesign, revision: Option<u64>) -> String {
             .collect();
         doc.insert("networks".into(), Value::Object(networks));
     }
+    if !design.volumes.is_empty() {
+        let volumes = design
+            .volumes
+            .iter()
+            .map(|v| {
+                let mut m = Map::new();
+                if let Some(n) = &v.name {
+                    m.insert("name".into(), n.as_str().into());
+                }
+                if v.external {
+                    m.insert("external".into(), true.into());
+                }
+                if !v.labels.is_empty() {
+                    let labels = v.labels.iter().map(|(k, l)| (k.clone(), l.as_str().into()));
+                    m.insert("labels".into(), Value::Object(labels.collect()));
+                }
+                (v.key.as_str().to_owned(), Value::Object(m))
+            })
+            .collect();
+        doc.insert("volumes".into(), Value::Object(volumes));
+    }
+    if !design.secrets.is_empty() {
+        let secrets = design
+            .secrets
+            .iter()
+            .map(|s| (s.key.as_str().to_owned(), json!({ "file": s.file })))
+            .collect();
+        doc.insert("secrets".into(), Value::Object(secrets));
+    }
     doc.insert("x-bulkhead".into(), extension(design));
-    out.push_str(&to_yaml(&Value::Object(doc)));
+    let mut doc = Value::Object(doc);
+    escape_interpolation(&mut doc);
+    out.push_str(&to_yaml(&doc));
     out
+}
+
+/// Every `$` in every string value written as `$$`, so that Compose passes the value as the
+/// design holds it (and as apply gives it to Docker) instead of filling `${NAME}` from the
+/// environment of whoever runs `compose up`. Keys are not interpolated, so they stay.
+fn escape_interpolation(value: &mut Value) {
+    match value {
+        Value::String(s) if s.contains('$') => *s = s.replace('$', "$$"),
+        Value::Array(items) => items.iter_mut().for_each(escape_interpolation),
+        Value::Object(map) => map.values_mut().for_each(escape_interpolation),
+        _ => {}
+    }
 }

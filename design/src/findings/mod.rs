@@ -1,8 +1,11 @@
 //! Findings (docs/design-format.md, "Findings"): risky but valid choices, each with a stable code, a severity,
 //! a path, a message that says what to do, and the CIS Docker Benchmark check where one
-//! applies. Findings never block an export; validation errors do.
+//! applies. Validation errors block everything; findings of severity error block apply and
+//! export until fixed or accepted with a reason ([`release`]).
 
 mod flows;
+mod gate;
+mod host;
 mod services;
 mod zones;
 
@@ -11,6 +14,8 @@ use std::fmt;
 use serde::Serialize;
 
 pub use crate::model::FindingCode;
+pub use gate::{Blocked, blockers, release};
+pub use host::{ANALYSED_COMPOSE_KEYS, sensitive_host_path};
 
 use crate::diagnostic::Severity;
 use crate::model::ValidDesign;
@@ -29,8 +34,11 @@ pub struct Finding {
     pub message: String,
     /// The CIS Docker Benchmark check, e.g. `5.10`.
     pub cis: Option<&'static str>,
-    /// True when the service lists the code under `accept:`.
+    /// True when the service or zone lists the code under `accept:`.
     pub accepted: bool,
+    /// Why the team accepts it, when it does and says.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 impl Finding {
@@ -46,6 +54,7 @@ impl Finding {
             message: message.into(),
             cis: code.cis(),
             accepted: false,
+            reason: None,
         }
     }
 }

@@ -1,6 +1,6 @@
 //! Findings about services: networking, hardening, published ports, gateways.
 
-use crate::model::{NetworkMode, Service, ValidDesign};
+use crate::model::{NetworkMode, Service, ValidDesign, accepting};
 
 use super::{Finding, FindingCode};
 
@@ -47,22 +47,6 @@ const DATA_IMAGES: &[&str] = &[
     "rabbitmq",
     "kafka",
 ];
-
-fn mounts_docker_socket(service: &Service) -> bool {
-    let Some(volumes) = service.compose.get("volumes").and_then(|v| v.as_array()) else {
-        return false;
-    };
-    volumes.iter().any(|v| {
-        let source = match v {
-            serde_json::Value::String(s) => s.split(':').next().unwrap_or_default(),
-            serde_json::Value::Object(o) => {
-                o.get("source").and_then(|s| s.as_str()).unwrap_or_default()
-            }
-            _ => "",
-        };
-        source.ends_with("docker.sock")
-    })
-}
 
 fn is_data_service(design: &ValidDesign, service: &Service) -> bool {
     service
@@ -250,25 +234,13 @@ pub(super) fn check(design: &ValidDesign, out: &mut Vec<Finding>) {
             )),
             _ => {}
         }
-        if mounts_docker_socket(s) {
-            out.push(Finding::new(
-                FindingCode::DockerSocket,
-                format!("{path}.compose.volumes"),
-                format!("{} mounts the Docker socket, which is root on the host; remove the mount, or use a socket proxy that allows only the calls it needs", s.name),
-            ));
-        }
+        super::host::check(&path, s, out);
         if s.image.is_some() {
             image(&path, s, out);
             hardening(&path, s, out);
         }
         ports(design, &path, s, out);
         trust_skip(design, &path, s, out);
-        for f in &mut out[start..] {
-            if s.accept.contains(&f.code) {
-                f.accepted = true;
-                f.severity = crate::diagnostic::Severity::Note;
-                f.message.push_str(" (accepted)");
-            }
-        }
+        out[start..].iter_mut().for_each(accepting(&s.accept));
     }
 }

@@ -54,16 +54,40 @@ pub enum ImportError {
     NotCompose(String),
 }
 
+/// The most notes an import keeps; past it they are counted, so that a hostile file cannot
+/// make the answer grow with every value it holds.
+pub const MAX_NOTES: usize = 200;
+
+#[derive(Default)]
 struct Ctx {
     notes: Vec<ImportNote>,
+    dropped: usize,
 }
 
 impl Ctx {
     pub(super) fn note(&mut self, path: impl Into<String>, message: impl Into<String>) {
+        if self.notes.len() >= MAX_NOTES {
+            self.dropped += 1;
+            return;
+        }
         self.notes.push(ImportNote {
             path: path.into(),
             message: message.into(),
         });
+    }
+
+    /// The notes, with one more saying how many were left out.
+    fn finish(mut self) -> Vec<ImportNote> {
+        if self.dropped > 0 {
+            self.notes.push(ImportNote {
+                path: String::new(),
+                message: format!(
+                    "{} more notes were left out; fix the ones above and import again to see them",
+                    self.dropped
+                ),
+            });
+        }
+        self.notes
     }
 }
 
@@ -95,6 +119,85 @@ fn parse_yaml(text: &str) -> Result<Value, ImportError> {
             "the file uses YAML that has no JSON equivalent ({e}); use string keys"
         ))
     })
+}
+
+/// Every string value read as Compose gives it to Docker where it can be without an
+/// environment: `$$` is a `$`. A `$NAME` or `${NAME}` that Compose would fill from the
+/// environment of whoever runs it is kept as written text, with a note, since a design holds
+/// the value itself (its export escapes the `$`).
+fn uninterpolate(ctx: &mut Ctx, path: &str, value: &mut Value) {
+    let at = |k: &str| {
+        if path.is_empty() {
+            k.to_owned()
+        } else {
+            format!("{path}.{k}")
+        }
+    };
+    match value {
+        Value::String(s) if s.contains('$') => {
+            let mut out = String::with_capacity(s.len());
+            let mut chars = s.chars().peekable();
+            let mut interpolated = false;
+            while let Some(c) = chars.next() {
+                if c == '$' {
+                    match chars.peek() {
+                        Some('$') => {
+                            chars.next();
+                        }
+                        Some(n) if *n == '{' || *n == '_' || n.is_ascii_alphabetic() => {
+                            interpolated = true;
+                        }
+                        _ => {}
+                    }
+                }
+                out.push(c);
+            }
+            if interpolated {
+                ctx.note(
+                    path,
+                    "Compose fills $NAME and ${NAME} from the environment of whoever runs it; the design keeps the text as written, so put the value itself here (or, for a secret, use the design's secrets:)",
+                );
+            }
+            *s = out;
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter_mut().enumerate() {
+                uninterpolate(ctx, &format!("{path}[{i}]"), item);
+            }
+        }
+        Value::Object(map) => {
+            for (k, v) in map.iter_mut() {
+                uninterpolate(ctx, &at(k), v);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A top-level `volumes:` or `secrets:` map, entry by entry: an entry in a form the design
+/// has no place for is left out with a note (validation then names the services that use it).
+fn section<T: serde::de::DeserializeOwned>(
+    ctx: &mut Ctx,
+    name: &str,
+    value: &Value,
+) -> UniqueMap<T> {
+    let mut out = UniqueMap::default();
+    let Some(map) = value.as_object() else {
+        ctx.note(name, "not a map; left out");
+        return out;
+    };
+    for (k, v) in map {
+        match serde_json::from_value::<T>(v.clone()) {
+            Ok(entry) => {
+                out.0.insert(k.clone(), entry);
+            }
+            Err(e) => ctx.note(
+                format!("{name}.{k}"),
+                format!("a design has no place for this entry ({e}); left out"),
+            ),
+        }
+    }
+    out
 }
 
 /// The `x-bulkhead` extension a Bulkhead export carries.
@@ -134,13 +237,14 @@ fn extension(ctx: &mut Ctx, design: &mut RawDesign, x: &Value) {
 /// own default is the directory's name). Malformed YAML is refused with its line and
 /// column; everything else that cannot be mapped becomes a note.
 pub fn compose(text: &str, fallback_name: &str) -> Result<ComposeImport, ImportError> {
-    let doc = parse_yaml(text)?;
+    let mut doc = parse_yaml(text)?;
+    let mut ctx = Ctx::default();
+    uninterpolate(&mut ctx, "", &mut doc);
     let Some(doc) = doc.as_object() else {
         return Err(ImportError::NotCompose(
             "a Compose file is a map with `services:`; this document is not a map".to_owned(),
         ));
     };
-    let mut ctx = Ctx { notes: Vec::new() };
     let ext = doc.get("x-bulkhead");
     let name = ext
         .and_then(|x| x.get("name"))
@@ -149,7 +253,17 @@ pub fn compose(text: &str, fallback_name: &str) -> Result<ComposeImport, ImportE
         .unwrap_or(fallback_name)
         .to_owned();
     for (k, _) in doc {
-        if !["services", "networks", "name", "version", "x-bulkhead"].contains(&k.as_str()) {
+        if ![
+            "services",
+            "networks",
+            "volumes",
+            "secrets",
+            "name",
+            "version",
+            "x-bulkhead",
+        ]
+        .contains(&k.as_str())
+        {
             ctx.note(k.clone(), format!("top-level `{k}` has no place in a design; left out (services that refer to it keep their reference under compose:)"));
         }
     }
@@ -199,12 +313,20 @@ pub fn compose(text: &str, fallback_name: &str) -> Result<ComposeImport, ImportE
         services: raw_services,
         flows: Vec::new(),
         host: None,
+        volumes: Default::default(),
+        secrets: Default::default(),
     };
+    if let Some(v) = doc.get("volumes") {
+        design.volumes = section(&mut ctx, "volumes", v);
+    }
+    if let Some(v) = doc.get("secrets") {
+        design.secrets = section(&mut ctx, "secrets", v);
+    }
     if let Some(x) = ext {
         extension(&mut ctx, &mut design, x);
     }
     Ok(ComposeImport {
         design,
-        notes: ctx.notes,
+        notes: ctx.finish(),
     })
 }

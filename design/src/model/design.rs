@@ -7,8 +7,8 @@ use indexmap::IndexMap;
 use serde::Serialize;
 
 use super::{
-    Alias, Cidr, DesignName, FindingCode, Hardening, Healthcheck, ImageRef, InterfaceName, PortSet,
-    PortSpec, PublishedPort, RestartPolicy, ServiceName, ZoneName,
+    Accepted, Alias, Cidr, DesignName, Hardening, Healthcheck, ImageRef, InterfaceName, PortSet,
+    PortSpec, PublishedPort, RestartPolicy, Secret, ServiceName, Volume, ZoneName,
 };
 use crate::raw::{Action, Driver, Trust};
 
@@ -52,6 +52,10 @@ pub struct ValidDesign {
     pub flows: Vec<Flow>,
     /// The host policy, when the design has one.
     pub host: Option<HostPolicy>,
+    /// Named volumes, in document order.
+    pub volumes: Vec<Volume>,
+    /// Secrets, in document order.
+    pub secrets: Vec<Secret>,
 }
 
 /// A checked zone (a Docker network).
@@ -77,6 +81,8 @@ pub struct Zone {
     pub driver: Driver,
     /// Docker labels, in document order.
     pub labels: IndexMap<String, String>,
+    /// Findings accepted for this zone.
+    pub accept: Vec<Accepted>,
 }
 
 /// How a service is networked.
@@ -121,8 +127,8 @@ pub struct Service {
     pub ports: Vec<PublishedPort>,
     /// Hardening merged over the defaults.
     pub hardening: Hardening,
-    /// Finding codes accepted for this service.
-    pub accept: Vec<FindingCode>,
+    /// Findings accepted for this service.
+    pub accept: Vec<Accepted>,
     /// `compose: restart`, parsed.
     pub restart: Option<RestartPolicy>,
     /// `compose: healthcheck`, parsed.

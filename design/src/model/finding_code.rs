@@ -25,6 +25,32 @@ codes! {
         PrivilegedHostPort = "privileged-host-port",
         /// The Docker socket is mounted into a service.
         DockerSocket = "docker-socket",
+        /// A sensitive host path (`/`, `/etc`, `/proc`, a runtime socket, …) is mounted.
+        SensitiveMount = "sensitive-mount",
+        /// A host directory is bind-mounted.
+        BindMount = "bind-mount",
+        /// A service shares the host's process namespace.
+        HostPid = "host-pid",
+        /// A service shares the host's IPC namespace.
+        HostIpc = "host-ipc",
+        /// A service shares the host's UTS namespace.
+        HostUts = "host-uts",
+        /// A service leaves user namespace remapping (`userns_mode: host`).
+        HostUserns = "host-userns",
+        /// A service shares the host's cgroup namespace.
+        HostCgroup = "host-cgroup",
+        /// Host devices are given to a service.
+        HostDevices = "host-devices",
+        /// A service mounts every volume of another container.
+        VolumesFrom = "volumes-from",
+        /// A service runs under another container runtime.
+        CustomRuntime = "custom-runtime",
+        /// A service is placed under another control group.
+        CgroupParent = "cgroup-parent",
+        /// A `security_opt` turns a kernel protection off (seccomp, AppArmor, SELinux, masked paths).
+        ProfileDisabled = "profile-disabled",
+        /// A secret is written into a service's environment.
+        LiteralSecret = "literal-secret",
         /// A service's image is `latest` or untagged, so each pull may bring another image.
         FloatingImageTag = "floating-image-tag",
         /// A service runs as root: no `hardening.user`, or a root user.
@@ -33,6 +59,8 @@ codes! {
         NoMemoryLimit = "no-memory-limit",
         /// A service has no process limit.
         NoPidsLimit = "no-pids-limit",
+        /// A zone's subnet is wider than a /16.
+        WideSubnet = "wide-subnet",
         /// A vault zone has a route out.
         VaultNotInternal = "vault-not-internal",
         /// A restricted zone has a route out.
@@ -55,9 +83,9 @@ impl FindingCode {
     pub fn severity(self) -> Severity {
         use FindingCode::*;
         match self {
-            HostNetwork | Privileged | DockerSocket | VaultNotInternal | DataServicePublished => {
-                Severity::Error
-            }
+            HostNetwork | Privileged | DockerSocket | VaultNotInternal | DataServicePublished
+            | SensitiveMount | HostPid | HostIpc | HostUts | HostUserns | HostCgroup
+            | HostDevices | ProfileDisabled | WideSubnet => Severity::Error,
             NoMemoryLimit | NoPidsLimit | FlowShadowed | RunsAsRoot => Severity::Note,
             _ => Severity::Warning,
         }
@@ -76,6 +104,14 @@ impl FindingCode {
             PortAllInterfaces => "5.14",
             PrivilegedHostPort => "5.8",
             DockerSocket => "5.32",
+            SensitiveMount => "5.6",
+            HostPid => "5.16",
+            HostIpc => "5.17",
+            HostDevices => "5.18",
+            HostUts => "5.21",
+            ProfileDisabled => "5.22",
+            CgroupParent => "5.25",
+            HostUserns => "5.31",
             NoMemoryLimit => "5.11",
             NoPidsLimit => "5.29",
             RunsAsRoot => "4.1",
@@ -97,10 +133,24 @@ impl FindingCode {
             PortAllInterfaces => "A port is published on every host interface",
             PrivilegedHostPort => "A privileged host port (below 1024) is published",
             DockerSocket => "The Docker socket is mounted into a service",
+            SensitiveMount => "A sensitive host path is mounted into a service",
+            BindMount => "A host directory is bind-mounted into a service",
+            HostPid => "A service shares the host's process namespace",
+            HostIpc => "A service shares the host's IPC namespace",
+            HostUts => "A service shares the host's UTS namespace",
+            HostUserns => "A service opts out of user namespace remapping",
+            HostCgroup => "A service shares the host's cgroup namespace",
+            HostDevices => "Host devices are given to a service",
+            VolumesFrom => "A service mounts every volume of another container",
+            CustomRuntime => "A service runs under another container runtime",
+            CgroupParent => "A service is placed under another control group",
+            ProfileDisabled => "A security option turns a kernel protection off",
+            LiteralSecret => "A secret is written into a service's environment",
             FloatingImageTag => "A service's image is latest or untagged rather than pinned",
             RunsAsRoot => "A service runs as root",
             NoMemoryLimit => "A service has no memory limit",
             NoPidsLimit => "A service has no process (pids) limit",
+            WideSubnet => "A zone's subnet is wider than a /16",
             VaultNotInternal => "A vault zone has a route out",
             RestrictedNotInternal => "A restricted zone has a route out",
             TrustSkip => "A gateway joins zones more than one trust level apart",

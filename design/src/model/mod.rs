@@ -1,5 +1,6 @@
 //! The checked model and the value types it is built from.
 
+mod accepted;
 mod cidr;
 mod design;
 mod duration;
@@ -13,7 +14,10 @@ mod ports;
 mod portset;
 mod published;
 mod restart;
+mod storage;
 
+pub(crate) use accepted::accepting;
+pub use accepted::{ACCEPT_LABEL, Accepted, MAX_REASON_CHARS};
 pub use cidr::{Cidr, CidrError};
 pub use design::{
     Endpoint, Flow, HostPolicy, Membership, NetworkMode, Rate, RateLimit, Service, ServiceId,
@@ -27,9 +31,10 @@ pub use image::{IMAGE_RULE, ImageError, ImageRef};
 pub use limits::{CPUS_RULE, MEMORY_RULE, MIN_MEMORY_BYTES, MemoryLimit, NanoCpus};
 pub use names::{
     Alias, DOCKER_NAME_RULE, DesignName, INTERFACE_NAME_RULE, InterfaceName, NameError,
-    ServiceName, ZoneName, check_docker_name,
+    ServiceName, StorageName, ZoneName, check_docker_name,
 };
 pub use ports::{PORT_SPEC_RULE, PortRange, PortSpec, Protocol};
 pub use portset::PortSet;
 pub use published::{PUBLISHED_RULE, PublishedPort};
 pub use restart::{RESTART_RULE, RestartPolicy};
+pub use storage::{Secret, Volume, named_volume, secret_source, secret_target};

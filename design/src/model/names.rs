@@ -128,3 +128,7 @@ name_type!(
     /// A Linux network interface name: a zone's bridge or the host's external interface.
     InterfaceName, 15, INTERFACE_NAME_RULE
 );
+name_type!(
+    /// The key of a named volume or a secret under the design's `volumes:` or `secrets:`.
+    StorageName, 63, DOCKER_NAME_RULE
+);

@@ -1,12 +1,16 @@
 //! The design file as written (format version 1): every field as the document gives it,
 //! before any check. [`crate::validate`] turns it into a [`crate::ValidDesign`].
 
+mod accept;
 mod memberships;
 mod scalar;
+mod storage;
 mod unique_map;
 
+pub use accept::RawAccept;
 pub use memberships::{RawMembership, RawMemberships};
 pub use scalar::Scalar;
+pub use storage::{RawSecret, RawSecrets, RawVolume, RawVolumes};
 pub use unique_map::UniqueMap;
 
 use serde::{Deserialize, Serialize};
@@ -37,6 +41,12 @@ pub struct RawDesign {
     /// The host policy for traffic arriving from outside.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host: Option<RawHost>,
+    /// Named volumes the services mount (Compose's top-level `volumes:`).
+    #[serde(default, skip_serializing_if = "UniqueMap::is_empty")]
+    pub volumes: RawVolumes,
+    /// Secrets the services read from files (Compose's top-level `secrets:`).
+    #[serde(default, skip_serializing_if = "UniqueMap::is_empty")]
+    pub secrets: RawSecrets,
 }
 
 impl RawDesign {
@@ -148,6 +158,10 @@ pub struct RawZone {
     /// Docker labels put on the network.
     #[serde(default, skip_serializing_if = "UniqueMap::is_empty")]
     pub labels: UniqueMap<Scalar>,
+    /// Finding codes the team has reviewed and accepts for this zone (for example
+    /// `{code: vault-not-internal, reason: "…"}`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub accept: Vec<RawAccept>,
 }
 
 /// Compose service keys the design manages itself (through a service's zones, ports,
@@ -196,9 +210,10 @@ pub struct RawService {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hardening: Option<RawHardening>,
     /// Finding codes the team has reviewed and accepts for this service
-    /// (for example `host-network`); they are reported as notes.
+    /// (for example `host-network`, or `{code: privileged, reason: "…"}`); they are reported
+    /// as notes, and an accepted error no longer stops apply and export.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub accept: Vec<String>,
+    pub accept: Vec<RawAccept>,
     /// Any other Compose service keys, carried into the export as they are.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compose: Option<serde_json::Map<String, serde_json::Value>>,

@@ -1,14 +1,16 @@
 //! `RawDesign` → `(ValidDesign, Vec<Diagnostic>)`: every problem at once.
 
+mod accept;
 mod ctx;
 mod flows;
 mod hardening;
 mod host;
 mod services;
+mod storage;
 mod zones;
 
 use crate::diagnostic::{Code, Diagnostic, Severity};
-use crate::limits::{MAX_FLOWS, MAX_SERVICES, MAX_ZONES};
+use crate::limits::{MAX_FLOWS, MAX_SECRETS, MAX_SERVICES, MAX_VOLUMES, MAX_ZONES};
 use crate::model::{Cidr, DesignName, ValidDesign};
 use crate::raw::RawDesign;
 
@@ -39,6 +41,8 @@ pub fn validate(raw: &RawDesign) -> (ValidDesign, Vec<Diagnostic>) {
             services: Vec::new(),
             flows: Vec::new(),
             host: None,
+            volumes: Vec::new(),
+            secrets: Vec::new(),
         };
         return (empty, ctx.diags);
     }
@@ -120,6 +124,8 @@ pub fn validate(raw: &RawDesign) -> (ValidDesign, Vec<Diagnostic>) {
         services: services.services.clone(),
         flows: Vec::new(),
         host: raw.host.as_ref().map(|h| host::check(&mut ctx, h)),
+        volumes: storage::volumes(&mut ctx, raw),
+        secrets: storage::secrets(&mut ctx, raw),
     };
     design.flows = flows::check(&mut ctx, raw, &zones, &services, &design);
     (design, ctx.diags)
@@ -131,6 +137,8 @@ fn too_large(ctx: &mut Ctx, raw: &RawDesign) -> bool {
         ("zones", raw.zones.len(), MAX_ZONES),
         ("services", raw.services.len(), MAX_SERVICES),
         ("flows", raw.flows.len(), MAX_FLOWS),
+        ("volumes", raw.volumes.len(), MAX_VOLUMES),
+        ("secrets", raw.secrets.len(), MAX_SECRETS),
     ];
     let mut over = false;
     for (field, count, max) in counts {

@@ -5,15 +5,17 @@ use std::collections::{HashMap, HashSet};
 use std::net::Ipv4Addr;
 
 use crate::diagnostic::Code;
-use crate::findings::FindingCode;
 use crate::model::{
-    Alias, ImageRef, Membership, NetworkMode, PublishedPort, Service, ServiceId, ServiceName,
-    ZoneId,
+    Accepted, Alias, ImageRef, Membership, NetworkMode, PublishedPort, Service, ServiceId,
+    ServiceName, ZoneId,
 };
 use crate::raw::{RawDesign, RawService};
 
+use super::accept;
+
 mod addresses;
 mod compose_keys;
+mod mounts;
 mod namespaces;
 mod published;
 
@@ -49,7 +51,7 @@ struct Draft<'a> {
     members: Vec<PendingMember>,
     ports: Vec<PublishedPort>,
     hardening: crate::model::Hardening,
-    accept: Vec<FindingCode>,
+    accept: Vec<Accepted>,
     compose: compose_keys::Compose,
 }
 
@@ -198,23 +200,7 @@ fn draft<'a>(
         .as_ref()
         .map(|h| hardening::check(ctx, h, &format!("{path}.hardening")))
         .unwrap_or_default();
-    let mut accept = Vec::new();
-    for (i, code) in raw.accept.iter().enumerate() {
-        match code.parse::<FindingCode>() {
-            Ok(c) => accept.push(c),
-            Err(_) => {
-                let hint = did_you_mean(suggest(code, FindingCode::ALL.iter().map(|c| c.as_str())));
-                ctx.error(
-                    Code::UnknownFindingCode,
-                    format!("{path}.accept[{i}]"),
-                    format!(
-                        "{} is not a finding code; accept lists codes such as host-network.{hint}",
-                        quote(code)
-                    ),
-                );
-            }
-        }
-    }
+    let accept = accept::check(ctx, &format!("{path}.accept"), &raw.accept);
     let compose = compose_keys::check(ctx, &path, raw);
     Some(Draft {
         raw_name,
@@ -239,6 +225,7 @@ pub(crate) fn check(
     let mut refused = HashSet::new();
     let mut drafts = Vec::new();
     for (name, svc) in raw.services.iter() {
+        mounts::check(ctx, &format!("services.{}", key(name)), svc, raw);
         match draft(ctx, name, svc, zones, defaults) {
             Some(d) => drafts.push(d),
             None => {

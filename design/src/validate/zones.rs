@@ -7,8 +7,8 @@ use indexmap::IndexMap;
 
 use crate::alloc;
 use crate::diagnostic::Code;
-use crate::model::{Cidr, InterfaceName, Zone, ZoneId, ZoneName};
-use crate::raw::{RawDesign, RawZone};
+use crate::model::{Accepted, Cidr, InterfaceName, Zone, ZoneId, ZoneName};
+use crate::raw::{RawDesign, RawZone, Scalar, UniqueMap};
 
 use super::ctx::{Ctx, has_control, key, quote};
 
@@ -28,12 +28,19 @@ struct Draft<'a> {
     gateway: Option<Ipv4Addr>,
     bridge: Option<InterfaceName>,
     labels: IndexMap<String, String>,
+    accept: Vec<Accepted>,
 }
 
-fn check_labels(ctx: &mut Ctx, path: &str, raw: &RawZone) -> Option<IndexMap<String, String>> {
+/// Docker labels of a zone or a volume at `path`: keys Docker takes and outside
+/// `io.bulkhead.`, values on one line.
+pub(super) fn check_labels(
+    ctx: &mut Ctx,
+    path: &str,
+    raw: &UniqueMap<Scalar>,
+) -> Option<IndexMap<String, String>> {
     let mut labels = IndexMap::new();
     let mut ok = true;
-    for (k, v) in raw.labels.iter() {
+    for (k, v) in raw.iter() {
         let key_ok = k.starts_with(|c: char| c.is_ascii_alphanumeric())
             && k.len() <= 255
             && k.bytes()
@@ -126,7 +133,8 @@ fn draft<'a>(ctx: &mut Ctx, raw_name: &'a str, raw: &'a RawZone) -> Option<Draft
         }
         None => Some(None),
     };
-    let labels = check_labels(ctx, &path, raw);
+    let labels = check_labels(ctx, &path, &raw.labels);
+    let accept = super::accept::check(ctx, &format!("{path}.accept"), &raw.accept);
     Some(Draft {
         raw_name,
         name: name.ok()?,
@@ -135,6 +143,7 @@ fn draft<'a>(ctx: &mut Ctx, raw_name: &'a str, raw: &'a RawZone) -> Option<Draft
         gateway: gateway?,
         bridge: bridge?,
         labels: labels?,
+        accept,
     })
 }
 
@@ -268,6 +277,7 @@ pub(crate) fn check(
             isolated: d.raw.isolated,
             driver: d.raw.driver.unwrap_or_default(),
             labels: d.labels,
+            accept: d.accept,
         });
     }
     Zones {

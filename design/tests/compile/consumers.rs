@@ -59,6 +59,15 @@ fn compose_accepted_by_docker_compose_config() {
             );
             assert_eq!(net["ipam"]["config"][0]["subnet"], zone.subnet.to_string());
         }
+        for v in &design.volumes {
+            assert!(back["volumes"][v.key.as_str()].is_object(), "{}", v.key);
+        }
+        for secret in &design.secrets {
+            assert_eq!(
+                back["secrets"][secret.key.as_str()]["file"],
+                secret.file.as_str()
+            );
+        }
         for svc in design.services.iter().filter(|s| s.image.is_some()) {
             let s = &back["services"][svc.name.as_str()];
             assert_eq!(
@@ -68,6 +77,14 @@ fn compose_accepted_by_docker_compose_config() {
             for m in &svc.zones {
                 let zone = design.zone(m.zone).name.as_str();
                 assert_eq!(s["networks"][zone]["ipv4_address"], m.ipv4.to_string());
+            }
+            // A `$` reaches the container as written: Compose reads `$$`, never the
+            // environment of whoever runs it.
+            if let Some(env) = svc.compose.get("environment").and_then(|e| e.as_object()) {
+                for (k, v) in env {
+                    let written = v.as_str().unwrap_or_default().replace('$', "$$");
+                    assert_eq!(s["environment"][k], written.as_str(), "{k}");
+                }
             }
             // Published ports stay strings, never YAML 1.1 sexagesimal numbers.
             for (i, p) in svc.ports.iter().enumerate() {

@@ -106,22 +106,29 @@ services:
     hardening: { user: '1000:1000', security_opt: ['apparmor=docker-default'] }
     compose:
       command: [serve, --port, '8000']
-      environment: { MODE: production, QUOTE: \"it's a 'test'\" }
+      environment: { MODE: production, QUOTE: \"it's a 'test'\", CONN: 'postgres://$USER@db/${DB}' }
       healthcheck: { test: ['CMD', 'true'], interval: 10s }
   db:
     image: postgres:16
     zones: { data: { ipv4: 10.213.3.10, aliases: [db] } }
+    compose: { volumes: ['pgdata:/var/lib/postgresql/data'], secrets: [db_password] }
   cache: { image: redis:7, zones: [data] }
   agent: { image: example/agent:1, zones: [ops] }
   sidecar: { image: example/sidecar:1, network: 'container:api' }
   batch: { image: example/batch:1, network: closed }
   legacy: { image: example/legacy:1, hardening: { privileged: true, read_only: false } }
-  sniffer: { image: example/sniffer:1, network: host, accept: [host-network] }
+  sniffer: { image: example/sniffer:1, network: host, accept: [{code: host-network, reason: \"captures the uplink for the IDS\"}] }
 flows:
   - { from: api, to: db, ports: [tcp/5432], note: \"the app's database\" }
   - { from: api, to: cache, ports: [tcp/6379, udp/7000-7010, icmp], log: true }
   - { from: agent, to: api, ports: [tcp/9100] }
   - { from: proxy, to: api, ports: [tcp/22], action: deny, log: true }
+volumes:
+  pgdata:
+  archive: { external: true, name: nas-archive }
+  scratch: { labels: { team: data } }
+secrets:
+  db_password: { file: /srv/bulkhead/secrets/db_password }
 host:
   external_interface: eth0
   allow_inbound: [tcp/443, udp/53, icmp]

@@ -78,7 +78,7 @@ volumes:
 "#;
 
 /// Compose → design: networks become zones with their options, services keep addresses,
-/// aliases, modes and hardening; other keys go under `compose:`; volumes are reported.
+/// aliases, modes and hardening; other keys go under `compose:`; named volumes are carried.
 #[test]
 fn own_compose_file_imports() {
     let imported = import(OWN, "own").expect("imports");
@@ -123,8 +123,9 @@ fn own_compose_file_imports() {
     );
     let legacy = d.services.get("legacy").expect("legacy");
     assert_eq!(legacy.zones.0.keys().collect::<Vec<_>>(), ["default"]);
+    assert!(d.volumes.get("dbdata").is_some(), "{:#?}", d.volumes);
     assert!(
-        imported.notes.iter().any(|n| n.path == "volumes"),
+        !imported.notes.iter().any(|n| n.path.starts_with("volumes")),
         "{:#?}",
         imported.notes
     );
@@ -200,4 +201,37 @@ fn compose_alias_bombs_are_refused() {
         .unwrap_err()
         .to_string();
     assert!(e.contains(&design::budget::MAX_VALUES.to_string()), "{e}");
+}
+
+/// A Compose file's `$$` is a `$`; a `${NAME}` that Compose would fill from the environment
+/// of whoever runs it is kept as text, with a note at its path. Exporting the design again
+/// escapes every `$`, so Compose passes the same text.
+#[test]
+fn interpolation_is_kept_as_text_with_a_note() {
+    let text = "services:\n  a:\n    image: x:1\n    environment: { PRICE: 'costs $$5', KEY: '${AWS_SECRET_ACCESS_KEY}' }\n";
+    let imported = import(text, "shop").expect("imports");
+    let env = &imported
+        .design
+        .services
+        .get("a")
+        .expect("a")
+        .compose
+        .as_ref()
+        .expect("compose")["environment"];
+    assert_eq!(env["PRICE"], "costs $5");
+    assert_eq!(env["KEY"], "${AWS_SECRET_ACCESS_KEY}");
+    let notes: Vec<&str> = imported.notes.iter().map(|n| n.path.as_str()).collect();
+    assert_eq!(
+        notes,
+        ["services.a.environment.KEY"],
+        "{:#?}",
+        imported.notes
+    );
+    let valid = check(&imported.design).expect("valid");
+    let again = design::compile::compose(&valid, None);
+    assert!(
+        again.contains("KEY: \"$${AWS_SECRET_ACCESS_KEY}\""),
+        "{again}"
+    );
+    assert!(again.contains("PRICE: \"costs $$5\""), "{again}");
 }

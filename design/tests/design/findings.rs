@@ -68,7 +68,79 @@ finding!(
 );
 finding!(
     /// Mounting the Docker socket is an error finding.
-    docker_socket: "services:\n  a: { image: x, network: closed, compose: { volumes: ['/var/run/docker.sock:/var/run/docker.sock'] } }\n" => DockerSocket at "services.a.compose.volumes", cis Some("5.32")
+    docker_socket: "services:\n  a: { image: x, network: closed, compose: { volumes: ['/var/run/docker.sock:/var/run/docker.sock'] } }\n" => DockerSocket at "services.a.compose.volumes[0]", cis Some("5.32")
+);
+finding!(
+    /// A sensitive host directory, however written, is an error.
+    sensitive_mount: "services:\n  a: { image: x, network: closed, compose: { volumes: ['/tmp/../etc/:/host-etc:ro'] } }\n" => SensitiveMount at "services.a.compose.volumes[0]", cis Some("5.6")
+);
+finding!(
+    /// The long syntax is read too; a parent of /var/lib/docker holds it.
+    sensitive_mount_long_syntax: "services:\n  a: { image: x, network: closed, compose: { volumes: [{ type: bind, source: /var/lib, target: /x }] } }\n" => SensitiveMount at "services.a.compose.volumes[0]", cis Some("5.6")
+);
+finding!(
+    /// containerd's socket is as much root as Docker's.
+    containerd_socket: "services:\n  a: { image: x, network: closed, compose: { volumes: ['/run/containerd/containerd.sock:/c.sock'] } }\n" => SensitiveMount at "services.a.compose.volumes[0]", cis Some("5.6")
+);
+finding!(
+    /// Any other bind mount is a warning.
+    bind_mount: "services:\n  a: { image: x, network: closed, compose: { volumes: ['/srv/app/conf:/conf:ro'] } }\n" => BindMount at "services.a.compose.volumes[0]", cis None
+);
+finding!(
+    /// The host's process namespace.
+    host_pid: "services:\n  a: { image: x, network: closed, compose: { pid: host } }\n" => HostPid at "services.a.compose.pid", cis Some("5.16")
+);
+finding!(
+    /// The host's IPC namespace.
+    host_ipc: "services:\n  a: { image: x, network: closed, compose: { ipc: host } }\n" => HostIpc at "services.a.compose.ipc", cis Some("5.17")
+);
+finding!(
+    /// The host's UTS namespace.
+    host_uts: "services:\n  a: { image: x, network: closed, compose: { uts: host } }\n" => HostUts at "services.a.compose.uts", cis Some("5.21")
+);
+finding!(
+    /// No user namespace remapping.
+    host_userns: "services:\n  a: { image: x, network: closed, compose: { userns_mode: host } }\n" => HostUserns at "services.a.compose.userns_mode", cis Some("5.31")
+);
+finding!(
+    /// The host's cgroup namespace.
+    host_cgroup: "services:\n  a: { image: x, network: closed, compose: { cgroup: host } }\n" => HostCgroup at "services.a.compose.cgroup", cis None
+);
+finding!(
+    /// Host devices.
+    host_devices: "services:\n  a: { image: x, network: closed, compose: { devices: ['/dev/kvm:/dev/kvm'] } }\n" => HostDevices at "services.a.compose.devices", cis Some("5.18")
+);
+finding!(
+    /// Another container's volumes.
+    volumes_from: "services:\n  a: { image: x, network: closed, compose: { volumes_from: [b] } }\n" => VolumesFrom at "services.a.compose.volumes_from", cis None
+);
+finding!(
+    /// Another runtime.
+    custom_runtime: "services:\n  a: { image: x, network: closed, compose: { runtime: runsc } }\n" => CustomRuntime at "services.a.compose.runtime", cis None
+);
+finding!(
+    /// Another cgroup parent.
+    cgroup_parent: "services:\n  a: { image: x, network: closed, compose: { cgroup_parent: /system.slice } }\n" => CgroupParent at "services.a.compose.cgroup_parent", cis Some("5.25")
+);
+finding!(
+    /// seccomp turned off.
+    seccomp_unconfined: "services:\n  a: { image: x, network: closed, hardening: { security_opt: ['seccomp:unconfined'] } }\n" => ProfileDisabled at "services.a.hardening.security_opt", cis Some("5.22")
+);
+finding!(
+    /// SELinux labelling turned off.
+    label_disable: "services:\n  a: { image: x, network: closed, hardening: { security_opt: ['label=disable'] } }\n" => ProfileDisabled at "services.a.hardening.security_opt", cis Some("5.22")
+);
+finding!(
+    /// A password written into the environment (map form).
+    literal_secret: "services:\n  a: { image: x, network: closed, compose: { environment: { DB_PASSWORD: hunter2 } } }\n" => LiteralSecret at "services.a.compose.environment.DB_PASSWORD", cis None
+);
+finding!(
+    /// A token written into the environment (list form).
+    literal_secret_list: "services:\n  a: { image: x, network: closed, compose: { environment: ['GITHUB_TOKEN=ghp_x'] } }\n" => LiteralSecret at "services.a.compose.environment.GITHUB_TOKEN", cis None
+);
+finding!(
+    /// A zone wider than a /16 would cover the host's own networks.
+    wide_subnet: "zones:\n  z: { trust: internal, subnet: 10.0.0.0/8 }\n" => WideSubnet at "zones.z.subnet", cis None
 );
 finding!(
     /// No memory limit is noted.
@@ -111,11 +183,12 @@ finding!(
     flow_shadowed: "zones:\n  z: { trust: public, isolated: true }\nservices:\n  a: { image: x, zones: [z] }\n  b: { image: x, zones: [z] }\nflows:\n  - { from: a, to: b, ports: [tcp/1-1000] }\n  - { from: a, to: b, ports: [tcp/80] }\n" => FlowShadowed at "flows[1]", cis None
 );
 
-/// An accepted finding is downgraded to a note and marked accepted.
+/// An accepted finding is downgraded to a note, marked accepted and carries its reason; an
+/// error listed without a reason stays an error and says what to add.
 #[test]
 fn accepted_finding_is_a_note() {
     let all = findings(&format!(
-        "services:\n  a: {{ image: x, network: host, accept: [host-network], {SAFE} }}\n"
+        "services:\n  a: {{ image: x, network: host, accept: [{{code: host-network, reason: sniffs the uplink}}], {SAFE} }}\n"
     ));
     let f = all
         .iter()
@@ -123,6 +196,23 @@ fn accepted_finding_is_a_note() {
         .expect("finding");
     assert!(f.accepted);
     assert_eq!(f.severity, Severity::Note);
+    assert_eq!(f.reason.as_deref(), Some("sniffs the uplink"));
+    assert!(
+        f.message.ends_with("(accepted: sniffs the uplink)"),
+        "{}",
+        f.message
+    );
+
+    let bare = findings(&format!(
+        "services:\n  a: {{ image: x, network: host, accept: [host-network], {SAFE} }}\n"
+    ));
+    let f = bare
+        .iter()
+        .find(|f| f.code == FindingCode::HostNetwork)
+        .expect("finding");
+    assert!(!f.accepted);
+    assert_eq!(f.severity, Severity::Error);
+    assert!(f.message.contains("without a reason"), "{}", f.message);
 }
 
 /// Both templates have no finding above warning.
@@ -212,4 +302,36 @@ fn pinned_images_and_users_are_quiet() {
         "{}",
         messages[1]
     );
+}
+
+/// Neither a `_FILE` variable, an empty value nor an ordinary name is a literal secret; a named
+/// volume is not a bind mount.
+#[test]
+fn what_is_not_flagged() {
+    let all = findings(&format!(
+        "volumes:\n  data:\nservices:\n  a: {{ image: x, network: closed, compose: {{ environment: {{ DB_PASSWORD_FILE: /run/secrets/db, API_KEY: '', MODE: prod }}, volumes: ['data:/var/lib/app'] }}, {SAFE} }}\n"
+    ));
+    let flagged: Vec<_> = all
+        .iter()
+        .filter(|f| {
+            matches!(
+                f.code,
+                FindingCode::LiteralSecret | FindingCode::BindMount | FindingCode::SensitiveMount
+            )
+        })
+        .collect();
+    assert!(flagged.is_empty(), "{flagged:#?}");
+}
+
+/// A zone accepts its own findings, with a reason.
+#[test]
+fn zones_accept_their_findings() {
+    let all = findings(
+        "zones:\n  z: { trust: vault, subnet: 10.64.0.0/12, accept: [{code: wide-subnet, reason: the lab's address plan}, {code: vault-not-internal, reason: pulls updates}] }\n",
+    );
+    for code in [FindingCode::WideSubnet, FindingCode::VaultNotInternal] {
+        let f = all.iter().find(|f| f.code == code).expect("finding");
+        assert!(f.accepted, "{f:?}");
+        assert_eq!(f.severity, Severity::Note);
+    }
 }

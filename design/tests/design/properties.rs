@@ -20,6 +20,7 @@ fn zone(trust: Trust, isolated: bool) -> RawZone {
         bridge: None,
         driver: None,
         labels: UniqueMap::default(),
+        accept: Vec::new(),
     }
 }
 
@@ -46,6 +47,8 @@ fn empty_design() -> RawDesign {
         services: UniqueMap::default(),
         flows: Vec::new(),
         host: None,
+        volumes: UniqueMap::default(),
+        secrets: UniqueMap::default(),
     }
 }
 

@@ -28,6 +28,76 @@ macro_rules! rule {
     };
 }
 
+rule!(
+    /// An accepted code given twice.
+    accept_twice: "services:\n  a: { image: x, network: closed, accept: [writable-rootfs, writable-rootfs] }\n" => InvalidAccept at "services.a.accept[1]"
+);
+rule!(
+    /// A reason holding a control character.
+    accept_reason_control: "services:\n  a: { image: x, network: closed, accept: [{code: privileged, reason: \"a\\u0007b\"}] }\n" => InvalidAccept at "services.a.accept[0].reason"
+);
+rule!(
+    /// A zone accepting an unknown code.
+    zone_accept_unknown: "zones:\n  z: { trust: public, accept: [wide-subnets] }\n" => UnknownFindingCode at "zones.z.accept[0]"
+);
+rule!(
+    /// A volume driver could bind any host path.
+    volume_driver: "volumes:\n  v: { driver: local, driver_opts: { o: bind, device: / } }\n" => InvalidStorage at "volumes.v.driver_opts"
+);
+rule!(
+    /// An external volume cannot be labelled.
+    external_volume_labels: "volumes:\n  v: { external: true, labels: { a: b } }\n" => InvalidStorage at "volumes.v.labels"
+);
+rule!(
+    /// A volume name breaks Docker's naming rule.
+    volume_name: "volumes:\n  v: { name: 'bad name' }\n" => InvalidName at "volumes.v.name"
+);
+rule!(
+    /// A secret from the environment.
+    secret_environment: "secrets:\n  s: { environment: AWS_SECRET_ACCESS_KEY }\n" => InvalidStorage at "secrets.s.environment"
+);
+rule!(
+    /// A secret with a relative file.
+    secret_relative: "secrets:\n  s: { file: ./s.txt }\n" => InvalidStorage at "secrets.s.file"
+);
+rule!(
+    /// A secret that is the host's own file.
+    secret_sensitive: "secrets:\n  s: { file: /etc/shadow }\n" => InvalidStorage at "secrets.s.file"
+);
+rule!(
+    /// A secret with no file.
+    secret_without_file: "secrets:\n  s: {}\n" => InvalidStorage at "secrets.s"
+);
+rule!(
+    /// A named volume not declared.
+    undeclared_volume: "volumes:\n  data:\nservices:\n  a: { image: x, network: closed, compose: { volumes: ['date:/d'] } }\n" => UnknownVolume at "services.a.compose.volumes[0]"
+);
+rule!(
+    /// A named volume in the long syntax, not declared.
+    undeclared_volume_long: "services:\n  a: { image: x, network: closed, compose: { volumes: [{ type: volume, source: data, target: /d }] } }\n" => UnknownVolume at "services.a.compose.volumes[0]"
+);
+rule!(
+    /// A secret not declared.
+    undeclared_secret: "services:\n  a: { image: x, network: closed, compose: { secrets: [{ source: pw }] } }\n" => UnknownSecret at "services.a.compose.secrets[0]"
+);
+rule!(
+    /// A secret entry with keys apply would not honour.
+    secret_entry_keys: "secrets:\n  pw: { file: /srv/pw }\nservices:\n  a: { image: x, network: closed, compose: { secrets: [{ source: pw, mode: 0400 }] } }\n" => InvalidComposeValue at "services.a.compose.secrets[0].mode"
+);
+rule!(
+    /// volumes must be a list.
+    volumes_not_a_list: "services:\n  a: { image: x, network: closed, compose: { volumes: 'data:/d' } }\n" => InvalidComposeValue at "services.a.compose.volumes"
+);
+
+/// A declared volume and secret, mounted by name and by the long syntax, check clean.
+#[test]
+fn declared_storage_is_clean() {
+    let diags = diagnostics(
+        "volumes:\n  data:\n  old: { name: legacy-data }\nsecrets:\n  pw: { file: /srv/bulkhead/secrets/pw }\nservices:\n  a: { image: x, network: closed, compose: { volumes: ['data:/d', { type: volume, source: old, target: /o }, '/srv/x:/x'], secrets: [pw, { source: pw, target: /etc/pw }] } }\n",
+    );
+    assert!(diags.is_empty(), "{diags:#?}");
+}
+
 /// A format version other than 1 is refused.
 #[test]
 fn unsupported_version() {

@@ -139,6 +139,10 @@ pub async fn apply(file: &Path, yes: bool, firewall: bool) -> ExitCode {
         Ok(x) => x,
         Err(c) => return c,
     };
+    if let Err(blocked) = design::findings::release(&d) {
+        eprint!("bulkhead: nothing applied: {blocked}");
+        return ExitCode::FAILURE;
+    }
     let p = match engine::plan(&d, &engine).await {
         Ok(p) => p,
         Err(e) => return fail(e),

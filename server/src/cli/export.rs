@@ -59,7 +59,13 @@ pub fn run(args: &ExportArgs) -> ExitCode {
         }
     };
     let text = match args.format {
-        Export::Artifact(f) => compile(&valid, f, args.revision),
+        Export::Artifact(f) => {
+            if let Err(blocked) = design::findings::release(&valid) {
+                eprint!("bulkhead: nothing was exported: {blocked}");
+                return ExitCode::from(1);
+            }
+            compile(&valid, f, args.revision)
+        }
         Export::Design => design::to_canonical_yaml(&raw),
     };
     write_out(args.output.as_deref(), &text, args.format.is_executable())

@@ -174,7 +174,8 @@ async fn execute(engine: &DockerEngine, action: &Action) -> Result<(), EngineErr
 }
 
 /// Applies `plan` (made by [`super::plan()`] for `design` on `engine`), reporting each
-/// action to `on_event`.
+/// action to `on_event`. A design with a finding of severity error that is not accepted with
+/// a reason is refused before anything changes.
 pub async fn apply(
     design: &ValidDesign,
     engine: &DockerEngine,
@@ -182,6 +183,8 @@ pub async fn apply(
     options: ApplyOptions,
     on_event: &(dyn Fn(&ApplyEvent) + Send + Sync),
 ) -> Result<ApplyReport, EngineError> {
+    design::findings::release(design)
+        .map_err(|blocked| EngineError::Design(blocked.to_string()))?;
     let before = engine.changes_made();
     // Every image first: a missing one stops apply before anything changes.
     let images: BTreeSet<&str> = plan

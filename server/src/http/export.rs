@@ -89,7 +89,13 @@ fn compile_revision(document: &str, number: i64, format: Export) -> Result<Strin
     match format {
         Export::Design => Ok(design::to_canonical_yaml(&raw)),
         Export::Artifact(f) => match design::check(&raw) {
-            Ok(valid) => Ok(compile(&valid, f, u64::try_from(number).ok())),
+            Ok(valid) => match design::findings::release(&valid) {
+                Ok(()) => Ok(compile(&valid, f, u64::try_from(number).ok())),
+                Err(blocked) => Err(HttpError::refused(
+                    StatusCode::CONFLICT,
+                    format!("Revision {number} cannot be exported: {blocked}"),
+                )),
+            },
             Err(diagnostics) => {
                 let errors: Vec<String> = diagnostics
                     .iter()

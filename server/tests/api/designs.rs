@@ -412,3 +412,58 @@ async fn documents_are_read_and_written_for_the_browser() {
         design::to_canonical_yaml(&changed)
     );
 }
+
+/// The export route refuses every artifact of a revision with an unaccepted error finding
+/// (409, with what to do), serves it once the finding is accepted with a reason, and serves
+/// the design file in either case.
+#[tokio::test]
+async fn export_route_refuses_unaccepted_error_findings() {
+    let app = TestApp::spawn().await;
+    let admin = app.setup_admin().await;
+    let editor = app.login_as(&admin, "eve", Role::Editor).await;
+    let id = editor.create_design("ops", "three-tier").await;
+    let doc = |accept: &str| {
+        format!(
+            "bulkhead: 1\nname: ops\nservices:\n  probe:\n    image: 'example/probe:1'\n    network: closed\n    hardening: {{ security_opt: ['seccomp=unconfined'] }}\n{accept}"
+        )
+    };
+    let save = |base: i64, text: String| {
+        let editor = &editor;
+        async move {
+            editor
+                .call(
+                    "save_design",
+                    &[
+                        ("id", &id.to_string()),
+                        ("base", &base.to_string()),
+                        ("document", &text),
+                        ("message", "probe"),
+                    ],
+                )
+                .await
+                .ok()
+        }
+    };
+    save(1, doc("")).await;
+    let refused = editor.get(&format!("/designs/{id}/export/compose")).await;
+    assert_eq!(refused.status(), 409);
+    let body = refused.text().await.unwrap();
+    assert!(body.contains("profile-disabled"), "{body}");
+    assert!(body.contains("reason"), "{body}");
+    let design_file = editor.get(&format!("/designs/{id}/export/design")).await;
+    assert_eq!(design_file.status(), 200);
+
+    save(
+        2,
+        doc("    accept: [{code: profile-disabled, reason: 'runs the perf profiler'}]\n"),
+    )
+    .await;
+    for format in ["compose", "iptables", "iptables-script", "nftables"] {
+        let served = editor.get(&format!("/designs/{id}/export/{format}")).await;
+        assert_eq!(served.status(), 200, "{format}");
+    }
+    let old = editor
+        .get(&format!("/designs/{id}/export/compose?rev=2"))
+        .await;
+    assert_eq!(old.status(), 409, "revision 2 is still refused");
+}

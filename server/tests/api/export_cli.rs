@@ -98,3 +98,60 @@ fn export_refuses_errors_and_import_locates_yaml_errors() {
     assert_eq!(code, 2);
     assert!(err.contains("line "), "{err}");
 }
+
+/// A finding of severity error stops every artifact until it is accepted with a reason: a
+/// bare code is not enough, and the message says what to write. The design file itself can
+/// always be downloaded.
+#[test]
+fn error_findings_gate_the_export() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("owned.yaml");
+    let out_file = dir.path().join("out.yml");
+    let body = |accept: &str| {
+        format!(
+            "bulkhead: 1\nname: owned\nservices:\n  tool:\n    image: 'example/tool:1'\n    network: closed\n    compose: {{ pid: host, volumes: ['/etc:/host-etc:ro'] }}\n{accept}"
+        )
+    };
+    let export = |format: &str| {
+        bulkhead(&[
+            "export",
+            file.to_str().unwrap(),
+            "--format",
+            format,
+            "-o",
+            out_file.to_str().unwrap(),
+        ])
+    };
+
+    std::fs::write(&file, body("")).unwrap();
+    for format in ["compose", "iptables", "iptables-script", "nftables"] {
+        let (code, _, err) = export(format);
+        assert_eq!(code, 1, "{format}: {err}");
+        assert!(err.contains("2 findings of severity error"), "{err}");
+        assert!(err.contains("services.tool.compose.pid"), "{err}");
+        assert!(err.contains("services.tool.compose.volumes[0]"), "{err}");
+        assert!(err.contains("reason"), "{err}");
+        assert!(!out_file.exists(), "{format} wrote a file");
+    }
+    let (code, _, err) = export("design");
+    assert_eq!(code, 0, "{err}");
+    std::fs::remove_file(&out_file).unwrap();
+
+    std::fs::write(&file, body("    accept: [host-pid, sensitive-mount]\n")).unwrap();
+    let (code, _, err) = export("compose");
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("without a reason"), "{err}");
+
+    std::fs::write(
+        &file,
+        body("    accept:\n      - { code: host-pid, reason: 'traces the host for the SRE team' }\n      - { code: sensitive-mount, reason: 'reads /etc to inventory packages' }\n"),
+    )
+    .unwrap();
+    let (code, _, err) = export("compose");
+    assert_eq!(code, 0, "{err}");
+    let compose = std::fs::read_to_string(&out_file).unwrap();
+    assert!(
+        compose.contains("io.bulkhead.accept.host-pid: \"traces the host for the SRE team\""),
+        "{compose}"
+    );
+}

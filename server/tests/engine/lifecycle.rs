@@ -111,3 +111,57 @@ async fn docker_import_reads_the_engine() {
     assert!(yaml.contains("isolated: true"), "{yaml}");
     assert!(!yaml.contains("probe"), "{yaml}");
 }
+
+/// A design that would own the host is refused by apply itself, whoever calls it, before
+/// anything is created; accepted with a reason, the same design applies. The finding here
+/// is the Docker socket mounted into a container.
+#[tokio::test]
+async fn docker_apply_refuses_unaccepted_error_findings() {
+    let _churn = shared().await;
+    let engine = engine().await;
+    let name = unique("gate");
+    let _guard = Guard::new(&name);
+    let text = |accept: &str| {
+        format!(
+            "bulkhead: 1\nname: {name}\nservices:\n  agent:\n    image: {TEST_IMAGE}\n    network: closed\n    compose: {{ command: [sleep, '600'], volumes: ['/var/run/docker.sock:/var/run/docker.sock:ro'] }}\n{accept}"
+        )
+    };
+    let d = valid(&text(""));
+    let plan = engine::plan(&d, &engine).await.unwrap();
+    let refused = engine::apply(&d, &engine, &plan, engine::ApplyOptions::default(), &|_| {})
+        .await
+        .expect_err("refused");
+    let message = refused.to_string();
+    assert!(message.contains("docker-socket"), "{message}");
+    assert!(message.contains("reason"), "{message}");
+    assert_eq!(engine.changes_made(), 0);
+    assert!(
+        output(
+            "docker",
+            &[
+                "ps",
+                "-aq",
+                "--filter",
+                &format!("name={}", container(&name, "agent"))
+            ]
+        )
+        .trim()
+        .is_empty(),
+        "nothing was created"
+    );
+
+    let d = valid(&text(
+        "    accept: [{code: docker-socket, reason: 'reads container events for the audit'}]\n",
+    ));
+    apply(&d, &engine, false).await;
+    let mounts = output(
+        "docker",
+        &[
+            "inspect",
+            "-f",
+            "{{range .Mounts}}{{.Source}} {{end}}",
+            &container(&name, "agent"),
+        ],
+    );
+    assert!(mounts.contains("/var/run/docker.sock"), "{mounts}");
+}

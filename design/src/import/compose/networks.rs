@@ -4,7 +4,7 @@
 use serde_json::{Map, Value};
 
 use super::Ctx;
-use super::values::{as_bool, labels, scalar};
+use super::values::{accepts, as_bool, labels, scalar};
 use crate::raw::{Driver, RawZone, Scalar, Trust, UniqueMap};
 
 /// The zones read, and the networks that could not become one.
@@ -53,6 +53,7 @@ pub(super) fn zone(ctx: &mut Ctx, design: &str, key: &str, net: &Value) -> Optio
         bridge: None,
         driver,
         labels: UniqueMap::default(),
+        accept: Vec::new(),
     };
     let mut trust_labelled = false;
     for (k, v) in net {
@@ -118,7 +119,9 @@ pub(super) fn zone(ctx: &mut Ctx, design: &str, key: &str, net: &Value) -> Optio
                 }
             }
             "labels" => {
-                for (lk, lv) in labels(ctx, &kpath, v) {
+                let labels = labels(ctx, &kpath, v);
+                zone.accept = accepts(&labels);
+                for (lk, lv) in labels {
                     match lk.as_str() {
                         "io.bulkhead.trust" => {
                             let trust = match lv.as_str() {

@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 
 use super::Ctx;
 use super::networks::Zones;
-use super::values::{as_bool, labels, scalar, strings};
+use super::values::{accepts, as_bool, labels, scalar, strings};
 use crate::raw::{
     MANAGED_COMPOSE_KEYS, RawHardening, RawMembership, RawMemberships, RawService, RawZone, Scalar,
     Trust, UniqueMap,
@@ -216,6 +216,7 @@ pub(super) fn service(
                         bridge: None,
                         driver: None,
                         labels: UniqueMap::default(),
+                        accept: Vec::new(),
                     },
                 );
             }
@@ -248,15 +249,10 @@ pub(super) fn service(
     }
     out.hardening = hardening(ctx, &path, svc);
     if let Some(l) = svc.get("labels") {
-        for (k, v) in labels(ctx, &format!("{path}.labels"), l) {
+        let labels = labels(ctx, &format!("{path}.labels"), l);
+        out.accept = accepts(&labels);
+        for (k, _) in labels {
             match k.as_str() {
-                "io.bulkhead.accept" => {
-                    out.accept = v
-                        .split(',')
-                        .filter(|c| !c.is_empty())
-                        .map(str::to_owned)
-                        .collect();
-                }
                 k if k.starts_with("io.bulkhead.") => {}
                 _ => ctx.note(
                     format!("{path}.labels.{k}"),

@@ -74,3 +74,20 @@ pub(super) fn as_bool(v: &Value) -> Option<bool> {
         _ => None,
     }
 }
+
+/// The accepted findings an export wrote in `labels`: the codes in `io.bulkhead.accept`,
+/// each reason in `io.bulkhead.accept.<code>`.
+pub(super) fn accepts(labels: &IndexMap<String, String>) -> Vec<crate::raw::RawAccept> {
+    use crate::model::ACCEPT_LABEL;
+    let Some(codes) = labels.get(ACCEPT_LABEL) else {
+        return Vec::new();
+    };
+    codes
+        .split(',')
+        .filter(|c| !c.is_empty())
+        .map(|code| crate::raw::RawAccept {
+            code: code.to_owned(),
+            reason: labels.get(&format!("{ACCEPT_LABEL}.{code}")).cloned(),
+        })
+        .collect()
+}

@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 
 use design::ValidDesign;
 use design::compile::{container_name, network_name};
-use design::model::{MemoryLimit, NanoCpus, NetworkMode, Service};
+use design::model::{
+    MemoryLimit, NanoCpus, NetworkMode, Service, named_volume, secret_source, secret_target,
+};
 use sha2::{Digest, Sha256};
 
 use super::{ContainerNetwork, ContainerSpec, EndpointSpec, Healthcheck, PortBinding};
@@ -41,10 +43,77 @@ const APPLIED_COMPOSE_KEYS: &[&str] = &[
     "entrypoint",
     "environment",
     "volumes",
+    "secrets",
     "restart",
     "working_dir",
     "healthcheck",
 ];
+
+/// One `compose: volumes` entry as a Docker bind (`source:target[:options]`), as Compose
+/// mounts it: a named volume under its engine name, a host path as written; `None` for what
+/// a bind cannot carry (a tmpfs in the long syntax).
+fn volume_bind(d: &ValidDesign, entry: &serde_json::Value) -> Option<String> {
+    let engine_name = |key: &str| {
+        d.volumes
+            .iter()
+            .find(|v| v.key.as_str() == key)
+            .map_or_else(|| key.to_owned(), |v| v.engine_name(&d.name))
+    };
+    match entry {
+        serde_json::Value::String(text) => Some(match named_volume(entry) {
+            Some(key) => format!("{}{}", engine_name(key), &text[key.len()..]),
+            None => text.clone(),
+        }),
+        serde_json::Value::Object(o) => {
+            let kind = o.get("type").and_then(|t| t.as_str()).unwrap_or("volume");
+            let target = o.get("target").and_then(|t| t.as_str())?;
+            let source = o.get("source").and_then(|t| t.as_str()).unwrap_or_default();
+            let source = match kind {
+                "volume" if source.is_empty() => return Some(target.to_owned()),
+                "volume" => engine_name(source),
+                "bind" => source.to_owned(),
+                _ => return None,
+            };
+            let read_only = o.get("read_only").and_then(|r| r.as_bool()) == Some(true);
+            Some(format!(
+                "{source}:{target}{}",
+                if read_only { ":ro" } else { "" }
+            ))
+        }
+        _ => None,
+    }
+}
+
+/// One `compose: secrets` entry as a read-only bind of the secret's file, where Compose
+/// puts it: `target` (absolute, or under `/run/secrets/`), else `/run/secrets/<key>`.
+fn secret_bind(d: &ValidDesign, entry: &serde_json::Value) -> Option<String> {
+    let key = secret_source(entry)?;
+    let secret = d.secrets.iter().find(|s| s.key.as_str() == key)?;
+    let target = match entry.get("target").and_then(|t| t.as_str()) {
+        Some(t) if t.starts_with('/') => t.to_owned(),
+        Some(t) => format!("/run/secrets/{t}"),
+        None => secret_target(&secret.key),
+    };
+    Some(format!("{}:{target}:ro", secret.file))
+}
+
+/// Every mount of service `s`: its volumes, then its secrets.
+fn binds(d: &ValidDesign, s: &Service) -> Vec<String> {
+    let list = |key: &str| {
+        s.compose
+            .get(key)
+            .and_then(|v| v.as_array())
+            .cloned()
+            .unwrap_or_default()
+    };
+    let volumes = list("volumes");
+    let secrets = list("secrets");
+    volumes
+        .iter()
+        .filter_map(|v| volume_bind(d, v))
+        .chain(secrets.iter().filter_map(|e| secret_bind(d, e)))
+        .collect()
+}
 
 /// The container of service `s`, with its configuration hash among its labels.
 pub(super) fn container_spec(d: &ValidDesign, s: &Service) -> ContainerSpec {
@@ -142,16 +211,7 @@ pub(super) fn container_spec(d: &ValidDesign, s: &Service) -> ContainerSpec {
         cmd: compose.get("command").and_then(strings),
         entrypoint: compose.get("entrypoint").and_then(strings),
         env,
-        binds: compose
-            .get("volumes")
-            .and_then(|v| v.as_array())
-            .map(|items| {
-                items
-                    .iter()
-                    .filter_map(|i| i.as_str().map(str::to_owned))
-                    .collect()
-            })
-            .unwrap_or_default(),
+        binds: binds(d, s),
         restart: s.restart,
         working_dir: compose.get("working_dir").map(scalar),
         healthcheck: s.healthcheck.as_ref().map(Healthcheck::of),

@@ -72,3 +72,27 @@ fn configuration_hash_is_stable_for_cpus_and_disabled_healthchecks() {
         ]
     );
 }
+
+/// Volumes and secrets are mounted where Compose mounts them: a named volume under its
+/// engine name, a host path as written, the long syntax read too, each secret's file
+/// read-only under `/run/secrets/`.
+#[test]
+fn mounts_follow_compose() {
+    let text = "bulkhead: 1\nname: shop\nvolumes:\n  data:\n  shared: { external: true }\n  pinned: { name: legacy-data }\nsecrets:\n  db_password: { file: /srv/bulkhead/secrets/db }\nservices:\n  db:\n    image: postgres:16\n    network: closed\n    compose:\n      volumes:\n        - data:/var/lib/postgresql/data\n        - shared:/shared:ro\n        - { type: volume, source: pinned, target: /old, read_only: true }\n        - { type: bind, source: /srv/conf, target: /etc/conf }\n        - /srv/logs:/logs\n        - { type: tmpfs, target: /scratch }\n      secrets: [db_password, { source: db_password, target: pw }, { source: db_password, target: /etc/pw }]\n";
+    let d = design::check(&design::parse_document(text).unwrap()).unwrap();
+    let db = &container_specs(&d)[0];
+    assert_eq!(
+        db.binds,
+        [
+            "shop_data:/var/lib/postgresql/data",
+            "shared:/shared:ro",
+            "legacy-data:/old:ro",
+            "/srv/conf:/etc/conf",
+            "/srv/logs:/logs",
+            "/srv/bulkhead/secrets/db:/run/secrets/db_password:ro",
+            "/srv/bulkhead/secrets/db:/run/secrets/pw:ro",
+            "/srv/bulkhead/secrets/db:/etc/pw:ro",
+        ]
+    );
+    assert!(!db.unapplied.contains(&"secrets".to_owned()));
+}
