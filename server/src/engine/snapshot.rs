@@ -9,6 +9,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::error::EngineError;
+use super::host_net::HostNet;
 use super::live::{LiveContainer, LiveNetwork};
 use super::spec::Specs;
 use super::{DockerEngine, labels};
@@ -24,14 +25,25 @@ pub struct Live {
     pub containers: BTreeMap<String, LiveContainer>,
     /// The names of the containers carrying the design's label.
     pub labelled: BTreeSet<String>,
+    /// The host's own interfaces, routes and addresses, when the engine runs on this host.
+    pub host: Option<HostNet>,
 }
 
 impl Live {
     /// Reads the engine for `specs`.
     pub async fn read(engine: &DockerEngine, specs: &Specs) -> Result<Live, EngineError> {
         let label = format!("{}={}", labels::DESIGN, specs.design);
-        let (list, labelled) =
-            futures_util::try_join!(engine.networks(), engine.container_names_with_label(&label))?;
+        let host = async {
+            match engine.info().local {
+                true => HostNet::read().await.map(Some),
+                false => Ok(None),
+            }
+        };
+        let (list, labelled, host) = futures_util::try_join!(
+            engine.networks(),
+            engine.container_names_with_label(&label),
+            host
+        )?;
         let mut networks: BTreeMap<String, LiveNetwork> =
             list.into_iter().map(|n| (n.name.clone(), n)).collect();
         // The design's networks in full, with the containers attached to them.
@@ -63,6 +75,7 @@ impl Live {
             networks,
             containers,
             labelled: labelled.into_iter().collect(),
+            host,
         })
     }
 

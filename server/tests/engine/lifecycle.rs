@@ -165,3 +165,62 @@ async fn docker_apply_refuses_unaccepted_error_findings() {
     );
     assert!(mounts.contains("/var/run/docker.sock"), "{mounts}");
 }
+
+/// Removes the test bridge when dropped.
+struct TestBridge(&'static str);
+
+impl Drop for TestBridge {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("ip")
+            .args(["link", "del", self.0])
+            .status();
+    }
+}
+
+/// On the real host: a zone whose subnet covers one of the host's routes, or whose bridge
+/// takes the name of one of its interfaces, is a conflict, and nothing is created. The
+/// route and interface here are an empty bridge made for the test (not a Docker network).
+#[tokio::test]
+async fn docker_plan_refuses_zones_that_collide_with_the_host() {
+    let _churn = shared().await;
+    let engine = engine().await;
+    let bridge = TestBridge("bh-hosttest0");
+    let _ = std::process::Command::new("ip")
+        .args(["link", "del", bridge.0])
+        .status();
+    for args in [
+        vec!["link", "add", bridge.0, "type", "bridge"],
+        vec!["link", "set", bridge.0, "up"],
+        vec!["route", "add", "10.251.0.0/16", "dev", bridge.0],
+    ] {
+        assert!(
+            std::process::Command::new("ip")
+                .args(&args)
+                .status()
+                .unwrap()
+                .success(),
+            "ip {args:?}"
+        );
+    }
+    let name = unique("hostnet");
+    let _guard = Guard::new(&name);
+    let d = valid(&format!(
+        "bulkhead: 1\nname: {name}\nzones:\n  lan: {{ trust: internal, subnet: 10.251.3.0/24 }}\n  named: {{ trust: internal, subnet: 172.45.9.0/24, bridge: {} }}\n",
+        bridge.0
+    ));
+    let plan = engine::plan(&d, &engine).await.unwrap();
+    let reasons: Vec<&str> = plan.conflicts.iter().map(|c| c.reason.as_str()).collect();
+    assert!(
+        reasons
+            .iter()
+            .any(|r| r.contains("route to 10.251.0.0/16 via bh-hosttest0")),
+        "{reasons:#?}"
+    );
+    assert!(
+        reasons
+            .iter()
+            .any(|r| r.contains("bridge bh-hosttest0") && r.contains("interface of that name")),
+        "{reasons:#?}"
+    );
+    assert!(plan.actions.is_empty(), "{plan}");
+}

@@ -57,6 +57,71 @@ fn differences(live: &LiveNetwork, spec: &NetworkSpec) -> Vec<String> {
     diffs
 }
 
+const BRIDGE_OPTION: &str = "com.docker.network.bridge.name";
+
+/// The Linux bridge of every Docker bridge network, with the network's name: the bridge
+/// named in its options, `docker0` for Docker's default, else `br-` and its id's first 12
+/// hex digits.
+fn docker_bridges(live: &Live) -> BTreeMap<String, String> {
+    live.networks
+        .values()
+        .filter(|n| n.driver == "bridge")
+        .map(|n| {
+            let bridge = match n.options.get(BRIDGE_OPTION) {
+                Some(b) => b.clone(),
+                None if n.name == "bridge" => "docker0".to_owned(),
+                None => format!("br-{}", n.id.get(..12).unwrap_or(&n.id)),
+            };
+            (bridge, n.name.clone())
+        })
+        .collect()
+}
+
+/// Why creating network `ns` would harm the host: its bridge name taken by an interface that
+/// is not its own, or its subnet covering a route or an address of the host outside Docker's
+/// networks (whose overlaps are reported with the networks).
+fn host_conflict(ns: &NetworkSpec, live: &Live) -> Option<String> {
+    let host = live.host.as_ref()?;
+    let bridges = docker_bridges(live);
+    if let Some(bridge) = ns.options.get(BRIDGE_OPTION) {
+        match bridges.get(bridge) {
+            Some(owner) if owner != &ns.name => {
+                return Some(format!(
+                    "zone {} needs bridge {bridge}, which Docker network {owner} uses; choose another bridge name for the zone",
+                    ns.zone
+                ));
+            }
+            None if host.interfaces.contains(bridge) => {
+                return Some(format!(
+                    "zone {} needs bridge {bridge}, but the host already has an interface of that name that is not a Docker network's; choose another bridge name for the zone",
+                    ns.zone
+                ));
+            }
+            _ => {}
+        }
+    }
+    let outside_docker = |device: &str| !bridges.contains_key(device);
+    if let Some(route) = host.routes.iter().find(|r| {
+        outside_docker(&r.device)
+            && (r.destination.contains(&ns.subnet.network())
+                || ns.subnet.contains(&r.destination.network()))
+    }) {
+        return Some(format!(
+            "zone {} needs subnet {}, which overlaps the host's route to {} via {}: creating it would cut the host off that network; change the zone's subnet",
+            ns.zone, ns.subnet, route.destination, route.device
+        ));
+    }
+    host.addresses
+        .iter()
+        .find(|a| outside_docker(&a.device) && ns.subnet.contains(&a.address))
+        .map(|a| {
+            format!(
+                "zone {} needs subnet {}, which holds the host's own address {} on {}; change the zone's subnet",
+                ns.zone, ns.subnet, a.address, a.device
+            )
+        })
+}
+
 /// What the networks need, and which of them are new (every member connects afresh) or in
 /// conflict (their containers are left alone).
 pub(super) struct NetworkPlan {
@@ -98,6 +163,14 @@ pub(super) fn plan(specs: &Specs, live: &Live, conflicts: &mut Vec<Conflict>) ->
                         out.blocked.insert(ns.name.clone());
                     }
                 }
+                if let Some(reason) = host_conflict(ns, live) {
+                    conflicts.push(Conflict {
+                        object: "network".into(),
+                        name: ns.name.clone(),
+                        reason,
+                    });
+                    out.blocked.insert(ns.name.clone());
+                }
                 if !out.blocked.contains(&ns.name) {
                     out.fresh.insert(ns.name.clone());
                     out.actions.push(Action {
@@ -134,6 +207,15 @@ pub(super) fn plan(specs: &Specs, live: &Live, conflicts: &mut Vec<Conflict>) ->
                             diffs.join(", "),
                             foreign.join(", ")
                         ),
+                    });
+                    out.blocked.insert(ns.name.clone());
+                    continue;
+                }
+                if let Some(reason) = host_conflict(ns, live) {
+                    conflicts.push(Conflict {
+                        object: "network".into(),
+                        name: ns.name.clone(),
+                        reason,
                     });
                     out.blocked.insert(ns.name.clone());
                     continue;
