@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::{
     Accepted, Alias, Cidr, DesignName, Hardening, Healthcheck, ImageRef, InterfaceName, PortSet,
-    PortSpec, PublishedPort, RestartPolicy, Secret, ServiceName, Volume, ZoneName,
+    PortSpec, PublishedPort, RestartPolicy, Secret, ServiceName, Ulimit, Volume, ZoneName,
 };
 use crate::raw::{Action, Driver, Trust};
 
@@ -133,6 +133,8 @@ pub struct Service {
     pub restart: Option<RestartPolicy>,
     /// `compose: healthcheck`, parsed.
     pub healthcheck: Option<Healthcheck>,
+    /// `compose: ulimits`, parsed.
+    pub ulimits: Vec<Ulimit>,
     /// Other Compose keys, in document order (`restart` and `healthcheck` among them, as
     /// written, for the export).
     pub compose: serde_json::Map<String, serde_json::Value>,

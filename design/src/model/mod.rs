@@ -15,6 +15,7 @@ mod portset;
 mod published;
 mod restart;
 mod storage;
+mod ulimit;
 
 pub(crate) use accepted::accepting;
 pub use accepted::{ACCEPT_LABEL, Accepted, MAX_REASON_CHARS};
@@ -38,3 +39,4 @@ pub use portset::PortSet;
 pub use published::{PUBLISHED_RULE, PublishedPort};
 pub use restart::{RESTART_RULE, RestartPolicy};
 pub use storage::{Secret, Volume, named_volume, secret_source, secret_target};
+pub use ulimit::{ULIMIT_NAMES, ULIMIT_RULE, Ulimit};

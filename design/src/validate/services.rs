@@ -278,6 +278,7 @@ pub(crate) fn check(
                 accept: d.accept,
                 restart: d.compose.restart,
                 healthcheck: d.compose.healthcheck,
+                ulimits: d.compose.ulimits,
                 compose: d.compose.map,
             }
         })

@@ -98,6 +98,15 @@ fn declared_storage_is_clean() {
     assert!(diags.is_empty(), "{diags:#?}");
 }
 
+rule!(
+    /// A ulimit Docker does not know, named where it is.
+    ulimit_name: "services:\n  a: { image: x, network: closed, compose: { ulimits: { nofiles: 10 } } }\n" => InvalidComposeValue at "services.a.compose.ulimits.nofiles"
+);
+rule!(
+    /// A soft limit over the hard one.
+    ulimit_order: "services:\n  a: { image: x, network: closed, compose: { ulimits: { nofile: { soft: 10, hard: 5 } } } }\n" => InvalidComposeValue at "services.a.compose.ulimits.nofile"
+);
+
 /// A format version other than 1 is refused.
 #[test]
 fn unsupported_version() {

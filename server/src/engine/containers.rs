@@ -223,6 +223,16 @@ impl DockerEngine {
                 pids_limit: spec.pids_limit,
                 memory: spec.memory,
                 nano_cpus: spec.nano_cpus,
+                ulimits: (!spec.ulimits.is_empty()).then(|| {
+                    spec.ulimits
+                        .iter()
+                        .map(|u| bollard::models::ResourcesUlimits {
+                            name: Some(u.name.to_owned()),
+                            soft: Some(u.soft),
+                            hard: Some(u.hard),
+                        })
+                        .collect()
+                }),
                 ..Default::default()
             }),
             networking_config,

@@ -94,6 +94,10 @@ pub struct ContainerSpec {
     pub memory: Option<i64>,
     /// Hardening: CPU limit in billionths of a CPU.
     pub nano_cpus: Option<i64>,
+    /// `compose: ulimits`. Left out of the configuration hash when there are none, so a
+    /// container without limits keeps its hash.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub ulimits: Vec<design::model::Ulimit>,
     /// Published ports.
     pub ports: Vec<PortBinding>,
     /// How it is networked.

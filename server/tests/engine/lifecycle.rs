@@ -123,7 +123,7 @@ async fn docker_apply_refuses_unaccepted_error_findings() {
     let _guard = Guard::new(&name);
     let text = |accept: &str| {
         format!(
-            "bulkhead: 1\nname: {name}\nservices:\n  agent:\n    image: {TEST_IMAGE}\n    network: closed\n    compose: {{ command: [sleep, '600'], volumes: ['/var/run/docker.sock:/var/run/docker.sock:ro'] }}\n{accept}"
+            "bulkhead: 1\nname: {name}\nservices:\n  agent:\n    image: {TEST_IMAGE}\n    network: closed\n    compose: {{ command: [sleep, '600'], volumes: ['/var/run/docker.sock:/var/run/docker.sock:ro'], ulimits: {{ nofile: {{ soft: 512, hard: 1024 }} }} }}\n{accept}"
         )
     };
     let d = valid(&text(""));
@@ -164,6 +164,19 @@ async fn docker_apply_refuses_unaccepted_error_findings() {
         ],
     );
     assert!(mounts.contains("/var/run/docker.sock"), "{mounts}");
+    let limits = output(
+        "docker",
+        &[
+            "inspect",
+            "-f",
+            "{{json .HostConfig.Ulimits}}",
+            &container(&name, "agent"),
+        ],
+    );
+    assert!(
+        limits.contains(r#""Name":"nofile","Hard":1024,"Soft":512"#),
+        "{limits}"
+    );
 }
 
 /// Removes the test bridge when dropped.

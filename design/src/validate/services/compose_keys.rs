@@ -1,8 +1,8 @@
 //! A service's `compose:` map: no key the design manages, and the keys the engine applies
-//! besides the export parsed like the design's own fields.
+//! besides the export (`restart`, `healthcheck`, `ulimits`) parsed like the design's own fields.
 
 use crate::diagnostic::Code;
-use crate::model::{Healthcheck, RESTART_RULE, RestartPolicy};
+use crate::model::{Healthcheck, RESTART_RULE, RestartPolicy, Ulimit};
 use crate::raw::{MANAGED_COMPOSE_KEYS, RawService};
 use crate::validate::ctx::{Ctx, key};
 
@@ -12,6 +12,19 @@ pub(super) struct Compose {
     pub(super) map: serde_json::Map<String, serde_json::Value>,
     pub(super) restart: Option<RestartPolicy>,
     pub(super) healthcheck: Option<Healthcheck>,
+    pub(super) ulimits: Vec<Ulimit>,
+}
+
+/// Reports each problem of a parsed `compose:` value at `base` and the key it names.
+fn located(ctx: &mut Ctx, base: &str, problems: Vec<(String, String)>) {
+    for (at, message) in problems {
+        let at = if at.is_empty() {
+            String::new()
+        } else {
+            format!(".{}", key(&at))
+        };
+        ctx.error(Code::InvalidComposeValue, format!("{base}{at}"), message);
+    }
 }
 
 pub(super) fn check(ctx: &mut Ctx, path: &str, raw: &RawService) -> Compose {
@@ -42,25 +55,22 @@ pub(super) fn check(ctx: &mut Ctx, path: &str, raw: &RawService) -> Compose {
     });
     let healthcheck = map.get("healthcheck").and_then(|v| {
         Healthcheck::parse(v)
-            .map_err(|problems| {
-                for (at, message) in problems {
-                    let at = if at.is_empty() {
-                        String::new()
-                    } else {
-                        format!(".{}", key(&at))
-                    };
-                    ctx.error(
-                        Code::InvalidComposeValue,
-                        format!("{path}.compose.healthcheck{at}"),
-                        message,
-                    );
-                }
-            })
+            .map_err(|problems| located(ctx, &format!("{path}.compose.healthcheck"), problems))
             .ok()
     });
+    let ulimits = map
+        .get("ulimits")
+        .map(|v| {
+            Ulimit::parse_all(v).unwrap_or_else(|problems| {
+                located(ctx, &format!("{path}.compose.ulimits"), problems);
+                Vec::new()
+            })
+        })
+        .unwrap_or_default();
     Compose {
         map,
         restart,
         healthcheck,
+        ulimits,
     }
 }

@@ -47,6 +47,7 @@ const APPLIED_COMPOSE_KEYS: &[&str] = &[
     "restart",
     "working_dir",
     "healthcheck",
+    "ulimits",
 ];
 
 /// One `compose: volumes` entry as a Docker bind (`source:target[:options]`), as Compose
@@ -225,6 +226,7 @@ pub(super) fn container_spec(d: &ValidDesign, s: &Service) -> ContainerSpec {
         pids_limit: h.pids_limit,
         memory: h.memory.as_ref().map(MemoryLimit::bytes),
         nano_cpus: h.cpus.as_ref().map(NanoCpus::nanos),
+        ulimits: s.ulimits.clone(),
         ports,
         network_mode,
         networks,
