@@ -7,6 +7,21 @@ pub fn name_of(document: &str) -> Result<String, String> {
         .map_err(|e| format!("the document does not parse: {e}"))
 }
 
+/// The findings of severity error that a document accepts, each with its path, code and
+/// reason, for the audit entry of the revision that stores it (at most 100).
+pub fn accepted_errors(document: &str) -> Vec<serde_json::Value> {
+    let Ok(raw) = design::parse_document(document) else {
+        return Vec::new();
+    };
+    let (valid, _) = design::validate(&raw);
+    design::findings::lint(&valid)
+        .into_iter()
+        .filter(|f| f.accepted && f.code.severity() == design::Severity::Error)
+        .take(100)
+        .map(|f| serde_json::json!({ "path": f.path, "code": f.code.as_str(), "reason": f.reason }))
+        .collect()
+}
+
 /// The model of a stored document, for the designer; when it does not parse, a design with
 /// only the name, and why.
 pub fn model_of(document: &str, name: &str) -> (design::RawDesign, Option<String>) {

@@ -11,6 +11,32 @@ use app::backend::Request;
 use app::error::AppError;
 use app::model::{DesignDetail, DesignSummary, RevisionInfo, Role};
 
+/// `; accepts errors: host-pid at services.tool, …` for a revision that accepts findings of
+/// severity error (their reasons are in the entry's details and the revision itself).
+fn accepting_summary(accepted: &[serde_json::Value]) -> String {
+    if accepted.is_empty() {
+        return String::new();
+    }
+    let named: Vec<String> = accepted
+        .iter()
+        .take(5)
+        .map(|a| {
+            format!(
+                "{} at {}",
+                a["code"].as_str().unwrap_or_default(),
+                a["path"].as_str().unwrap_or_default()
+            )
+        })
+        .collect();
+    let more = accepted.len().saturating_sub(named.len());
+    let more = if more > 0 {
+        format!(" and {more} more")
+    } else {
+        String::new()
+    };
+    format!("; accepts errors: {}{more}", named.join(", "))
+}
+
 fn not_found(id: i64) -> AppError {
     AppError::NotFound {
         what: format!("Design {id}"),
@@ -275,11 +301,12 @@ pub(super) async fn save(
     let (user, actor) = service.require(req, Role::Editor).await?;
     // The designer sends its model as JSON, stored as canonical YAML: the limits apply to
     // what is stored.
-    let (document, name) = offload::run("reading the document", move || {
+    let (document, name, accepted) = offload::run("reading the document", move || {
         let document =
             documents::normalise(document).map_err(|m| AppError::invalid("document", m))?;
         let name = checks::document(&document)?;
-        Ok::<_, AppError>((document, name))
+        let accepted = documents::accepted_errors(&document);
+        Ok::<_, AppError>((document, name, accepted))
     })
     .await
     .map_err(offloaded)??;
@@ -335,10 +362,17 @@ pub(super) async fn save(
         NewEntry::new(
             &actor,
             "design-save",
-            format!("saved {name} revision {number}: {message}"),
+            format!(
+                "saved {name} revision {number}: {message}{}",
+                accepting_summary(&accepted)
+            ),
         )
         .design(id)
-        .details(serde_json::json!({ "revision": number, "bytes": document.len() })),
+        .details(serde_json::json!({
+            "revision": number,
+            "bytes": document.len(),
+            "accepted_errors": accepted,
+        })),
     )
     .await?;
     let mut conn = service.db.write.acquire().await.map_err(internal)?;
