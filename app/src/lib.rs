@@ -10,6 +10,7 @@ pub mod error;
 pub mod front_end;
 mod loaded;
 pub mod model;
+pub mod next_path;
 mod pages;
 
 use components::layout::Layout;

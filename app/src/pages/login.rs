@@ -19,7 +19,7 @@ pub fn Login() -> impl IntoView {
             let next = query
                 .read_untracked()
                 .get("next")
-                .filter(|n| n.starts_with('/') && !n.starts_with("//"))
+                .filter(|n| crate::next_path::safe_next(n).is_some())
                 .unwrap_or_else(|| "/designs".to_string());
             navigate(&next, Default::default());
         }

@@ -4,6 +4,7 @@
 mod error;
 mod export;
 mod guard;
+mod headers;
 mod health;
 mod origin;
 
@@ -30,7 +31,10 @@ pub fn router(
     origins: Vec<String>,
 ) -> Router {
     let backend: SharedBackend = service.clone();
-    let context = move || provide_context(backend.clone());
+    let context = move || {
+        provide_context(backend.clone());
+        headers::provide_response_nonce();
+    };
     let routes = generate_route_list(app::App);
     let config = &service.config;
     let sessions = SessionManagerLayer::new(store)
@@ -65,5 +69,6 @@ pub fn router(
             origin::same_origin,
         ))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(axum::middleware::from_fn(headers::secure))
         .layer(tower_http::trace::TraceLayer::new_for_http())
 }

@@ -18,6 +18,8 @@ pub struct Answer {
     pub status: StatusCode,
     pub body: Value,
     pub set_cookie: Vec<String>,
+    /// The answer's `Cache-Control`, when it has one.
+    pub cache_control: Option<String>,
 }
 
 impl Answer {
@@ -148,12 +150,17 @@ impl Client {
             .iter()
             .map(|v| v.to_str().unwrap_or("").to_string())
             .collect();
+        let cache_control = res
+            .headers()
+            .get("cache-control")
+            .map(|v| v.to_str().unwrap_or("").to_string());
         let text = res.text().await.unwrap();
         let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
         Answer {
             status,
             body,
             set_cookie,
+            cache_control,
         }
     }
 

@@ -7,6 +7,7 @@ mod bad_requests;
 mod cli;
 mod designs;
 mod export_cli;
+mod headers;
 mod helpers;
 mod origin;
 mod roles;
