@@ -53,8 +53,8 @@ pub async fn setup_needed() -> Result<bool, AppError> {
 }
 
 #[server(prefix = "/api", endpoint = "setup")]
-pub async fn setup(name: String, password: String) -> Result<Me, AppError> {
-    delegate!(setup(name, password))
+pub async fn setup(token: String, name: String, password: String) -> Result<Me, AppError> {
+    delegate!(setup(token, name, password))
 }
 
 #[server(prefix = "/api", endpoint = "me")]
@@ -95,6 +95,11 @@ pub async fn set_disabled(user_id: i64, disabled: bool) -> Result<(), AppError> 
 #[server(prefix = "/api", endpoint = "reset_password")]
 pub async fn reset_password(user_id: i64, password: String) -> Result<(), AppError> {
     delegate!(reset_password(user_id, password))
+}
+
+#[server(prefix = "/api", endpoint = "clear_sign_in_lock")]
+pub async fn clear_sign_in_lock(user_id: i64) -> Result<(), AppError> {
+    delegate!(clear_sign_in_lock(user_id))
 }
 
 #[server(prefix = "/api", endpoint = "list_designs")]

@@ -16,7 +16,14 @@ pub type Request = Parts;
 #[async_trait::async_trait]
 pub trait Backend: Send + Sync + 'static {
     async fn setup_needed(&self) -> Result<bool, AppError>;
-    async fn setup(&self, req: &Request, name: String, password: String) -> Result<Me, AppError>;
+    /// Creates the first admin; `token` is the one the server printed when it started.
+    async fn setup(
+        &self,
+        req: &Request,
+        token: String,
+        name: String,
+        password: String,
+    ) -> Result<Me, AppError>;
 
     async fn me(&self, req: &Request) -> Result<Option<Me>, AppError>;
     async fn login(&self, req: &Request, name: String, password: String) -> Result<Me, AppError>;
@@ -43,6 +50,8 @@ pub trait Backend: Send + Sync + 'static {
         user_id: i64,
         password: String,
     ) -> Result<(), AppError>;
+    /// Clears a user's failed sign-ins, ending any lock on their name.
+    async fn clear_sign_in_lock(&self, req: &Request, user_id: i64) -> Result<(), AppError>;
 
     async fn list_designs(
         &self,

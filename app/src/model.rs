@@ -75,6 +75,8 @@ pub struct UserRow {
     pub role: Role,
     pub disabled: bool,
     pub created_at: String,
+    /// Failed sign-ins as this user within the throttle window (from any address).
+    pub recent_failures: i64,
 }
 
 /// A row of the designs list.

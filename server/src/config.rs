@@ -1,6 +1,6 @@
 //! What `bulkhead serve` is told: where to listen, where to keep data, how sessions behave.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -14,7 +14,8 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// The directory holding the built front end (`pkg/`, assets).
     pub site_root: PathBuf,
-    /// Mark the session cookie `Secure` (serve behind TLS).
+    /// Mark the session cookie `Secure` (serve behind TLS). Implied by an `https` origin or
+    /// an address that is not loopback; see [`Config::cookies_secure`].
     pub secure_cookies: bool,
     /// A session unused this long ends.
     pub idle_timeout: Duration,
@@ -25,6 +26,10 @@ pub struct Config {
     pub origins: Vec<String>,
     /// The clock session timeouts and sign-in throttling read (tests move it by hand).
     pub clock: Clock,
+    /// Reverse proxies in front of the server: a request from one of these addresses is
+    /// attributed to the client `X-Forwarded-For` names; from anywhere else that header is
+    /// ignored, so a client cannot pick its own address for the audit log and the throttle.
+    pub trusted_proxies: Vec<IpAddr>,
 }
 
 impl Config {
@@ -39,6 +44,59 @@ impl Config {
             absolute_timeout: Duration::from_secs(8 * 60 * 60),
             origins: Vec::new(),
             clock: Clock::system(),
+            trusted_proxies: Vec::new(),
+        }
+    }
+
+    /// The client of a request that reached us from `peer` with these `X-Forwarded-For`
+    /// values: the peer itself unless it is a trusted proxy; else, reading the header from
+    /// the right, the first address that is not a trusted proxy (each proxy appends the
+    /// address it saw, so only the right end can be believed).
+    pub fn client_address<'a>(
+        &self,
+        peer: IpAddr,
+        forwarded_for: impl Iterator<Item = &'a str>,
+    ) -> IpAddr {
+        if !self.trusted_proxies.contains(&peer) {
+            return peer;
+        }
+        let hops: Vec<&str> = forwarded_for.flat_map(|h| h.split(',')).collect();
+        let mut client = peer;
+        for hop in hops.iter().rev() {
+            match hop.trim().parse::<IpAddr>() {
+                Ok(ip) => {
+                    client = ip;
+                    if !self.trusted_proxies.contains(&ip) {
+                        break;
+                    }
+                }
+                Err(_) => break,
+            }
+        }
+        client
+    }
+
+    /// Whether the session cookie is `Secure` (and named with the `__Host-` prefix): asked
+    /// for, or any origin is https, or the server listens beyond loopback (where plain HTTP
+    /// would carry the session in the clear: put TLS in front). Plain HTTP on loopback is the
+    /// one case left without.
+    pub fn cookies_secure(&self, bound: SocketAddr) -> bool {
+        self.secure_cookies
+            || self
+                .origins
+                .iter()
+                .any(|o| o.to_ascii_lowercase().starts_with("https://"))
+            || !bound.ip().is_loopback()
+    }
+
+    /// The session cookie's name: `__Host-bulkhead_session` when it is `Secure` (browsers
+    /// then refuse it unless it is Secure, for this host only, on every path), else
+    /// `bulkhead_session`.
+    pub fn cookie_name(&self, bound: SocketAddr) -> &'static str {
+        if self.cookies_secure(bound) {
+            "__Host-bulkhead_session"
+        } else {
+            "bulkhead_session"
         }
     }
 
@@ -63,5 +121,28 @@ impl Config {
             }
         }
         origins
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forwarded_for_only_from_a_trusted_proxy() {
+        let mut config = Config::new(PathBuf::from("."));
+        let proxy: IpAddr = "10.0.0.2".parse().unwrap();
+        let client: IpAddr = "203.0.113.9".parse().unwrap();
+        let spoofed = ["1.2.3.4, 203.0.113.9"];
+        assert_eq!(config.client_address(proxy, spoofed.into_iter()), proxy);
+        config.trusted_proxies = vec![proxy, "10.0.0.3".parse().unwrap()];
+        assert_eq!(config.client_address(proxy, spoofed.into_iter()), client);
+        assert_eq!(
+            config.client_address(proxy, ["1.2.3.4", "203.0.113.9, 10.0.0.3"].into_iter()),
+            client
+        );
+        assert_eq!(config.client_address(client, spoofed.into_iter()), client);
+        assert_eq!(config.client_address(proxy, ["junk"].into_iter()), proxy);
+        assert_eq!(config.client_address(proxy, std::iter::empty()), proxy);
     }
 }

@@ -14,6 +14,7 @@ mod http;
 pub mod offload;
 pub mod password;
 pub mod session;
+pub mod setup_token;
 pub mod startup;
 pub mod store;
 pub mod user_name;

@@ -93,6 +93,21 @@ impl Application {
         let origins = config.allowed_origins(addr);
         let service = Arc::new(Service::new(db, Arc::new(config)));
         tokio::task::spawn_blocking(password::warm_up);
+        // Counts of sign-ins refused during a lock are logged once the lock has ended.
+        let refusals = Arc::downgrade(&service);
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+            loop {
+                tick.tick().await;
+                let Some(service) = refusals.upgrade() else {
+                    return;
+                };
+                let now = service.config.clock.unix();
+                if let Err(e) = service.refusals.flush(&service.db, now).await {
+                    tracing::warn!("logging refused sign-ins failed: {e:#}");
+                }
+            }
+        });
         let router = http::router(service.clone(), options, store, origins);
         Ok(Application {
             listener,
@@ -110,6 +125,15 @@ impl Application {
     /// The front end found in the site directory.
     pub fn front_end(&self) -> &FrontEnd {
         &self.front_end
+    }
+
+    /// The token first-run setup asks for, while no user exists; print it for the operator.
+    pub async fn setup_token(&self) -> anyhow::Result<Option<String>> {
+        Ok(self
+            .service
+            .needs_setup()
+            .await?
+            .then(|| self.service.setup_token.reveal().to_owned()))
     }
 
     pub fn port(&self) -> u16 {

@@ -4,13 +4,15 @@ use crate::components::error::{ErrorBanner, action_error};
 use crate::model::MIN_PASSWORD_LEN;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_navigate, use_query_map};
 
 /// The one-time page that creates the first admin on an empty database.
 #[component]
 pub fn Setup() -> impl IntoView {
     let session = use_session();
     let action = ServerAction::<SetupFn>::new();
+    let query = use_query_map();
+    let token = RwSignal::new(query.read_untracked().get("token").unwrap_or_default());
     let name = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
     let confirm = RwSignal::new(String::new());
@@ -28,6 +30,7 @@ pub fn Setup() -> impl IntoView {
             return;
         }
         action.dispatch(SetupFn {
+            token: token.get_untracked(),
             name: name.get_untracked(),
             password: password.get_untracked(),
         });
@@ -39,10 +42,15 @@ pub fn Setup() -> impl IntoView {
             <h1>"Welcome to Bulkhead"</h1>
             <p class="muted">
                 "This installation has no users yet. Create the first administrator: "
-                "this page disappears once it exists."
+                "this page disappears once it exists. The setup token proves you run the server: "
+                "it is printed in the server's log and standard output when it starts."
             </p>
             <ErrorBanner error=action_error(action.value()) />
             <form on:submit=submit class="stack" data-test="setup-form">
+                <label>
+                    "Setup token"
+                    <input name="token" required autocomplete="off" spellcheck="false" bind:value=token />
+                </label>
                 <label>
                     "Admin user name"
                     <input name="name" required autocomplete="username" bind:value=name />

@@ -1,4 +1,4 @@
-use crate::api::{CreateUser, ResetPassword, SetDisabled, SetRole, list_users};
+use crate::api::{ClearSignInLock, CreateUser, ResetPassword, SetDisabled, SetRole, list_users};
 use crate::components::auth::{RequireRole, use_session};
 use crate::components::error::ErrorBanner;
 use crate::error::AppError;
@@ -22,6 +22,7 @@ struct Actions {
     set_role: ServerAction<SetRole>,
     set_disabled: ServerAction<SetDisabled>,
     reset: ServerAction<ResetPassword>,
+    unlock: ServerAction<ClearSignInLock>,
 }
 
 #[component]
@@ -31,6 +32,7 @@ fn UserAdmin() -> impl IntoView {
         set_role: ServerAction::new(),
         set_disabled: ServerAction::new(),
         reset: ServerAction::new(),
+        unlock: ServerAction::new(),
     };
     let users = crate::loaded::load(
         move || {
@@ -38,6 +40,8 @@ fn UserAdmin() -> impl IntoView {
                 create.version().get(),
                 actions.set_role.version().get(),
                 actions.set_disabled.version().get(),
+                actions.unlock.version().get(),
+                actions.reset.version().get(),
             )
         },
         |_| list_users(),
@@ -50,6 +54,7 @@ fn UserAdmin() -> impl IntoView {
             actions.set_role.value().get().and_then(|r| r.err()),
             actions.set_disabled.value().get().and_then(|r| r.err()),
             actions.reset.value().get().and_then(|r| r.err()),
+            actions.unlock.value().get().and_then(|r| r.err()),
         ];
         error.set(latest.into_iter().flatten().next());
     });
@@ -131,6 +136,7 @@ fn UserLine(u: UserRow, actions: Actions) -> impl IntoView {
     let new_password = RwSignal::new(String::new());
     let resetting = RwSignal::new(false);
     let disabled = u.disabled;
+    let failures = u.recent_failures;
     view! {
         <tr data-user=u.name.clone() class:deleted=disabled>
             <td>{u.name.clone()}{is_me.then_some(" (you)")}</td>
@@ -145,13 +151,23 @@ fn UserLine(u: UserRow, actions: Actions) -> impl IntoView {
                     }).collect_view()}
                 </select>
             </td>
-            <td>{if disabled { "disabled" } else { "active" }}</td>
+            <td>
+                {if disabled { "disabled" } else { "active" }}
+                {(failures > 0).then(|| view! {
+                    <span class="muted small" data-test="failures">{format!(" · {failures} failed sign-in(s) lately")}</span>
+                })}
+            </td>
             <td><time>{u.created_at.clone()}</time></td>
             <td class="actions-col">
                 {(!is_me).then(|| view! {
                     <button class="btn btn-small" on:click=move |_| {
                         actions.set_disabled.dispatch(SetDisabled { user_id: id, disabled: !disabled });
                     }>{if disabled { "Enable" } else { "Disable" }}</button>
+                })}
+                {(failures > 0).then(|| view! {
+                    <button class="btn btn-small btn-quiet" data-test="unlock" on:click=move |_| {
+                        actions.unlock.dispatch(ClearSignInLock { user_id: id });
+                    }>"Clear failed sign-ins"</button>
                 })}
                 <Show when=move || resetting.get() fallback=move || view! {
                     <button class="btn btn-small btn-quiet" on:click=move |_| resetting.set(true)>"Reset password"</button>

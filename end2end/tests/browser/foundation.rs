@@ -1,17 +1,18 @@
-use crate::harness::{Driver, Page, TEST_SITE, site, start_app};
+use crate::harness::{Driver, Page, TEST_SITE, site, start_app, start_app_for_setup};
 use fantoccini::Locator;
 use server::front_end::FrontEnd;
 
 const ADMIN_PASSWORD: &str = "admin password 2026";
 const BOB_PASSWORD: &str = "bob's password 2026";
 
-/// The foundation's whole story in a real browser: first-run setup, sign-in, a design from
+/// The foundation's whole story in a real browser: first-run setup with the token the server
+/// printed, sign-in, a design from
 /// the three-tier template listed and edited, parse errors shown, a second browser saving a
 /// stale revision sees the conflict, the audit page shows it all, sign-out, and a protected
 /// page sends a signed-out visitor to sign-in.
 #[tokio::test]
 async fn foundation_story_in_chromium() {
-    let (base, _data) = start_app().await;
+    let (base, token, _data) = start_app_for_setup().await;
     let mut driver = Driver::start().await;
     let a = driver.browser().await;
     let pa = Page::new(&a, &base);
@@ -20,6 +21,8 @@ async fn foundation_story_in_chromium() {
     pa.open("/designs").await;
     pa.wait_path(|p| p == "/setup").await;
     pa.screenshot("01-setup").await;
+    pa.fill("form[data-test=setup-form] input[name=token]", &token)
+        .await;
     pa.fill("form[data-test=setup-form] input[name=name]", "admin")
         .await;
     pa.fill(

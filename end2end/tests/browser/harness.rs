@@ -155,21 +155,35 @@ pub fn site() -> PathBuf {
     site
 }
 
-async fn serve(data: PathBuf) -> String {
+/// Serves `data` on a free port; returns the base URL and, while the database has no user,
+/// the setup token the server prints.
+async fn serve_with_token(data: PathBuf) -> (String, Option<String>) {
     let site = site();
     let mut config = Config::new(data);
     config.addr = "127.0.0.1:0".parse().unwrap();
     config.site_root = site;
     let app = Application::build(config).await.expect("the app starts");
     let base = format!("http://{}", app.addr());
+    let token = app.setup_token().await.expect("the users can be read");
     tokio::spawn(app.run_until_stopped());
-    base
+    (base, token)
+}
+
+async fn serve(data: PathBuf) -> String {
+    serve_with_token(data).await.0
 }
 
 /// Starts the application on a free port with a fresh database; returns its base URL.
 pub async fn start_app() -> (String, tempfile::TempDir) {
+    let (base, _, dir) = start_app_for_setup().await;
+    (base, dir)
+}
+
+/// Like [`start_app`], with the setup token first-run setup asks for.
+pub async fn start_app_for_setup() -> (String, String, tempfile::TempDir) {
     let dir = tempfile::tempdir().unwrap();
-    (serve(dir.path().join("data")).await, dir)
+    let (base, token) = serve_with_token(dir.path().join("data")).await;
+    (base, token.expect("a fresh database needs setup"), dir)
 }
 
 /// Page helpers over a browser session.

@@ -1,8 +1,11 @@
-//! Users, as admins manage them: list, create, change role or status, reset a password.
-//! An admin cannot change their own role or status, and every change is audited.
+//! Users, as admins manage them: list, create, change role or status, reset a password,
+//! clear a sign-in lock. The admin's own role is read again inside each write transaction;
+//! an admin cannot change their own role or status, the last active admin cannot be demoted
+//! or disabled, and every change is audited.
 
 use super::{Service, audited, checks, internal};
 use crate::store::audit::NewEntry;
+use crate::store::throttle;
 use crate::store::users::{self, Change, UserRecord};
 use app::backend::Request;
 use app::error::AppError;
@@ -11,7 +14,29 @@ use app::model::{Role, UserRow};
 pub(super) async fn list(service: &Service, req: &Request) -> Result<Vec<UserRow>, AppError> {
     service.require(req, Role::Admin).await?;
     let list = users::list(&service.db.read).await.map_err(internal)?;
-    Ok(list.iter().map(UserRecord::row).collect())
+    let mut conn = service.db.read.acquire().await.map_err(internal)?;
+    let failures = throttle::recent_by_name(&mut conn, service.config.clock.unix())
+        .await
+        .map_err(internal)?;
+    Ok(list
+        .iter()
+        .map(|u| UserRow {
+            recent_failures: failures.get(&u.name.to_lowercase()).copied().unwrap_or(0),
+            ..u.row()
+        })
+        .collect())
+}
+
+/// The acting admin as the write transaction sees them: still an enabled admin, or refused
+/// (a role taken away a moment ago counts, whatever the session said).
+async fn still_admin(conn: &mut sqlx::SqliteConnection, me: &UserRecord) -> Result<(), AppError> {
+    let now = users::by_id(conn, me.id).await.map_err(internal)?;
+    match now {
+        Some(u) if u.role == Role::Admin && !u.disabled => Ok(()),
+        _ => Err(AppError::Forbidden {
+            needed: Role::Admin,
+        }),
+    }
 }
 
 pub(super) async fn create(
@@ -80,7 +105,28 @@ async fn change(
 ) -> Result<(), AppError> {
     let (me, actor) = service.require(req, Role::Admin).await?;
     let mut tx = service.write_tx().await?;
+    still_admin(&mut tx, &me).await?;
     let target = target(&mut tx, &me, user_id, allow_self).await?;
+    let active_admin = target.role == Role::Admin && !target.disabled;
+    let removes_an_admin = active_admin
+        && matches!(
+            change,
+            Change::Disabled(true) | Change::Role(Role::Viewer | Role::Editor | Role::Approver)
+        );
+    if removes_an_admin && users::active_admins(&mut tx).await.map_err(internal)? <= 1 {
+        return Err(AppError::invalid(
+            "user",
+            format!(
+                "{} is the last active admin; make another user admin first",
+                target.name
+            ),
+        ));
+    }
+    if let Change::PasswordHash(_) = change {
+        throttle::clear_name(&mut tx, &target.name)
+            .await
+            .map_err(internal)?;
+    }
     users::change(&mut tx, user_id, change)
         .await
         .map_err(internal)?;
@@ -143,7 +189,43 @@ pub(super) async fn reset_password(
         user_id,
         true,
         Change::PasswordHash(&hash),
-        |t| ("user-password", format!("reset the password of {}", t.name)),
+        |t| {
+            (
+                "user-password",
+                format!(
+                    "reset the password of {} (and cleared their failed sign-ins)",
+                    t.name
+                ),
+            )
+        },
+    )
+    .await
+}
+
+/// Clears the failed sign-ins of a user, which ends any lock on their name.
+pub(super) async fn clear_sign_in_lock(
+    service: &Service,
+    req: &Request,
+    user_id: i64,
+) -> Result<(), AppError> {
+    let (me, actor) = service.require(req, Role::Admin).await?;
+    let mut tx = service.write_tx().await?;
+    still_admin(&mut tx, &me).await?;
+    let target = target(&mut tx, &me, user_id, true).await?;
+    let cleared = throttle::clear_name(&mut tx, &target.name)
+        .await
+        .map_err(internal)?;
+    audited(
+        tx,
+        NewEntry::new(
+            &actor,
+            "user-unlock",
+            format!(
+                "cleared {cleared} failed sign-in(s) of {}, ending any lock",
+                target.name
+            ),
+        )
+        .object("user", user_id),
     )
     .await
 }

@@ -13,13 +13,21 @@ use app::error::AppError;
 use app::model::{Me, Role};
 use secrecy::SecretString;
 
-/// Creates the first admin and signs them in; refused once any user exists.
+/// Creates the first admin and signs them in, given the setup token the server printed when
+/// it started; refused once any user exists.
 pub(super) async fn setup(
     service: &Service,
     req: &Request,
+    token: String,
     name: String,
     password: String,
 ) -> Result<Me, AppError> {
+    if !service.setup_token.matches(&token) {
+        return Err(AppError::invalid(
+            "token",
+            "this is not the setup token; copy the one the server printed when it started (its log and standard output: \"setup token: …\"), or restart it to print a new one",
+        ));
+    }
     let name = checks::user_name("name", name.trim())?;
     let hash = checks::new_password_hash("password", password).await?;
     let mut tx = service.write_tx().await?;
@@ -35,7 +43,7 @@ pub(super) async fn setup(
     let actor = Actor {
         id: Some(user.id),
         name: Some(user.name.clone()),
-        address: Some(client_address(req)),
+        address: Some(client_address(&service.config, req)),
     };
     audited(
         tx,
@@ -50,8 +58,22 @@ pub(super) async fn setup(
     Ok(me(&user))
 }
 
-/// Signs a user in: throttled after repeated failures, the same answer and about the same
-/// time for an unknown name as for a wrong password.
+/// The longest part of an attempted user name an audit entry keeps.
+const LOGGED_NAME_CHARS: usize = 64;
+
+/// An attempted name as the audit log keeps it: at most [`LOGGED_NAME_CHARS`] characters.
+fn logged_name(name: &str) -> String {
+    if name.chars().count() <= LOGGED_NAME_CHARS {
+        return name.to_owned();
+    }
+    let mut short: String = name.chars().take(LOGGED_NAME_CHARS).collect();
+    short.push('…');
+    short
+}
+
+/// Signs a user in: throttled after repeated failures (checked and recorded in one write
+/// transaction), the same answer and about the same time for an unknown name as for a wrong
+/// password.
 pub(super) async fn login(
     service: &Service,
     req: &Request,
@@ -59,10 +81,10 @@ pub(super) async fn login(
     password: String,
 ) -> Result<Me, AppError> {
     let name = name.trim().to_string();
-    let address = client_address(req);
+    let address = client_address(&service.config, req);
     let attempt = Actor {
         id: None,
-        name: Some(name.clone()),
+        name: Some(logged_name(&name)),
         address: Some(address.clone()),
     };
     if name.is_empty() || name.len() > 256 || password.len() > password::MAX_LEN {
@@ -70,27 +92,28 @@ pub(super) async fn login(
     }
     let db = &service.db;
     let now = service.config.clock.unix();
-    if let Some(until) = throttle::locked_until(&db.read, &name, &address, now)
-        .await
-        .map_err(internal)?
-    {
-        let minutes = ((until - now) + 59) / 60;
-        audit::append_alone(
-            &db.write,
-            NewEntry::new(
-                &attempt,
-                "sign-in-throttled",
-                format!("refused a sign-in as {name}: too many failures"),
-            ),
-        )
+    service.refusals.flush(db, now).await.map_err(internal)?;
+    let mut tx = service.write_tx().await?;
+    let reserved = throttle::begin_attempt(&mut tx, &name, &address, now)
         .await
         .map_err(internal)?;
-        return Err(AppError::Throttled {
-            message: format!(
-                "Too many failed sign-ins for this user or from this address. Sign-in is locked for {minutes} more minute(s); wait, or ask an admin to reset the password."
-            ),
-        });
-    }
+    tx.commit().await.map_err(internal)?;
+    let reserved = match reserved {
+        Ok(a) => a,
+        Err(until) => {
+            service
+                .refusals
+                .refused(db, &attempt, &name, &address, until)
+                .await
+                .map_err(internal)?;
+            let minutes = ((until - now) + 59) / 60;
+            return Err(AppError::Throttled {
+                message: format!(
+                    "Too many failed sign-ins for this user from this address, or from this address. Sign-in is locked for {minutes} more minute(s); wait, or ask an admin to clear the lock or reset the password."
+                ),
+            });
+        }
+    };
     let user = users::by_name(&db.read, &name).await.map_err(internal)?;
     let ok = password::verify(
         SecretString::from(password),
@@ -107,29 +130,29 @@ pub(super) async fn login(
                 id: Some(user.id),
                 ..attempt
             };
-            audit::append_alone(
-                &db.write,
-                NewEntry::new(&actor, "sign-in", format!("{} signed in", user.name))
-                    .object("user", user.id),
-            )
-            .await
-            .map_err(internal)?;
-            Ok(me(&user))
-        }
-        _ => {
             let mut tx = service.write_tx().await?;
-            throttle::record_failure(&mut tx, &name, &address, now)
+            throttle::forget(&mut tx, reserved)
                 .await
                 .map_err(internal)?;
             audited(
                 tx,
+                NewEntry::new(&actor, "sign-in", format!("{} signed in", user.name))
+                    .object("user", user.id),
+            )
+            .await?;
+            Ok(me(&user))
+        }
+        _ => {
+            audit::append_alone(
+                &db.write,
                 NewEntry::new(
                     &attempt,
                     "sign-in-failed",
-                    format!("failed sign-in as {name}"),
+                    format!("failed sign-in as {}", logged_name(&name)),
                 ),
             )
-            .await?;
+            .await
+            .map_err(internal)?;
             Err(AppError::BadCredentials)
         }
     }
@@ -141,7 +164,7 @@ pub(super) async fn logout(service: &Service, req: &Request) -> Result<(), AppEr
         let actor = Actor {
             id: Some(user.id),
             name: Some(user.name.clone()),
-            address: Some(client_address(req)),
+            address: Some(client_address(&service.config, req)),
         };
         audit::append_alone(
             &service.db.write,

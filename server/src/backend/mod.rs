@@ -7,6 +7,7 @@ mod auth;
 mod checks;
 mod designs;
 mod documents;
+mod refusals;
 
 use crate::config::Config;
 use crate::db::Db;
@@ -34,6 +35,10 @@ pub struct Service {
     pub config: Arc<Config>,
     /// Set once a user exists: from then on the setup page is gone for good.
     setup_done: AtomicBool,
+    /// What first-run setup asks for; printed at start while no user exists.
+    pub setup_token: crate::setup_token::SetupToken,
+    /// Sign-ins refused by a lock, logged once per lock with their count.
+    pub refusals: refusals::Refusals,
 }
 
 /// A write transaction: a change and its audit entry commit together or not at all.
@@ -86,11 +91,18 @@ fn me(u: &UserRecord) -> Me {
 }
 
 /// The client's address, as the audit log and the throttle see it.
-pub fn client_address(req: &Request) -> String {
-    req.extensions
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_else(|| "unknown".into())
+/// The client's address for the audit log and the throttle: the peer, or behind a trusted
+/// proxy the address it forwards (see [`crate::Config::client_address`]).
+pub fn client_address(config: &crate::Config, req: &Request) -> String {
+    let Some(peer) = req.extensions.get::<ConnectInfo<SocketAddr>>() else {
+        return "unknown".into();
+    };
+    let forwarded = req
+        .headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok());
+    config.client_address(peer.0.ip(), forwarded).to_string()
 }
 
 fn session_of(req: &Request) -> Result<&Session, AppError> {
@@ -107,6 +119,8 @@ impl Service {
             db,
             config,
             setup_done: AtomicBool::new(false),
+            setup_token: crate::setup_token::SetupToken::generate(),
+            refusals: refusals::Refusals::default(),
         }
     }
 
@@ -140,7 +154,7 @@ impl Service {
         let actor = Actor {
             id: Some(user.id),
             name: Some(user.name.clone()),
-            address: Some(client_address(req)),
+            address: Some(client_address(&self.config, req)),
         };
         Ok((user, actor))
     }
@@ -157,8 +171,14 @@ impl Backend for Service {
         self.needs_setup().await.map_err(internal)
     }
 
-    async fn setup(&self, req: &Request, name: String, password: String) -> Result<Me, AppError> {
-        auth::setup(self, req, name, password).await
+    async fn setup(
+        &self,
+        req: &Request,
+        token: String,
+        name: String,
+        password: String,
+    ) -> Result<Me, AppError> {
+        auth::setup(self, req, token, name, password).await
     }
 
     async fn me(&self, req: &Request) -> Result<Option<Me>, AppError> {
@@ -207,6 +227,10 @@ impl Backend for Service {
         password: String,
     ) -> Result<(), AppError> {
         accounts::reset_password(self, req, user_id, password).await
+    }
+
+    async fn clear_sign_in_lock(&self, req: &Request, user_id: i64) -> Result<(), AppError> {
+        accounts::clear_sign_in_lock(self, req, user_id).await
     }
 
     async fn list_designs(

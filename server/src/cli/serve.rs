@@ -32,6 +32,15 @@ pub struct ServeArgs {
     /// differs from --addr (a proxy). Repeat for several.
     #[arg(long = "origin", env = "BULKHEAD_ORIGIN", value_delimiter = ',')]
     origins: Vec<String>,
+    /// The address of a reverse proxy in front of Bulkhead, whose X-Forwarded-For names the
+    /// client (for the audit log and the sign-in throttle). Repeat for several; from any
+    /// other address the header is ignored.
+    #[arg(
+        long = "trusted-proxy",
+        env = "BULKHEAD_TRUSTED_PROXY",
+        value_delimiter = ','
+    )]
+    trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 pub async fn run(args: ServeArgs) -> ExitCode {
@@ -45,6 +54,7 @@ pub async fn run(args: ServeArgs) -> ExitCode {
         absolute_timeout: Duration::from_secs(args.absolute_timeout * 60),
         origins: args.origins,
         clock: Clock::system(),
+        trusted_proxies: args.trusted_proxies,
     };
     let app = match Application::build(config).await {
         Ok(app) => app,
@@ -66,6 +76,19 @@ pub async fn run(args: ServeArgs) -> ExitCode {
         FrontEnd::Missing => tracing::warn!(
             "there is no front end in {site}: pages render but will not be interactive; run `make run`, or pass --site to a built one"
         ),
+    }
+    match app.setup_token().await {
+        Ok(Some(token)) => {
+            let url = format!("http://{}/setup?token={token}", app.addr());
+            tracing::info!(
+                "Bulkhead has no users yet: create the first admin at {url} (setup token: {token})"
+            );
+            println!(
+                "Bulkhead has no users yet. Create the first administrator at\n  {url}\nsetup token: {token}\n(or from a shell: bulkhead user add NAME --role admin)"
+            );
+        }
+        Ok(None) => {}
+        Err(e) => return fail(format!("cannot read the users: {e}")),
     }
     match app.run_until_stopped().await {
         Ok(()) => ExitCode::SUCCESS,

@@ -37,9 +37,11 @@ pub fn router(
     };
     let routes = generate_route_list(app::App);
     let config = &service.config;
+    let bound = options.site_addr;
     let sessions = SessionManagerLayer::new(store)
-        .with_name("bulkhead_session")
-        .with_secure(config.secure_cookies)
+        .with_name(config.cookie_name(bound))
+        .with_secure(config.cookies_secure(bound))
+        .with_path("/")
         .with_same_site(SameSite::Strict)
         .with_http_only(true)
         .with_expiry(Expiry::OnInactivity(time::Duration::seconds(

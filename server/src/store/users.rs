@@ -5,7 +5,7 @@ use anyhow::Context;
 use app::model::{Role, UserRow};
 use sqlx::{FromRow, SqliteConnection, SqlitePool};
 
-#[derive(Clone, Debug, FromRow)]
+#[derive(Clone, FromRow)]
 pub struct UserRecord {
     pub id: i64,
     pub name: String,
@@ -18,6 +18,21 @@ pub struct UserRecord {
     pub created_at: String,
 }
 
+/// Never shows the password hash.
+impl std::fmt::Debug for UserRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UserRecord")
+            .field("id", &self.id)
+            .field("name", &self.name)
+            .field("password_hash", &"<redacted>")
+            .field("role", &self.role)
+            .field("disabled", &self.disabled)
+            .field("session_epoch", &self.session_epoch)
+            .field("created_at", &self.created_at)
+            .finish()
+    }
+}
+
 impl UserRecord {
     pub fn row(&self) -> UserRow {
         UserRow {
@@ -26,6 +41,7 @@ impl UserRecord {
             role: self.role,
             disabled: self.disabled,
             created_at: clock::display(&self.created_at),
+            recent_failures: 0,
         }
     }
 }
@@ -126,4 +142,26 @@ pub async fn active_admins(conn: &mut SqliteConnection) -> anyhow::Result<i64> {
         .fetch_one(conn)
         .await
         .context("counting admins")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A user's Debug never shows the password hash (logs and panics print Debug).
+    #[test]
+    fn debug_redacts_the_hash() {
+        let u = UserRecord {
+            id: 1,
+            name: "root".into(),
+            password_hash: "$argon2id$v=19$secret-material".into(),
+            role: Role::Admin,
+            disabled: false,
+            session_epoch: 0,
+            created_at: String::new(),
+        };
+        let shown = format!("{u:?}");
+        assert!(!shown.contains("argon2id"), "{shown}");
+        assert!(shown.contains("<redacted>"), "{shown}");
+    }
 }

@@ -22,7 +22,8 @@ async fn session_cookie_flags() {
     assert!(!cookie.contains("Secure"), "{cookie}");
 }
 
-/// With --secure-cookies the cookie is also Secure.
+/// With --secure-cookies, or an https origin, the cookie is Secure and named with the
+/// `__Host-` prefix (so a browser keeps it for this host only, on every path).
 #[tokio::test]
 async fn secure_cookies_option() {
     let app = TestApp::spawn_with(|c| c.secure_cookies = true).await;
@@ -33,7 +34,11 @@ async fn secure_cookies_option() {
     let a = c
         .call_with(
             "setup",
-            &[("name", "root"), ("password", PASSWORD)],
+            &[
+                ("token", &app.token),
+                ("name", "root"),
+                ("password", PASSWORD),
+            ],
             Some(&https),
             None,
         )
@@ -42,9 +47,35 @@ async fn secure_cookies_option() {
     let cookie = a
         .set_cookie
         .iter()
-        .find(|c| c.starts_with("bulkhead_session="))
+        .find(|c| c.starts_with("__Host-bulkhead_session="))
         .unwrap();
     assert!(cookie.contains("Secure"), "{cookie}");
+    assert!(cookie.contains("Path=/"), "{cookie}");
+    assert!(!cookie.contains("Domain"), "{cookie}");
+
+    let proxied =
+        TestApp::spawn_with(|c| c.origins = vec!["https://bulkhead.example".into()]).await;
+    let a = proxied
+        .client()
+        .call_with(
+            "setup",
+            &[
+                ("token", &proxied.token),
+                ("name", "root"),
+                ("password", PASSWORD),
+            ],
+            Some("https://bulkhead.example"),
+            None,
+        )
+        .await;
+    assert!(a.status.is_success(), "{}", a.body);
+    assert!(
+        a.set_cookie
+            .iter()
+            .any(|c| c.starts_with("__Host-bulkhead_session=") && c.contains("Secure")),
+        "{:?}",
+        a.set_cookie
+    );
 }
 
 fn session_id(set_cookie: &[String]) -> String {

@@ -12,6 +12,8 @@ pub const PASSWORD: &str = "a long test password";
 pub struct TestApp {
     pub base: String,
     pub dir: tempfile::TempDir,
+    /// The setup token the server printed (empty once a user exists).
+    pub token: String,
 }
 
 pub struct Answer {
@@ -61,8 +63,13 @@ impl TestApp {
         adjust(&mut config);
         let app = Application::build(config).await.expect("the app starts");
         let base = format!("http://{}", app.addr());
+        let token = app
+            .setup_token()
+            .await
+            .expect("the users can be read")
+            .unwrap_or_default();
         tokio::spawn(app.run_until_stopped());
-        TestApp { base, dir }
+        TestApp { base, dir, token }
     }
 
     pub fn data_dir(&self) -> PathBuf {
@@ -85,9 +92,16 @@ impl TestApp {
     /// Creates the first admin through the setup endpoint and returns their client.
     pub async fn setup_admin(&self) -> Client {
         let c = self.client();
-        c.call("setup", &[("name", "root"), ("password", PASSWORD)])
-            .await
-            .ok();
+        c.call(
+            "setup",
+            &[
+                ("token", &self.token),
+                ("name", "root"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await
+        .ok();
         c
     }
 

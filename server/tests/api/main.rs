@@ -12,3 +12,4 @@ mod helpers;
 mod origin;
 mod roles;
 mod setup;
+mod sign_in;

@@ -6,7 +6,11 @@ use crate::helpers::{PASSWORD, TestApp};
 async fn cross_site_requests_refused() {
     let app = TestApp::spawn().await;
     let c = app.client();
-    let form = [("name", "root"), ("password", PASSWORD)];
+    let form = [
+        ("token", app.token.as_str()),
+        ("name", "root"),
+        ("password", PASSWORD),
+    ];
     for (origin, site) in [
         (Some("http://evil.example"), None),
         (None, None),

@@ -8,8 +8,8 @@ async fn healthz_answers_ok() {
     assert_eq!(res.status(), 200);
 }
 
-/// An empty database sends every page to setup; setup creates an admin, signs them in, and
-/// is gone for good afterwards.
+/// An empty database sends every page to setup; setup needs the token the server printed,
+/// creates an admin, signs them in, and is gone for good afterwards.
 #[tokio::test]
 async fn first_run_setup_then_gone() {
     let app = TestApp::spawn().await;
@@ -23,8 +23,35 @@ async fn first_run_setup_then_gone() {
         serde_json::json!(true)
     );
 
+    // Without the token the server printed, or with another, nothing is created.
+    for token in ["", "00000000000000000000000000000000"] {
+        let refused = c
+            .call(
+                "setup",
+                &[("token", token), ("name", "root"), ("password", PASSWORD)],
+            )
+            .await;
+        assert_eq!(refused.status, 400, "{token:?}");
+        assert!(
+            refused.body.to_string().contains("setup token"),
+            "{}",
+            refused.body
+        );
+    }
+    assert_eq!(
+        c.call("setup_needed", &[]).await.ok(),
+        serde_json::json!(true)
+    );
+
     let weak = c
-        .call("setup", &[("name", "root"), ("password", "short")])
+        .call(
+            "setup",
+            &[
+                ("token", &app.token),
+                ("name", "root"),
+                ("password", "short"),
+            ],
+        )
         .await;
     assert_eq!(weak.status, 400);
     assert!(
@@ -34,7 +61,14 @@ async fn first_run_setup_then_gone() {
     );
 
     let me = c
-        .call("setup", &[("name", "root"), ("password", PASSWORD)])
+        .call(
+            "setup",
+            &[
+                ("token", &app.token),
+                ("name", "root"),
+                ("password", PASSWORD),
+            ],
+        )
         .await
         .ok();
     assert_eq!(me["role"], "admin");
@@ -42,7 +76,14 @@ async fn first_run_setup_then_gone() {
 
     let again = app
         .client()
-        .call("setup", &[("name", "evil"), ("password", PASSWORD)])
+        .call(
+            "setup",
+            &[
+                ("token", &app.token),
+                ("name", "evil"),
+                ("password", PASSWORD),
+            ],
+        )
         .await;
     assert_eq!(again.error().as_deref(), Some("Conflict"));
     assert_eq!(
