@@ -1,12 +1,14 @@
 //! The SQLite database: one pool for reads, one single-connection pool for writes so that
 //! write transactions (and the audit chain) are serialised without busy errors.
 
+use crate::store::audit::{Anchor, AnchorError};
 use anyhow::Context;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 use std::path::Path;
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// The migrations in `./migrations`, embedded in the binary.
@@ -16,6 +18,8 @@ pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
 pub struct Db {
     pub read: SqlitePool,
     pub write: SqlitePool,
+    /// The audit log's key and checkpoints, kept outside the database.
+    pub audit: Arc<Anchor>,
 }
 
 /// Why the database could not be opened, in words that say what to fix.
@@ -29,11 +33,24 @@ pub enum DbError {
         "database migration failed: {0}; the database may be from a newer Bulkhead, or damaged — restore a backup or point --data at another directory"
     )]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("{0}")]
+    Audit(#[from] AnchorError),
+    #[error("reading the audit log: {0:#}")]
+    AuditLog(anyhow::Error),
 }
 
 impl Db {
-    /// Opens (creating if needed) `bulkhead.db` in `data_dir` and runs the migrations.
+    /// Opens (creating if needed) `bulkhead.db` in `data_dir`, runs the migrations, and loads
+    /// (or, the first time, makes) the audit key beside it. Every transaction is committed
+    /// with `synchronous=FULL`: an audit entry or a revision that was answered as saved
+    /// survives a power cut (BENCHMARKS.md has the cost).
     pub async fn open(data_dir: &Path) -> Result<Db, DbError> {
+        Self::open_with(data_dir, SqliteSynchronous::Full).await
+    }
+
+    /// [`Db::open`] with another `synchronous` setting, for the benchmark that measures what
+    /// `FULL` costs.
+    pub async fn open_with(data_dir: &Path, synchronous: SqliteSynchronous) -> Result<Db, DbError> {
         let path = data_dir.join("bulkhead.db");
         let open_err = |source| DbError::Open {
             path: path.display().to_string(),
@@ -43,7 +60,7 @@ impl Db {
             .map_err(open_err)?
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
+            .synchronous(synchronous)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(10));
         let write = SqlitePoolOptions::new()
@@ -52,12 +69,26 @@ impl Db {
             .await
             .map_err(open_err)?;
         MIGRATOR.run(&write).await?;
+        let newest = {
+            let mut conn = write.acquire().await.map_err(open_err)?;
+            crate::store::audit::newest(&mut conn)
+                .await
+                .map_err(DbError::AuditLog)?
+        };
+        let dir = data_dir.to_path_buf();
+        let audit = tokio::task::spawn_blocking(move || Anchor::open(&dir, newest))
+            .await
+            .map_err(|e| DbError::AuditLog(e.into()))??;
         let read = SqlitePoolOptions::new()
             .max_connections(8)
             .connect_with(options.read_only(true))
             .await
             .map_err(open_err)?;
-        Ok(Db { read, write })
+        Ok(Db {
+            read,
+            write,
+            audit: Arc::new(audit),
+        })
     }
 
     /// Whether the database answers.

@@ -5,6 +5,7 @@ use crate::backend::Service;
 use crate::config::Config;
 use crate::db::{Db, DbError};
 use crate::front_end::FrontEnd;
+use crate::store::audit;
 use crate::{http, password};
 use leptos::prelude::LeptosOptions;
 use std::net::SocketAddr;
@@ -38,6 +39,9 @@ pub enum StartError {
         source: std::io::Error,
     },
 }
+
+/// Audit entries between two checkpoints at most (when added faster than one a minute).
+const CHECKPOINT_EVERY: i64 = 100;
 
 pub struct Application {
     listener: TcpListener,
@@ -93,6 +97,33 @@ impl Application {
         let origins = config.allowed_origins(addr);
         let service = Arc::new(Service::new(db, Arc::new(config)));
         tokio::task::spawn_blocking(password::warm_up);
+        // The audit log's newest entry is checkpointed (signed, outside the database) once
+        // 100 entries have been added, or a minute after the last checkpoint when any were.
+        let checkpoints = Arc::downgrade(&service);
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(std::time::Duration::from_secs(5));
+            let (mut last, mut since) = (0i64, 0u32);
+            loop {
+                tick.tick().await;
+                let Some(service) = checkpoints.upgrade() else {
+                    return;
+                };
+                since += 1;
+                let newest = match audit::newest_committed(&service.db).await {
+                    Ok(n) => n,
+                    Err(e) => {
+                        tracing::warn!("reading the audit log for a checkpoint failed: {e:#}");
+                        continue;
+                    }
+                };
+                if newest >= last + CHECKPOINT_EVERY || (newest > last && since >= 12) {
+                    match audit::checkpoint_since(&service.db, last).await {
+                        Ok(id) => (last, since) = (id, 0),
+                        Err(e) => tracing::warn!("writing an audit checkpoint failed: {e:#}"),
+                    }
+                }
+            }
+        });
         // Counts of sign-ins refused during a lock are logged once the lock has ended.
         let refusals = Arc::downgrade(&service);
         tokio::spawn(async move {
@@ -144,15 +175,19 @@ impl Application {
         self.service.clone()
     }
 
-    /// Serves until Ctrl-C or SIGTERM.
+    /// Serves until Ctrl-C or SIGTERM, then checkpoints the audit log's newest entry.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        axum::serve(
+        let served = axum::serve(
             self.listener,
             self.router
                 .into_make_service_with_connect_info::<SocketAddr>(),
         )
         .with_graceful_shutdown(shutdown_signal())
-        .await
+        .await;
+        if let Err(e) = audit::checkpoint_since(&self.service.db, 0).await {
+            tracing::warn!("writing the audit checkpoint at shutdown failed: {e:#}");
+        }
+        served
     }
 }
 

@@ -60,6 +60,7 @@ pub(super) async fn create(
             )
         })?;
     audited(
+        &service.db,
         tx,
         NewEntry::new(
             &actor,
@@ -132,6 +133,7 @@ async fn change(
         .map_err(internal)?;
     let (action, summary) = describe(&target);
     audited(
+        &service.db,
         tx,
         NewEntry::new(&actor, action, summary).object("user", user_id),
     )
@@ -216,6 +218,7 @@ pub(super) async fn clear_sign_in_lock(
         .await
         .map_err(internal)?;
     audited(
+        &service.db,
         tx,
         NewEntry::new(
             &actor,

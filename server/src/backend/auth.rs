@@ -46,6 +46,7 @@ pub(super) async fn setup(
         address: Some(client_address(&service.config, req)),
     };
     audited(
+        &service.db,
         tx,
         NewEntry::new(&actor, "setup", format!("created the first admin {name}"))
             .object("user", user.id),
@@ -135,6 +136,7 @@ pub(super) async fn login(
                 .await
                 .map_err(internal)?;
             audited(
+                &service.db,
                 tx,
                 NewEntry::new(&actor, "sign-in", format!("{} signed in", user.name))
                     .object("user", user.id),
@@ -144,7 +146,7 @@ pub(super) async fn login(
         }
         _ => {
             audit::append_alone(
-                &db.write,
+                db,
                 NewEntry::new(
                     &attempt,
                     "sign-in-failed",
@@ -167,7 +169,7 @@ pub(super) async fn logout(service: &Service, req: &Request) -> Result<(), AppEr
             address: Some(client_address(&service.config, req)),
         };
         audit::append_alone(
-            &service.db.write,
+            &service.db,
             NewEntry::new(&actor, "sign-out", format!("{} signed out", user.name))
                 .object("user", user.id),
         )

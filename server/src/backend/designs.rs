@@ -109,6 +109,7 @@ pub(super) async fn create(
         .await
         .map_err(internal)?;
     audited(
+        &service.db,
         tx,
         NewEntry::new(
             &actor,
@@ -177,6 +178,7 @@ pub(super) async fn rename(
     .await
     .map_err(internal)?;
     audited(
+        &service.db,
         tx,
         NewEntry::new(
             &actor,
@@ -196,6 +198,7 @@ pub(super) async fn delete(service: &Service, req: &Request, id: i64) -> Result<
         .await
         .map_err(internal)?;
     audited(
+        &service.db,
         tx,
         NewEntry::new(
             &actor,
@@ -232,6 +235,7 @@ pub(super) async fn restore(service: &Service, req: &Request, id: i64) -> Result
         .await
         .map_err(internal)?;
     audited(
+        &service.db,
         tx,
         NewEntry::new(
             &actor,
@@ -358,6 +362,7 @@ pub(super) async fn save(
             .await
             .map_err(internal)?;
     audited(
+        &service.db,
         tx,
         NewEntry::new(
             &actor,

@@ -77,8 +77,10 @@ fn offloaded(e: crate::offload::OffloadError) -> AppError {
 
 /// Records `entry` in `tx` and commits: the change made in `tx` and its audit entry land
 /// together.
-async fn audited(mut tx: Tx, entry: NewEntry<'_>) -> Result<(), AppError> {
-    audit::append(&mut tx, entry).await.map_err(internal)?;
+async fn audited(db: &Db, mut tx: Tx, entry: NewEntry<'_>) -> Result<(), AppError> {
+    audit::append(&mut tx, &db.audit, entry)
+        .await
+        .map_err(internal)?;
     tx.commit().await.map_err(internal)
 }
 
@@ -90,7 +92,6 @@ fn me(u: &UserRecord) -> Me {
     }
 }
 
-/// The client's address, as the audit log and the throttle see it.
 /// The client's address for the audit log and the throttle: the peer, or behind a trusted
 /// proxy the address it forwards (see [`crate::Config::client_address`]).
 pub fn client_address(config: &crate::Config, req: &Request) -> String {
@@ -301,7 +302,14 @@ impl Backend for Service {
     }
 
     async fn audit(&self, req: &Request, filter: AuditFilter) -> Result<AuditPage, AppError> {
-        self.require(req, Role::Viewer).await?;
-        audit::page(&self.db.read, &filter).await.map_err(internal)
+        let (user, _) = self.require(req, Role::Viewer).await?;
+        let scope = if user.role >= Role::Admin {
+            audit::Scope::Everything
+        } else {
+            audit::Scope::DesignsAndEngines
+        };
+        audit::page(&self.db.read, &filter, scope)
+            .await
+            .map_err(internal)
     }
 }

@@ -63,7 +63,7 @@ impl Refusals {
         if first {
             let who = actor.name.as_deref().unwrap_or_default();
             audit::append_alone(
-                &db.write,
+                db,
                 NewEntry::new(
                     actor,
                     "sign-in-throttled",
@@ -89,7 +89,7 @@ impl Refusals {
         for lock in ended.into_iter().filter(|l| l.more > 0) {
             let who = lock.actor.name.as_deref().unwrap_or_default();
             audit::append_alone(
-                &db.write,
+                db,
                 NewEntry::new(
                     &lock.actor,
                     "sign-in-throttled",

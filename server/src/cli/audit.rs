@@ -1,4 +1,4 @@
-//! `bulkhead audit verify`: check the audit log's hash chain.
+//! `bulkhead audit verify`: check the audit log's keyed hash chain and its signed checkpoints.
 
 use super::{DataArg, fail};
 use crate::db::Db;
@@ -26,10 +26,19 @@ pub async fn run(cmd: AuditCommand) -> ExitCode {
         Ok(db) => db,
         Err(e) => return fail(e),
     };
-    match audit::verify(&db.read).await {
-        Ok(Verdict::Intact { entries }) => {
-            println!("audit log intact: {entries} entries, every hash matches");
+    match audit::verify(&db).await {
+        Ok(Verdict::Intact {
+            entries,
+            checkpoint,
+        }) => {
+            println!(
+                "audit log intact: {entries} entries, every keyed hash matches, and the newest signed checkpoint (entry {checkpoint}) matches the log"
+            );
             ExitCode::SUCCESS
+        }
+        Ok(Verdict::Broken { id: 0, reason }) => {
+            println!("audit log BROKEN: {reason}");
+            ExitCode::FAILURE
         }
         Ok(Verdict::Broken { id, reason }) => {
             println!("audit log BROKEN at entry {id}: {reason}");

@@ -98,10 +98,14 @@ async fn add(name: &str, role: Role, data: &DataArg) -> Result<(), String> {
     };
     audit::append(
         &mut tx,
+        &db.audit,
         NewEntry::new(&actor, action, summary).object("user", user.id),
     )
     .await
     .map_err(|e| format!("{e:#}"))?;
     tx.commit().await.map_err(|e| format!("database: {e}"))?;
+    audit::checkpoint_since(&db, 0)
+        .await
+        .map_err(|e| format!("{e:#}"))?;
     Ok(())
 }

@@ -3,17 +3,17 @@ use app::model::Role;
 use server::store::audit::{Verdict, verify};
 
 /// Every changing action appends an entry with who, when, from where, what and on which
-/// object; a viewer reads the log newest first and filters it by user, action and design.
+/// object; an admin reads the log newest first and filters it by user, action and design.
 #[tokio::test]
 async fn actions_are_audited_and_filterable() {
     let app = TestApp::spawn().await;
     let admin = app.setup_admin().await;
-    let viewer = app.login_as(&admin, "vic", Role::Viewer).await;
+    app.login_as(&admin, "vic", Role::Viewer).await;
     let id = admin.create_design("audited", "three-tier").await;
     app.client()
         .call("login", &[("name", "vic"), ("password", "wrong password!")])
         .await;
-    let page = viewer.call("audit", &[]).await.ok();
+    let page = admin.call("audit", &[]).await.ok();
     let entries = page["entries"].as_array().unwrap();
     let actions: Vec<&str> = entries
         .iter()
@@ -36,7 +36,7 @@ async fn actions_are_audited_and_filterable() {
     assert_eq!(create["object_kind"], "design");
     assert!(create["summary"].as_str().unwrap().contains("audited"));
 
-    let by_user = viewer.call("audit", &[("user", "vic")]).await.ok();
+    let by_user = admin.call("audit", &[("user", "vic")]).await.ok();
     assert!(
         by_user["entries"]
             .as_array()
@@ -44,9 +44,9 @@ async fn actions_are_audited_and_filterable() {
             .iter()
             .all(|e| e["actor"] == "vic")
     );
-    let by_action = viewer.call("audit", &[("action", "setup")]).await.ok();
+    let by_action = admin.call("audit", &[("action", "setup")]).await.ok();
     assert_eq!(by_action["entries"].as_array().unwrap().len(), 1);
-    let by_design = viewer
+    let by_design = admin
         .call("audit", &[("design", &id.to_string())])
         .await
         .ok();
@@ -70,9 +70,13 @@ async fn chain_detects_tampering() {
         admin.create_design(&format!("d{n}"), "three-tier").await;
     }
     let db = server::db::Db::open(&app.data_dir()).await.unwrap();
-    assert_eq!(
-        verify(&db.read).await.unwrap(),
-        Verdict::Intact { entries: 4 }
+    assert!(
+        matches!(
+            verify(&db).await.unwrap(),
+            Verdict::Intact { entries: 4, .. }
+        ),
+        "{:?}",
+        verify(&db).await
     );
     let refused = sqlx::query("UPDATE audit_log SET summary = 'nothing' WHERE id = 2")
         .execute(&db.write)
@@ -91,7 +95,7 @@ async fn chain_detects_tampering() {
         .execute(&db.write)
         .await
         .unwrap();
-    match verify(&db.read).await.unwrap() {
+    match verify(&db).await.unwrap() {
         Verdict::Broken { id, reason } => {
             assert_eq!(id, 3);
             assert!(reason.contains("changed"), "{reason}");
@@ -99,4 +103,169 @@ async fn chain_detects_tampering() {
         v => panic!("tampering not detected: {v:?}"),
     }
     let _ = PASSWORD;
+}
+
+/// An audit row's hashed columns: id, at, actor id, actor name, address, action, object kind,
+/// object id, design id, target, summary, details.
+type StoredEntry = (
+    i64,
+    String,
+    Option<i64>,
+    Option<String>,
+    Option<String>,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<i64>,
+    Option<String>,
+    String,
+    String,
+);
+
+/// Someone who can write the database but has not the audit key cannot rewrite the chain:
+/// an entry changed and every hash after it recomputed (as the old unkeyed chain allowed)
+/// is still found.
+#[tokio::test]
+async fn a_rewritten_chain_is_found_without_the_key() {
+    use sha2::{Digest, Sha256};
+    let app = TestApp::spawn().await;
+    let admin = app.setup_admin().await;
+    for n in 0..3 {
+        admin.create_design(&format!("d{n}"), "three-tier").await;
+    }
+    let db = server::db::Db::open(&app.data_dir()).await.unwrap();
+    sqlx::query("DROP TRIGGER audit_log_append_only_update")
+        .execute(&db.write)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE audit_log SET summary = 'created design nothing' WHERE id = 2")
+        .execute(&db.write)
+        .await
+        .unwrap();
+    // Recompute every hash from entry 2 on, the way a forger without the key would.
+    let rows: Vec<StoredEntry> =
+        sqlx::query_as("SELECT id, at, actor_id, actor_name, address, action, object_kind, object_id, design_id, target, summary, details FROM audit_log ORDER BY id")
+            .fetch_all(&db.read)
+            .await
+            .unwrap();
+    let mut prev: String = sqlx::query_scalar("SELECT hash FROM audit_log WHERE id = 1")
+        .fetch_one(&db.read)
+        .await
+        .unwrap();
+    for r in rows.iter().filter(|r| r.0 >= 2) {
+        let text = serde_json::json!([
+            prev, r.1, r.2, r.3, r.4, r.5, r.6, r.7, r.8, r.9, r.10, r.11
+        ])
+        .to_string();
+        let hash = hex::encode(Sha256::digest(text.as_bytes()));
+        sqlx::query("UPDATE audit_log SET prev_hash = ?, hash = ? WHERE id = ?")
+            .bind(&prev)
+            .bind(&hash)
+            .bind(r.0)
+            .execute(&db.write)
+            .await
+            .unwrap();
+        prev = hash;
+    }
+    match verify(&db).await.unwrap() {
+        Verdict::Broken { id, reason } => {
+            assert_eq!(id, 2);
+            assert!(reason.contains("without the audit key"), "{reason}");
+        }
+        v => panic!("the rewrite was not found: {v:?}"),
+    }
+}
+
+/// Removing the newest entries shows against the last signed checkpoint; a forged
+/// checkpoint line shows too; without the key the database does not open, and says so.
+#[tokio::test]
+async fn truncation_and_a_lost_key_are_reported() {
+    let app = TestApp::spawn().await;
+    let admin = app.setup_admin().await;
+    for n in 0..3 {
+        admin.create_design(&format!("d{n}"), "three-tier").await;
+    }
+    let db = server::db::Db::open(&app.data_dir()).await.unwrap();
+    assert_eq!(
+        server::store::audit::checkpoint_since(&db, 0)
+            .await
+            .unwrap(),
+        4
+    );
+    assert!(matches!(
+        verify(&db).await.unwrap(),
+        Verdict::Intact { checkpoint: 4, .. }
+    ));
+    sqlx::query("DROP TRIGGER audit_log_append_only_delete")
+        .execute(&db.write)
+        .await
+        .unwrap();
+    sqlx::query("DELETE FROM audit_log WHERE id = 4")
+        .execute(&db.write)
+        .await
+        .unwrap();
+    match verify(&db).await.unwrap() {
+        Verdict::Broken { reason, .. } => {
+            assert!(reason.contains("newest entries were removed"), "{reason}")
+        }
+        v => panic!("truncation not found: {v:?}"),
+    }
+
+    let checkpoints = app.data_dir().join(server::store::audit::CHECKPOINTS_FILE);
+    let text = std::fs::read_to_string(&checkpoints).unwrap();
+    std::fs::write(&checkpoints, text.replace(" 4 ", " 3 ")).unwrap();
+    match verify(&db).await.unwrap() {
+        Verdict::Broken { reason, .. } => assert!(reason.contains("not signed"), "{reason}"),
+        v => panic!("a forged checkpoint was not found: {v:?}"),
+    }
+
+    std::fs::remove_file(app.data_dir().join(server::store::audit::KEY_FILE)).unwrap();
+    let err = server::db::Db::open(&app.data_dir())
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("restore audit.key from your backup"), "{err}");
+}
+
+/// Viewers see design and engine events without client addresses; sign-ins, failed
+/// attempts and user administration are for admins.
+#[tokio::test]
+async fn viewers_see_design_events_only() {
+    let app = TestApp::spawn().await;
+    let admin = app.setup_admin().await;
+    admin.create_design("shop", "three-tier").await;
+    app.client()
+        .call(
+            "login",
+            &[
+                ("name", "someone-else"),
+                ("password", "a wrong password here"),
+            ],
+        )
+        .await;
+    let viewer = app.login_as(&admin, "vic", Role::Viewer).await;
+    let page = viewer.call("audit", &[]).await.ok();
+    let entries = page["entries"].as_array().unwrap();
+    assert!(!entries.is_empty());
+    for e in entries {
+        assert!(e["design_id"].is_i64(), "{e}");
+        assert!(e["address"].is_null(), "{e}");
+    }
+    let actions = page["actions"].as_array().unwrap();
+    assert!(
+        !actions
+            .iter()
+            .any(|a| a == "sign-in-failed" || a == "user-create"),
+        "{actions:?}"
+    );
+    let users = page["users"].as_array().unwrap();
+    assert!(!users.iter().any(|u| u == "someone-else"), "{users:?}");
+    let full = admin.call("audit", &[]).await.ok();
+    assert!(
+        full["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["action"] == "sign-in-failed")
+    );
 }
