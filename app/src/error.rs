@@ -25,6 +25,8 @@ pub enum AppError {
     BadRequest { message: String },
     #[error("{message}")]
     Busy { message: String },
+    #[error("The request is too large: {message}")]
+    TooLarge { message: String },
     #[error(
         "Something went wrong on the server; it has been logged. Try again, and tell an admin if it persists."
     )]
@@ -48,6 +50,7 @@ impl AppError {
             AppError::Invalid { .. } | AppError::BadRequest { .. } => 400,
             AppError::Conflict { .. } => 409,
             AppError::Busy { .. } => 503,
+            AppError::TooLarge { .. } => 413,
             AppError::NotFound { .. } => 404,
             AppError::Internal => 500,
         }
@@ -82,7 +85,16 @@ impl FromServerFnError for AppError {
 /// What the server function framework reports (arguments it cannot read, a server it cannot
 /// reach) as one of ours.
 fn framework_error(value: ServerFnErrorErr) -> AppError {
+    // The body limit (4 MiB) stops reading the request, whatever variant carries it.
+    if value.to_string().contains("length limit") {
+        return AppError::TooLarge {
+            message: "it is over 4 MiB; a design is at most 1 MiB, so split it".into(),
+        };
+    }
     match value {
+        ServerFnErrorErr::Deserialization(m) => AppError::BadRequest {
+            message: format!("the request could not be read ({m}); reload the page and try again"),
+        },
         ServerFnErrorErr::Args(m) | ServerFnErrorErr::MissingArg(m) => AppError::BadRequest {
             message: format!("the form could not be read ({m}); reload the page and try again"),
         },

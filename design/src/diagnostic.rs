@@ -157,6 +157,8 @@ codes! {
         InvalidLabel = "invalid-label",
         /// A host rate limit is malformed.
         InvalidRateLimit = "invalid-rate-limit",
+        /// `host.allow_inbound` or `host.rate_limit` without `host.external_interface`.
+        HostPolicyWithoutInterface = "host-policy-without-interface",
         /// A `compose:` key would override what the design itself manages.
         ComposeManagedKey = "compose-managed-key",
         /// A `compose:` key the engine applies (`restart`, `healthcheck`) is malformed.

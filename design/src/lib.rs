@@ -63,6 +63,7 @@ pub mod findings;
 pub mod import;
 pub mod limits;
 pub mod model;
+pub mod nesting;
 #[cfg(feature = "yaml")]
 mod parse;
 pub mod raw;

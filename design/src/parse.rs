@@ -79,6 +79,14 @@ fn json_error(err: &serde_json::Error, path: Option<String>) -> ParseError {
 }
 
 fn parse_yaml(text: &str) -> Result<RawDesign, ParseError> {
+    if let Some((line, column)) = crate::nesting::too_deep(text) {
+        return Err(ParseError {
+            line: Some(line),
+            column: Some(column),
+            path: None,
+            message: crate::nesting::too_deep_message(),
+        });
+    }
     let budget = Budget::new(MAX_VALUES);
     let de = Counted {
         inner: serde_norway::Deserializer::from_str(text),

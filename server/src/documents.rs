@@ -7,19 +7,39 @@ pub fn name_of(document: &str) -> Result<String, String> {
         .map_err(|e| format!("the document does not parse: {e}"))
 }
 
-/// The findings of severity error that a document accepts, each with its path, code and
-/// reason, for the audit entry of the revision that stores it (at most 100).
-pub fn accepted_errors(document: &str) -> Vec<serde_json::Value> {
-    let Ok(raw) = design::parse_document(document) else {
-        return Vec::new();
-    };
-    let (valid, _) = design::validate(&raw);
-    design::findings::lint(&valid)
+/// What saving learns of a document.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Inspected {
+    /// The design's name as the document states it.
+    pub name: String,
+    /// The findings of severity error it accepts, each with its path, code and reason, for
+    /// the audit entry of the revision that stores it (at most 100).
+    pub accepted_errors: Vec<serde_json::Value>,
+}
+
+/// Reads a document to store: refused when it does not parse (the error says where) or is
+/// larger than Bulkhead analyses (the limit is named); a design with other validation
+/// errors is a draft and is stored.
+pub fn inspect(document: &str) -> Result<Inspected, String> {
+    let raw = design::parse_document(document)
+        .map_err(|e| format!("the document does not parse: {e}"))?;
+    let (valid, diagnostics) = design::validate(&raw);
+    if let Some(big) = diagnostics
+        .iter()
+        .find(|d| d.code == design::Code::TooLarge)
+    {
+        return Err(format!("{}: {}", big.path, big.message));
+    }
+    let accepted_errors = design::findings::lint(&valid)
         .into_iter()
         .filter(|f| f.accepted && f.code.severity() == design::Severity::Error)
         .take(100)
         .map(|f| serde_json::json!({ "path": f.path, "code": f.code.as_str(), "reason": f.reason }))
-        .collect()
+        .collect();
+    Ok(Inspected {
+        name: raw.name,
+        accepted_errors,
+    })
 }
 
 /// The model of a stored document, for the designer; when it does not parse, a design with

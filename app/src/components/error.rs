@@ -29,6 +29,7 @@ pub fn error_kind(e: &AppError) -> &'static str {
         AppError::NotFound { .. } => "not-found",
         AppError::BadRequest { .. } => "bad-request",
         AppError::Busy { .. } => "busy",
+        AppError::TooLarge { .. } => "too-large",
         AppError::Internal => "internal",
     }
 }

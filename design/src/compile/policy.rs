@@ -232,7 +232,7 @@ pub fn policy(design: &ValidDesign) -> Policy {
         .iter()
         .map(|z| z.bridge.as_str().to_owned())
         .collect();
-    let mut notes: Vec<String> = design
+    let notes: Vec<String> = design
         .zones
         .iter()
         .filter(|z| z.driver != Driver::Bridge)
@@ -257,80 +257,74 @@ pub fn policy(design: &ValidDesign) -> Policy {
         rules.push(r);
     }
 
-    if let Some(host) = &design.host {
-        match &host.external_interface {
-            Some(ext) => {
-                // Internal zones have no route in; Docker drops that traffic already.
-                for zone in bridge_zones.iter().filter(|z| !z.internal) {
-                    let inbound = |verdict, text: String| {
-                        let mut r = Rule::new(verdict, text);
-                        r.in_iface = Some(ext.as_str().to_owned());
-                        r.out_iface = Some(zone.bridge.as_str().to_owned());
-                        r.state = State::New;
-                        r.port_field = PortField::OriginalDestination;
-                        r
-                    };
-                    for (i, rl) in host.rate_limits.iter().enumerate() {
-                        let bridge = zone.bridge.as_str();
-                        if let Some(max) = rl.max_connections {
-                            let mut r = inbound(
-                                Verdict::Drop,
-                                format!(
-                                    "bulkhead {name} host rate_limit {} max_connections {max} zone {}",
-                                    rl.port, zone.name
-                                ),
-                            );
-                            r.ports = rl.port.into();
-                            r.limit = Some(Limit::Connections {
-                                max,
-                                name: limit_name(name, i * 2 + 1, bridge),
-                            });
-                            rules.push(r);
-                        }
-                        if let Some(rate) = rl.per_source {
-                            let mut r = inbound(
-                                Verdict::Drop,
-                                format!(
-                                    "bulkhead {name} host rate_limit {} per_source {}/{} zone {}",
-                                    rl.port, rate.count, rate.unit, zone.name
-                                ),
-                            );
-                            r.ports = rl.port.into();
-                            r.limit = Some(Limit::Rate {
-                                rate,
-                                name: limit_name(name, i * 2, bridge),
-                            });
-                            rules.push(r);
-                        }
-                    }
-                    if let Some(allowed) = &host.allow_inbound {
-                        for spec in allowed {
-                            let mut r = inbound(
-                                Verdict::Return,
-                                format!(
-                                    "bulkhead {name} host allow_inbound {spec} zone {}",
-                                    zone.name
-                                ),
-                            );
-                            r.ports = (*spec).into();
-                            rules.push(r);
-                        }
-                        let drop = inbound(
-                            Verdict::Drop,
-                            format!("bulkhead {name} host deny inbound zone {}", zone.name),
-                        );
-                        if log_denied {
-                            rules.push(drop.logged(LOG_DENY));
-                        }
-                        rules.push(drop);
-                    }
+    // Validation refuses allow_inbound or rate_limit without an interface.
+    if let Some(host) = &design.host
+        && let Some(ext) = &host.external_interface
+    {
+        // Internal zones have no route in; Docker drops that traffic already.
+        for zone in bridge_zones.iter().filter(|z| !z.internal) {
+            let inbound = |verdict, text: String| {
+                let mut r = Rule::new(verdict, text);
+                r.in_iface = Some(ext.as_str().to_owned());
+                r.out_iface = Some(zone.bridge.as_str().to_owned());
+                r.state = State::New;
+                r.port_field = PortField::OriginalDestination;
+                r
+            };
+            for (i, rl) in host.rate_limits.iter().enumerate() {
+                let bridge = zone.bridge.as_str();
+                if let Some(max) = rl.max_connections {
+                    let mut r = inbound(
+                        Verdict::Drop,
+                        format!(
+                            "bulkhead {name} host rate_limit {} max_connections {max} zone {}",
+                            rl.port, zone.name
+                        ),
+                    );
+                    r.ports = rl.port.into();
+                    r.limit = Some(Limit::Connections {
+                        max,
+                        name: limit_name(name, i * 2 + 1, bridge),
+                    });
+                    rules.push(r);
+                }
+                if let Some(rate) = rl.per_source {
+                    let mut r = inbound(
+                        Verdict::Drop,
+                        format!(
+                            "bulkhead {name} host rate_limit {} per_source {}/{} zone {}",
+                            rl.port, rate.count, rate.unit, zone.name
+                        ),
+                    );
+                    r.ports = rl.port.into();
+                    r.limit = Some(Limit::Rate {
+                        rate,
+                        name: limit_name(name, i * 2, bridge),
+                    });
+                    rules.push(r);
                 }
             }
-            None if host.allow_inbound.is_some() || !host.rate_limits.is_empty() => notes.push(
-                "the host policy names no external_interface, so inbound traffic is not filtered here"
-                    .to_owned(),
-            ),
-            None => {}
+            if let Some(allowed) = &host.allow_inbound {
+                for spec in allowed {
+                    let mut r = inbound(
+                        Verdict::Return,
+                        format!(
+                            "bulkhead {name} host allow_inbound {spec} zone {}",
+                            zone.name
+                        ),
+                    );
+                    r.ports = (*spec).into();
+                    rules.push(r);
+                }
+                let drop = inbound(
+                    Verdict::Drop,
+                    format!("bulkhead {name} host deny inbound zone {}", zone.name),
+                );
+                if log_denied {
+                    rules.push(drop.logged(LOG_DENY));
+                }
+                rules.push(drop);
+            }
         }
     }
 

@@ -230,7 +230,15 @@ pub(super) fn check(design: &ValidDesign, out: &mut Vec<Finding>) {
             NetworkMode::Bridged if s.zones.is_empty() => out.push(Finding::new(
                 FindingCode::DefaultBridge,
                 format!("{path}.zones"),
-                format!("{} joins no zone, so it lands on Docker's default bridge with every other such container; put it in a zone, or make it network: closed", s.name),
+                format!(
+                    "{} joins no zone, so it lands on Docker's default bridge with every other such container{}; put it in a zone, or make it network: closed",
+                    s.name,
+                    if s.ports.is_empty() {
+                        ""
+                    } else {
+                        ", and its published ports escape the design's host policy"
+                    }
+                ),
             )),
             _ => {}
         }

@@ -93,6 +93,13 @@ impl Ctx {
 
 fn parse_yaml(text: &str) -> Result<Value, ImportError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if let Some((line, column)) = crate::nesting::too_deep(text) {
+        return Err(ImportError::Yaml {
+            line,
+            column,
+            message: crate::nesting::too_deep_message(),
+        });
+    }
     let located = |e: &serde_norway::Error| {
         let (line, column) = e.location().map_or((1, 1), |l| (l.line(), l.column()));
         let message = e.to_string();

@@ -67,6 +67,12 @@ impl Reachability<'_> {
                 let only_internal = svc.network == NetworkMode::Bridged
                     && !svc.zones.is_empty()
                     && svc.zones.iter().all(|m| d.zone(m.zone).internal);
+                let default_bridge = svc.network == NetworkMode::Bridged && svc.zones.is_empty();
+                let ext = d
+                    .host
+                    .as_ref()
+                    .and_then(|h| h.external_interface.as_ref())
+                    .map_or("the external interface", |i| i.as_str());
                 let (audience, why) = if only_internal {
                     (
                         Audience::Nobody,
@@ -81,12 +87,19 @@ impl Reachability<'_> {
                             "{port} is bound to a loopback address: reachable from the host only"
                         ),
                     )
+                } else if default_bridge {
+                    (
+                        Audience::Outside,
+                        format!(
+                            "{name} is on Docker's default bridge, which the design's firewall does not cover: {port} is published to everyone who reaches the host; put {name} in a zone"
+                        ),
+                    )
                 } else {
                     match d.host.as_ref().and_then(|h| h.allow_inbound.as_ref()) {
                         Some(specs) if !policy_allows(specs, port) => (
                             Audience::Nobody,
                             format!(
-                                "the host policy drops {port}: it is not in host.allow_inbound"
+                                "the host policy drops {port} arriving on {ext}: it is not in host.allow_inbound (traffic arriving on other interfaces of the host is not filtered)"
                             ),
                         ),
                         Some(_) => (

@@ -83,6 +83,15 @@ pub(crate) fn check(ctx: &mut Ctx, raw: &RawHost) -> HostPolicy {
             });
         }
     }
+    if raw.external_interface.is_none()
+        && (raw.allow_inbound.is_some() || !raw.rate_limit.is_empty())
+    {
+        ctx.error(
+            Code::HostPolicyWithoutInterface,
+            "host.external_interface",
+            "allow_inbound and rate_limit filter traffic arriving on the host's external interface, and no firewall rule can be written without it; name it, e.g. external_interface: eth0 (`ip route show default` shows it)",
+        );
+    }
     HostPolicy {
         external_interface,
         allow_inbound,

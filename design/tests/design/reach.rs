@@ -202,19 +202,33 @@ fn egress() {
     assert_eq!(answers, [false, true, false]);
 }
 
-/// From outside: loopback is host only; the host policy drops unlisted ports (rule 5).
+/// From outside: loopback is host only; the host policy drops unlisted ports arriving on its
+/// interface (rule 5), and says that other interfaces are not filtered; a service on
+/// Docker's default bridge is outside the policy, so its ports are open.
 #[test]
 fn inbound() {
     let design = design_of(
-        "zones:\n  z: { trust: public }\nservices:\n  a: { image: x, zones: [z], ports: ['443:443', '127.0.0.1:8080:80', '9000:9000'] }\nhost:\n  allow_inbound: [tcp/443]\n",
+        "zones:\n  z: { trust: public }\nservices:\n  a: { image: x, zones: [z], ports: ['443:443', '127.0.0.1:8080:80', '9000:9000'] }\n  b: { image: x, ports: ['9001:9001'] }\nhost:\n  external_interface: eth0\n  allow_inbound: [tcp/443]\n",
     );
-    let audiences: Vec<Audience> = Reachability::compute(&design)
-        .inbound()
-        .iter()
-        .map(|i| i.audience)
-        .collect();
+    let inbound = Reachability::compute(&design).inbound();
+    let audiences: Vec<Audience> = inbound.iter().map(|i| i.audience).collect();
     assert_eq!(
         audiences,
-        [Audience::Outside, Audience::HostOnly, Audience::Nobody]
+        [
+            Audience::Outside,
+            Audience::HostOnly,
+            Audience::Nobody,
+            Audience::Outside
+        ]
+    );
+    assert!(
+        inbound[2].why.contains("arriving on eth0"),
+        "{}",
+        inbound[2].why
+    );
+    assert!(
+        inbound[3].why.contains("default bridge"),
+        "{}",
+        inbound[3].why
     );
 }

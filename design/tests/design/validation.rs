@@ -107,6 +107,11 @@ rule!(
     ulimit_order: "services:\n  a: { image: x, network: closed, compose: { ulimits: { nofile: { soft: 10, hard: 5 } } } }\n" => InvalidComposeValue at "services.a.compose.ulimits.nofile"
 );
 
+rule!(
+    /// An inbound policy with no interface to write its rules for.
+    host_policy_without_interface: "host:\n  allow_inbound: [tcp/443]\n" => HostPolicyWithoutInterface at "host.external_interface"
+);
+
 /// A format version other than 1 is refused.
 #[test]
 fn unsupported_version() {
@@ -301,7 +306,7 @@ rule!(
 );
 rule!(
     /// A rate that is not count/unit is refused.
-    bad_rate: "host:\n  rate_limit: { tcp/443: { per_source: fast } }\n" => InvalidRateLimit at "host.rate_limit.\"tcp/443\".per_source"
+    bad_rate: "host:\n  external_interface: eth0\n  rate_limit: { tcp/443: { per_source: fast } }\n" => InvalidRateLimit at "host.rate_limit.\"tcp/443\".per_source"
 );
 rule!(
     /// An external interface name with a space is refused.

@@ -40,11 +40,12 @@ pub(super) fn size(field: &str, text: &str) -> Result<(), AppError> {
     Ok(())
 }
 
-/// A document to store: bounded, readable, and named by the rule; returns its name.
-pub(super) fn document(document: &str) -> Result<String, AppError> {
+/// A document to store: bounded, readable, within the limits, named by the rule.
+pub(super) fn document(document: &str) -> Result<documents::Inspected, AppError> {
     size("document", document)?;
-    let name = documents::name_of(document).map_err(|m| AppError::invalid("document", m))?;
-    Ok(design_name("name", &name)?.to_string())
+    let inspected = documents::inspect(document).map_err(|m| AppError::invalid("document", m))?;
+    design_name("name", &inspected.name)?;
+    Ok(inspected)
 }
 
 /// A layout is JSON kept beside the revision; it is bounded and must be an object.

@@ -308,9 +308,8 @@ pub(super) async fn save(
     let (document, name, accepted) = offload::run("reading the document", move || {
         let document =
             documents::normalise(document).map_err(|m| AppError::invalid("document", m))?;
-        let name = checks::document(&document)?;
-        let accepted = documents::accepted_errors(&document);
-        Ok::<_, AppError>((document, name, accepted))
+        let inspected = checks::document(&document)?;
+        Ok::<_, AppError>((document, inspected.name, inspected.accepted_errors))
     })
     .await
     .map_err(offloaded)??;

@@ -110,57 +110,12 @@ async fn audit_verify_names_broken_entry() {
 /// standard output; that token, and only it, creates the first admin.
 #[tokio::test]
 async fn serve_prints_the_setup_token() {
-    use std::io::BufRead;
-    let dir = tempfile::tempdir().unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_bulkhead"))
-        .args([
-            "serve",
-            "--addr",
-            &format!("127.0.0.1:{port}"),
-            "--data",
-            dir.path().to_str().unwrap(),
-            "--site",
-            dir.path().to_str().unwrap(),
-        ])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the binary runs");
-    struct Kill(std::process::Child);
-    impl Drop for Kill {
-        fn drop(&mut self) {
-            let _ = self.0.kill();
-            let _ = self.0.wait();
-        }
-    }
-    let stdout = child.stdout.take().unwrap();
-    let _child = Kill(child);
-    let (tx, rx) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in std::io::BufReader::new(stdout)
-            .lines()
-            .map_while(Result::ok)
-        {
-            if let Some(token) = line.strip_prefix("setup token: ") {
-                let _ = tx.send(token.to_owned());
-            }
-        }
-    });
-    let token = rx
-        .recv_timeout(std::time::Duration::from_secs(60))
-        .expect("the token is printed");
-    assert_eq!(token.len(), 32);
-    let base = format!("http://127.0.0.1:{port}");
+    let served = crate::served::Served::start();
+    assert_eq!(served.token.len(), 32);
     let http = reqwest::Client::new();
     let setup = |token: String| {
         let http = http.clone();
-        let base = base.clone();
+        let base = served.base.clone();
         async move {
             http.post(format!("{base}/api/setup"))
                 .header("origin", &base)
@@ -177,5 +132,5 @@ async fn serve_prints_the_setup_token() {
         }
     };
     assert_eq!(setup("0".repeat(32)).await, 400);
-    assert_eq!(setup(token).await, 200);
+    assert_eq!(setup(served.token.clone()).await, 200);
 }
