@@ -130,6 +130,18 @@ pub(super) struct NetworkPlan {
     pub(super) blocked: BTreeSet<String>,
 }
 
+impl NetworkPlan {
+    /// Network `ns` will not be touched, for `reason`; its containers wait for it.
+    fn refuse(&mut self, conflicts: &mut Vec<Conflict>, ns: &NetworkSpec, reason: String) {
+        conflicts.push(Conflict {
+            object: "network".into(),
+            name: ns.name.clone(),
+            reason,
+        });
+        self.blocked.insert(ns.name.clone());
+    }
+}
+
 pub(super) fn plan(specs: &Specs, live: &Live, conflicts: &mut Vec<Conflict>) -> NetworkPlan {
     let design = specs.design.as_str();
     let mut out = NetworkPlan {
@@ -149,27 +161,18 @@ pub(super) fn plan(specs: &Specs, live: &Live, conflicts: &mut Vec<Conflict>) ->
                             a.contains(&ns.subnet.network()) || ns.subnet.contains(&a.network())
                         });
                     if overlaps && !owned_by(&other.labels, design) {
-                        conflicts.push(Conflict {
-                            object: "network".into(),
-                            name: ns.name.clone(),
-                            reason: format!(
-                                "zone {} needs subnet {}, which overlaps network {} ({}) that Bulkhead does not own; change the zone's subnet",
-                                ns.zone,
-                                ns.subnet,
-                                other.name,
-                                other.subnet.as_deref().unwrap_or_default()
-                            ),
-                        });
-                        out.blocked.insert(ns.name.clone());
+                        let reason = format!(
+                            "zone {} needs subnet {}, which overlaps network {} ({}) that Bulkhead does not own; change the zone's subnet",
+                            ns.zone,
+                            ns.subnet,
+                            other.name,
+                            other.subnet.as_deref().unwrap_or_default()
+                        );
+                        out.refuse(conflicts, ns, reason);
                     }
                 }
                 if let Some(reason) = host_conflict(ns, live) {
-                    conflicts.push(Conflict {
-                        object: "network".into(),
-                        name: ns.name.clone(),
-                        reason,
-                    });
-                    out.blocked.insert(ns.name.clone());
+                    out.refuse(conflicts, ns, reason);
                 }
                 if !out.blocked.contains(&ns.name) {
                     out.fresh.insert(ns.name.clone());
@@ -199,25 +202,16 @@ pub(super) fn plan(specs: &Specs, live: &Live, conflicts: &mut Vec<Conflict>) ->
                             .is_some_and(|lc| owned_by(&lc.labels, design))
                     });
                 if !foreign.is_empty() {
-                    conflicts.push(Conflict {
-                        object: "network".into(),
-                        name: ns.name.clone(),
-                        reason: format!(
-                            "it must be recreated ({}) but containers Bulkhead does not own are attached: {}; disconnect them first",
-                            diffs.join(", "),
-                            foreign.join(", ")
-                        ),
-                    });
-                    out.blocked.insert(ns.name.clone());
+                    let reason = format!(
+                        "it must be recreated ({}) but containers Bulkhead does not own are attached: {}; disconnect them first",
+                        diffs.join(", "),
+                        foreign.join(", ")
+                    );
+                    out.refuse(conflicts, ns, reason);
                     continue;
                 }
                 if let Some(reason) = host_conflict(ns, live) {
-                    conflicts.push(Conflict {
-                        object: "network".into(),
-                        name: ns.name.clone(),
-                        reason,
-                    });
-                    out.blocked.insert(ns.name.clone());
+                    out.refuse(conflicts, ns, reason);
                     continue;
                 }
                 out.fresh.insert(ns.name.clone());
