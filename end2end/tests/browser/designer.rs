@@ -448,6 +448,32 @@ async fn designer_matrix_undo_keyboard_validation_and_viewer() {
     .await;
     p.wait_text("[data-test=save-blocked]", "").await;
 
+    // Accepting a finding: pick its code, give the reason a review will read.
+    p.click(".svc[data-service='postgres']").await;
+    p.find("[data-test=accepts]").await;
+    p.c.execute(
+        "const e = document.querySelector('[data-test=accept-code]'); e.value = arguments[0]; \
+         e.dispatchEvent(new Event('change', { bubbles: true }));",
+        vec![json!("data-service-published")],
+    )
+    .await
+    .unwrap();
+    p.click("[data-test=accept-add]").await;
+    p.fill(
+        "[data-field='services.postgres.accept[0].reason']",
+        "the DBA tunnel needs it until March",
+    )
+    .await;
+    p.find("[data-accept='data-service-published']").await;
+    let accepted = design::parse_document(&p.yaml().await).unwrap();
+    let entry = &accepted.services.get("postgres").unwrap().accept[0];
+    assert_eq!(entry.code, "data-service-published");
+    assert_eq!(
+        entry.reason.as_deref(),
+        Some("the DBA tunnel needs it until March")
+    );
+    p.screenshot("14-designer-accepted-finding").await;
+
     // A viewer sees the design but no edit controls, and the server refuses a crafted save.
     let v = driver.browser().await;
     let pv = Page::new(&v, &base);
