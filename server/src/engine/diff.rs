@@ -170,4 +170,6 @@ pub fn diff(specs: &Specs, live: &Live) -> Plan {
 }
 
 #[cfg(test)]
+mod host_tests;
+#[cfg(test)]
 mod tests;

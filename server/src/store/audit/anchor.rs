@@ -191,13 +191,12 @@ impl Anchor {
                 let seq = parts.next()?.parse().ok()?;
                 let hash = parts.next()?.to_owned();
                 let keyed_since = parts.next()?.parse().ok()?;
-                let expected = self.mac(&self.line(seq, &hash, keyed_since));
-                let same = expected.len() == mac.len()
-                    && expected
-                        .bytes()
-                        .zip(mac.bytes())
-                        .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-                        == 0;
+                let signature = hex::decode(mac).ok()?;
+                let mut check =
+                    Hmac::<Sha256>::new_from_slice(&self.key).expect("HMAC takes any key");
+                check.update(self.line(seq, &hash, keyed_since).as_bytes());
+                // The HMAC crate compares in constant time.
+                let same = check.verify_slice(&signature).is_ok();
                 (same && parts.next().is_none()).then_some(Checkpoint {
                     seq,
                     hash,
@@ -237,6 +236,13 @@ mod tests {
             .replace(" 50 ", " 51 ");
         std::fs::write(&path, forged).unwrap();
         assert!(again.checkpoints().unwrap()[1].is_none());
+
+        let kept = std::fs::read(&path).unwrap();
+        std::fs::remove_file(&path).unwrap();
+        let err = Anchor::open(dir.path(), None).unwrap_err();
+        assert!(matches!(err, AnchorError::NoCheckpoint(_)), "{err}");
+        assert!(err.to_string().contains("restore"), "{err}");
+        std::fs::write(&path, kept).unwrap();
 
         std::fs::remove_file(dir.path().join(KEY_FILE)).unwrap();
         assert!(matches!(
