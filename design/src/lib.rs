@@ -58,6 +58,8 @@ mod canonical;
 pub mod compile;
 pub mod diagnostic;
 pub mod diff;
+#[cfg(feature = "yaml")]
+mod expansion;
 pub mod findings;
 #[cfg(feature = "yaml")]
 pub mod import;

@@ -87,6 +87,14 @@ fn parse_yaml(text: &str) -> Result<RawDesign, ParseError> {
             message: crate::nesting::too_deep_message(),
         });
     }
+    if let Err(refused) = crate::expansion::check(text) {
+        return Err(ParseError {
+            line: Some(refused.line),
+            column: Some(refused.column),
+            path: None,
+            message: refused.message,
+        });
+    }
     let budget = Budget::new(MAX_VALUES);
     let de = Counted {
         inner: serde_norway::Deserializer::from_str(text),

@@ -113,6 +113,11 @@ fn parse_yaml(text: &str) -> Result<Value, ImportError> {
             message,
         }
     };
+    crate::expansion::check(text).map_err(|r| ImportError::Yaml {
+        line: r.line,
+        column: r.column,
+        message: r.message,
+    })?;
     let budget = Budget::new(MAX_VALUES);
     let counted = Counted {
         inner: serde_norway::Deserializer::from_str(text),

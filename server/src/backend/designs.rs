@@ -159,7 +159,7 @@ pub(super) async fn rename(
             ))
         })?;
     let renamed = name.clone();
-    let document = offload::run("renaming the document", move || {
+    let document = offload::run("renaming the document", head.document.len(), move || {
         documents::rename(&head.document, &renamed)
     })
     .await
@@ -273,7 +273,7 @@ pub(super) async fn get(
         .await
         .map_err(internal)?;
     let (text, name) = (rev.document.clone(), d.name.clone());
-    let (model, model_error) = offload::run("reading the document", move || {
+    let (model, model_error) = offload::run("reading the document", text.len(), move || {
         documents::model_of(&text, &name)
     })
     .await
@@ -305,14 +305,15 @@ pub(super) async fn save(
     let (user, actor) = service.require(req, Role::Editor).await?;
     // The designer sends its model as JSON, stored as canonical YAML: the limits apply to
     // what is stored.
-    let (document, name, accepted) = offload::run("reading the document", move || {
-        let document =
-            documents::normalise(document).map_err(|m| AppError::invalid("document", m))?;
-        let inspected = checks::document(&document)?;
-        Ok::<_, AppError>((document, inspected.name, inspected.accepted_errors))
-    })
-    .await
-    .map_err(offloaded)??;
+    let (document, name, accepted) =
+        offload::run("reading the document", document.len(), move || {
+            let document =
+                documents::normalise(document).map_err(|m| AppError::invalid("document", m))?;
+            let inspected = checks::document(&document)?;
+            Ok::<_, AppError>((document, inspected.name, inspected.accepted_errors))
+        })
+        .await
+        .map_err(offloaded)??;
     let message = checks::message(&message)?;
     let layout = checks::layout(layout)?;
     let mut tx = service.write_tx().await?;

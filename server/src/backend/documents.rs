@@ -15,7 +15,7 @@ pub(super) async fn read(
 ) -> Result<RawDesign, AppError> {
     service.require(req, Role::Viewer).await?;
     checks::size("document", &text)?;
-    offload::run("reading the document", move || {
+    offload::run("reading the document", text.len(), move || {
         design::parse_document(&text)
     })
     .await
@@ -31,7 +31,7 @@ pub(super) async fn write(
     // A model is bounded by the request body limit (4 MiB); the YAML it becomes is what
     // saving then checks against the 1 MiB limit.
     service.require(req, Role::Viewer).await?;
-    offload::run("writing the document", move || {
+    offload::run("writing the document", model.len(), move || {
         serde_json::from_str::<RawDesign>(&model).map(|m| design::to_canonical_yaml(&m))
     })
     .await
@@ -48,7 +48,7 @@ pub(super) async fn import_compose(
     service.require(req, Role::Viewer).await?;
     checks::size("compose", &text)?;
     checks::design_name("name", &name)?;
-    let imported = offload::run("importing the Compose file", move || {
+    let imported = offload::run("importing the Compose file", text.len(), move || {
         design::import::compose(&text, &name)
     })
     .await

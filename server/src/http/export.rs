@@ -49,7 +49,7 @@ pub async fn export(
         .ok_or_else(missing)?;
     drop(conn);
     let number = rev.number;
-    let body = offload::run("compiling the export", move || {
+    let body = offload::run("compiling the export", rev.document.len(), move || {
         compile_revision(&rev.document, number, format)
     })
     .await

@@ -72,6 +72,15 @@ fn oversized() -> String {
     )
 }
 
+/// Just under the size limit, no aliases, as many values as fit: the most a document can
+/// make the YAML reader hold.
+fn dense() -> String {
+    format!(
+        "bulkhead: 1\nname: target\ndescription: [{}]\n",
+        vec!["0"; 480_000].join(",")
+    )
+}
+
 struct Session {
     http: reqwest::Client,
     base: String,
@@ -129,6 +138,10 @@ async fn hostile_designs_and_requests_are_refused() {
         )
         .await;
     assert_eq!(status, 200, "{body}");
+    println!(
+        "signed up: server peak {} MB",
+        served.peak_memory() / 1024 / 1024
+    );
     let (status, body) = s
         .post(
             "create_design",
@@ -167,7 +180,11 @@ async fn hostile_designs_and_requests_are_refused() {
                 ],
             )
             .await;
-        println!("{label}: {status} in {:?}", started.elapsed());
+        println!(
+            "{label}: {status} in {:?}, server peak {} MB",
+            started.elapsed(),
+            served.peak_memory() / 1024 / 1024
+        );
         assert!(status == 400 || status == 413, "{label}: {status} {body}");
         assert!(
             body.replace([',', ' '], "")
@@ -176,14 +193,37 @@ async fn hostile_designs_and_requests_are_refused() {
         );
         assert_eq!(s.head(&id).await, 1, "{label} was stored");
     }
+    // Four of the densest documents at once: they take turns, so memory stays bounded; one
+    // whose turn comes too late is told the server is busy.
+    let started = Instant::now();
+    let dense = dense();
+    let form = [
+        ("id", id.as_str()),
+        ("base", "1"),
+        ("document", dense.as_str()),
+        ("message", "dense"),
+    ];
+    let answers =
+        futures_util::future::join_all((0..4).map(|_| s.post("save_design", &form))).await;
+    for (status, body) in answers {
+        assert!(status == 400 || status == 503, "{status} {body}");
+    }
+    println!(
+        "four dense documents (1 MB, 480 000 values each) at once: 400 in {:?}, server peak {} MB",
+        started.elapsed(),
+        served.peak_memory() / 1024 / 1024
+    );
+    assert_eq!(s.head(&id).await, 1, "a dense document was stored");
+
     let started = Instant::now();
     let bomb = alias_bomb().replace("bulkhead: 1\nname: target\n", "");
     let (status, body) = s
         .post("import_compose", &[("text", &bomb), ("name", "imported")])
         .await;
     println!(
-        "Compose import alias bomb: {status} in {:?}",
-        started.elapsed()
+        "Compose import alias bomb: {status} in {:?}, server peak {} MB",
+        started.elapsed(),
+        served.peak_memory() / 1024 / 1024
     );
     assert_eq!(status, 400, "{body}");
 
