@@ -159,6 +159,7 @@ codes! {
         InvalidRateLimit = "invalid-rate-limit",
         /// `host.allow_inbound` or `host.rate_limit` without `host.external_interface`.
         HostPolicyWithoutInterface = "host-policy-without-interface",
+        HostPortsWithoutProtection = "host-ports-without-protection",
         /// A `compose:` key would override what the design itself manages.
         ComposeManagedKey = "compose-managed-key",
         /// A `compose:` key the engine applies (`restart`, `healthcheck`) is malformed.

@@ -1,6 +1,6 @@
 //! Built-in designs to start from: the templates, and the blank design.
 
-use crate::raw::{RawDefaults, RawDesign, RawHardening, Scalar};
+use crate::raw::{RawDefaults, RawDesign, RawHardening, RawHost, Scalar};
 
 /// The names of the built-in templates, in the order they are offered.
 pub const NAMES: &[&str] = &["three-tier", "segmented-host"];
@@ -29,7 +29,8 @@ pub fn baseline_hardening() -> RawHardening {
 }
 
 /// A new design called `name` with no zones or services yet, whose services start from
-/// [`baseline_hardening`].
+/// [`baseline_hardening`], and whose zones reach nothing on the host itself until the design
+/// lists it (`host.protect_host`).
 pub fn blank(name: &str) -> RawDesign {
     RawDesign {
         bulkhead: 1,
@@ -42,7 +43,10 @@ pub fn blank(name: &str) -> RawDesign {
         zones: Default::default(),
         services: Default::default(),
         flows: Vec::new(),
-        host: None,
+        host: Some(RawHost {
+            protect_host: true,
+            ..RawHost::default()
+        }),
         volumes: Default::default(),
         secrets: Default::default(),
     }

@@ -82,6 +82,12 @@ fn DesignProps(ed: Ed) -> impl IntoView {
         <Check ed label="Log denied connections" path="host.log_denied".into()
             read=|d| d.host.as_ref().is_some_and(|h| h.log_denied)
             write=move |d, v| { host(d).log_denied = v; tidy(d); true } />
+        <Check ed label="Protect the host: zones reach only the host ports below" path="host.protect_host".into()
+            read=|d| d.host.as_ref().is_some_and(|h| h.protect_host)
+            write=move |d, v| { host(d).protect_host = v; tidy(d); true } />
+        <Text ed label="Host ports the zones may reach" path="host.host_ports".into() placeholder="udp/53"
+            read=|d| scalars(d.host.as_ref().and_then(|h| h.host_ports.as_ref()))
+            write=move |d, v| { host(d).host_ports = edit::parse_ports(&v); tidy(d); true } />
     }
 }
 

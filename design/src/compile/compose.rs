@@ -253,6 +253,15 @@ fn extension(design: &ValidDesign) -> Value {
         if h.log_denied {
             m.insert("log_denied".into(), true.into());
         }
+        if h.protect_host {
+            m.insert("protect_host".into(), true.into());
+            if !h.host_ports.is_empty() {
+                m.insert(
+                    "host_ports".into(),
+                    strings(h.host_ports.iter().map(ToString::to_string)),
+                );
+            }
+        }
         x.insert("host".into(), Value::Object(m));
     }
     Value::Object(x)

@@ -5,13 +5,16 @@
 //! changes. The jump from `DOCKER-USER` is not part of it, because `iptables-restore`
 //! cannot add a rule only when it is missing: the caller adds it once with
 //! `iptables -I DOCKER-USER 1 -j <chain>` after `iptables -C` says it is absent.
+//!
+//! With `host.protect_host` the same transaction also (re)builds the design's input chain,
+//! [`super::input_chain_name`], which `INPUT` jumps to in the same way.
 
 use std::fmt::Write;
 
 use crate::ValidDesign;
 
 use super::header::{comment_text, title};
-use super::names::chain_name;
+use super::names::{chain_name, input_chain_name};
 use super::policy::{Limit, PortField, Ports, Rule, State, Verdict, policy};
 
 fn port_range(r: crate::model::PortRange) -> String {
@@ -118,6 +121,13 @@ pub fn iptables_restore(design: &ValidDesign, revision: Option<u64>) -> String {
         out,
         "#   iptables -C DOCKER-USER -j {chain} || iptables -I DOCKER-USER 1 -j {chain}"
     );
+    let input_chain = input_chain_name(&design.name);
+    if policy.input.is_some() {
+        let _ = writeln!(
+            out,
+            "#   iptables -C INPUT -j {input_chain} || iptables -I INPUT 1 -j {input_chain}"
+        );
+    }
     for note in &policy.notes {
         let _ = writeln!(out, "# Note: {}", comment_text(note));
     }
@@ -127,6 +137,14 @@ pub fn iptables_restore(design: &ValidDesign, revision: Option<u64>) -> String {
     for rule in &policy.rules {
         out.push_str(&rule_line(&chain, rule));
         out.push('\n');
+    }
+    if let Some(input) = &policy.input {
+        let _ = writeln!(out, ":{input_chain} - [0:0]");
+        let _ = writeln!(out, "-F {input_chain}");
+        for rule in input {
+            out.push_str(&rule_line(&input_chain, rule));
+            out.push('\n');
+        }
     }
     out.push_str("COMMIT\n");
     out

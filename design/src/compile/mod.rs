@@ -16,7 +16,9 @@ mod yaml;
 pub use compose::compose;
 pub use export::{Export, UnknownFormat};
 pub use iptables::iptables_restore;
-pub use names::{CHAIN_NAME_MAX, chain_name, container_name, network_name, nft_table_name};
+pub use names::{
+    CHAIN_NAME_MAX, chain_name, container_name, input_chain_name, network_name, nft_table_name,
+};
 pub use nftables::nftables;
 pub use policy::{
     LOG_DENY, LOG_FLOW, Limit, Policy, PortField, Ports, Rule, State, Verdict, policy,

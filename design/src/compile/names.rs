@@ -22,12 +22,24 @@ pub const CHAIN_NAME_MAX: usize = 28;
 /// whole name>` (27 characters). The two forms differ in length, so no two designs share
 /// a chain; the name is stable for a design and at most [`CHAIN_NAME_MAX`] characters.
 pub fn chain_name(design: &DesignName) -> String {
+    prefixed("BH-", design)
+}
+
+/// The design's chain for traffic to the host itself, jumped to from `INPUT` when the
+/// design has `host.protect_host`: the same rule as [`chain_name`], with `BI-` in front.
+pub fn input_chain_name(design: &DesignName) -> String {
+    prefixed("BI-", design)
+}
+
+/// `<prefix><design>`, or a shortened form with a hash, as [`chain_name`] describes;
+/// `prefix` has three characters.
+fn prefixed(prefix: &str, design: &DesignName) -> String {
     let name = design.as_str();
     if name.len() <= 16 {
-        format!("BH-{name}")
+        format!("{prefix}{name}")
     } else {
         let hash = fnv1a(&[name.as_bytes()]) & 0xffff_ffff;
-        format!("BH-{}-{hash:08x}", &name[..15])
+        format!("{prefix}{}-{hash:08x}", &name[..15])
     }
 }
 
@@ -69,5 +81,7 @@ mod tests {
             chain_name(&d("abcdefghijklmnopr"))
         );
         assert!(chain_name(&d(&"z".repeat(63))).len() <= CHAIN_NAME_MAX);
+        assert_eq!(input_chain_name(&d("three-tier")), "BI-three-tier");
+        assert!(input_chain_name(&d(&"z".repeat(63))).len() <= CHAIN_NAME_MAX);
     }
 }

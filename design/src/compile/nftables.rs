@@ -127,6 +127,16 @@ pub fn nftables(design: &ValidDesign, revision: Option<u64>) -> String {
     for rule in &policy.rules {
         let _ = writeln!(out, "\t\t{}", rule_line(rule));
     }
-    out.push_str("\t}\n}\n");
+    out.push_str("\t}\n");
+    if let Some(input) = &policy.input {
+        // What the zones send to the host itself (host.protect_host).
+        out.push_str("\tchain input {\n");
+        out.push_str("\t\ttype filter hook input priority filter - 10; policy accept;\n");
+        for rule in input {
+            let _ = writeln!(out, "\t\t{}", rule_line(rule));
+        }
+        out.push_str("\t}\n");
+    }
+    out.push_str("}\n");
     out
 }

@@ -14,6 +14,12 @@
 //!
 //! Every rule names one of the design's bridges as its input or output interface, so
 //! traffic of other networks on the host never matches.
+//!
+//! With `host.protect_host`, a second list guards the host itself (the `INPUT` path: what
+//! containers send to any of the host's own addresses, their zone's gateway included), per
+//! bridge: replies to the host's own connections pass, then the listed `host_ports`, then
+//! everything else is dropped. Passing means leaving the decision to the host's own rules
+//! (`RETURN`), so the design only ever closes ports on the host, never opens one.
 
 use std::collections::HashSet;
 use std::net::Ipv4Addr;
@@ -134,8 +140,11 @@ pub struct Rule {
 pub struct Policy {
     /// The bridges of the design's bridge-driver zones, in document order.
     pub bridges: Vec<String>,
-    /// The rules, in order.
+    /// The rules for forwarded traffic (between containers, and from outside), in order.
     pub rules: Vec<Rule>,
+    /// The rules for traffic from the zones to the host itself, in order; `None` unless
+    /// the design has `host.protect_host`.
+    pub input: Option<Vec<Rule>>,
     /// Things the policy cannot enforce, for the artifact's header.
     pub notes: Vec<String>,
 }
@@ -384,6 +393,44 @@ pub fn policy(design: &ValidDesign) -> Policy {
     Policy {
         bridges,
         rules,
+        input: host_input(design, &bridge_zones, log_denied),
         notes,
     }
+}
+
+/// The rules guarding the host from its zones, when the design asks for them.
+fn host_input(design: &ValidDesign, bridge_zones: &[&Zone], log_denied: bool) -> Option<Vec<Rule>> {
+    let host = design.host.as_ref().filter(|h| h.protect_host)?;
+    let name = &design.name;
+    let mut rules = Vec::new();
+    for zone in bridge_zones {
+        let from_zone = |verdict, text: String| {
+            let mut r = Rule::new(verdict, text);
+            r.in_iface = Some(zone.bridge.as_str().to_owned());
+            r
+        };
+        let mut replies = from_zone(
+            Verdict::Return,
+            format!("bulkhead {name} zone {} replies to the host", zone.name),
+        );
+        replies.state = State::Established;
+        rules.push(replies);
+        for spec in &host.host_ports {
+            let mut r = from_zone(
+                Verdict::Return,
+                format!("bulkhead {name} host_ports {spec} zone {}", zone.name),
+            );
+            r.ports = (*spec).into();
+            rules.push(r);
+        }
+        let drop = from_zone(
+            Verdict::Drop,
+            format!("bulkhead {name} protect_host zone {}", zone.name),
+        );
+        if log_denied {
+            rules.push(drop.logged(LOG_DENY));
+        }
+        rules.push(drop);
+    }
+    Some(rules)
 }

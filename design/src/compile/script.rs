@@ -6,7 +6,7 @@ use crate::ValidDesign;
 
 use super::header::{findings_lines, title};
 use super::iptables::iptables_restore;
-use super::names::chain_name;
+use super::names::{chain_name, input_chain_name};
 
 /// A bash single-quoted word: nothing inside is expanded.
 pub(crate) fn shell_quote(text: &str) -> String {
@@ -21,10 +21,11 @@ die() { printf 'bulkhead-firewall: %s\n' "$*" >&2; exit 1; }
 usage() {
   cat <<'USAGE'
 Usage: firewall.sh [--check | --remove | --status | --help]
-  (no option)  apply: replace the chain atomically, add the DOCKER-USER jump if missing
+  (no option)  apply: replace the chains atomically, add the DOCKER-USER (and INPUT) jump
+               if missing
   --check      dry run: iptables-restore --test, nothing changes
-  --remove     take the DOCKER-USER jump and the chain away
-  --status     print the chain with packet counters
+  --remove     take the jumps and the chains away
+  --status     print the chains with packet counters
 USAGE
 }
 
@@ -47,6 +48,17 @@ bridge_hook() {
 
 jump_present() { iptables -w -C DOCKER-USER -j "$CHAIN" >/dev/null 2>&1; }
 chain_present() { iptables -w -n -L "$CHAIN" >/dev/null 2>&1; }
+input_jump_present() { iptables -w -C INPUT -j "$INPUT_CHAIN" >/dev/null 2>&1; }
+input_chain_present() { iptables -w -n -L "$INPUT_CHAIN" >/dev/null 2>&1; }
+
+# The chain guarding the host from the zones (host.protect_host), jump first.
+remove_input() {
+  while input_jump_present; do iptables -w -D INPUT -j "$INPUT_CHAIN"; done
+  if input_chain_present; then
+    iptables -w -F "$INPUT_CHAIN"
+    iptables -w -X "$INPUT_CHAIN"
+  fi
+}
 
 apply() {
   iptables -w -n -L DOCKER-USER >/dev/null 2>&1 || die "there is no DOCKER-USER chain; start Docker first"
@@ -54,6 +66,14 @@ apply() {
   ruleset | iptables-restore -w --noflush
   jump_present || iptables -w -I DOCKER-USER 1 -j "$CHAIN"
   printf 'bulkhead-firewall: chain %s applied (%s rules) and jumped to from DOCKER-USER\n' "$CHAIN" "$RULES"
+  if [ "$PROTECT_HOST" = 1 ]; then
+    input_jump_present || iptables -w -I INPUT 1 -j "$INPUT_CHAIN"
+    printf 'bulkhead-firewall: chain %s guards the host from the zones, jumped to from INPUT\n' "$INPUT_CHAIN"
+  elif input_chain_present; then
+    # An earlier revision protected the host; this one does not.
+    remove_input
+    printf 'bulkhead-firewall: chain %s removed (this design does not protect the host)\n' "$INPUT_CHAIN"
+  fi
 }
 
 check() {
@@ -68,13 +88,19 @@ remove() {
     iptables -w -F "$CHAIN"
     iptables -w -X "$CHAIN"
   fi
-  printf 'bulkhead-firewall: chain %s removed\n' "$CHAIN"
+  remove_input
+  printf 'bulkhead-firewall: chain %s (and %s, if it was there) removed\n' "$CHAIN" "$INPUT_CHAIN"
 }
 
 status() {
   chain_present || { printf 'bulkhead-firewall: chain %s is not installed\n' "$CHAIN"; return 3; }
   if jump_present; then echo "jump from DOCKER-USER: present"; else echo "jump from DOCKER-USER: MISSING"; fi
   iptables -w -L "$CHAIN" -v -n -x --line-numbers
+  if [ "$PROTECT_HOST" = 1 ]; then
+    input_chain_present || { printf 'bulkhead-firewall: chain %s is not installed: the host is not protected\n' "$INPUT_CHAIN"; return 3; }
+    if input_jump_present; then echo "jump from INPUT: present"; else echo "jump from INPUT: MISSING"; fi
+    iptables -w -L "$INPUT_CHAIN" -v -n -x --line-numbers
+  fi
 }
 
 case "${1:-}" in
@@ -110,6 +136,17 @@ pub fn iptables_script(design: &ValidDesign, revision: Option<u64>) -> String {
     out.push_str("set -euo pipefail\n\n");
     let _ = writeln!(out, "readonly CHAIN={}", shell_quote(&chain));
     let _ = writeln!(out, "readonly RULES={}", shell_quote(&rules.to_string()));
+    let _ = writeln!(
+        out,
+        "readonly INPUT_CHAIN={}",
+        shell_quote(&input_chain_name(&design.name))
+    );
+    let protect = design.host.as_ref().is_some_and(|h| h.protect_host);
+    let _ = writeln!(
+        out,
+        "readonly PROTECT_HOST={}",
+        shell_quote(if protect { "1" } else { "0" })
+    );
     let _ = writeln!(out, "\nruleset() {{\n  cat <<'{HEREDOC_END}'");
     out.push_str(&ruleset);
     let _ = writeln!(out, "{HEREDOC_END}\n}}");

@@ -182,6 +182,11 @@ pub struct HostPolicy {
     pub rate_limits: Vec<RateLimit>,
     /// Log dropped connections.
     pub log_denied: bool,
+    /// The zones' containers reach the host itself only on `host_ports` (INPUT rules on
+    /// every zone bridge).
+    pub protect_host: bool,
+    /// What the zones may reach on the host when `protect_host` is on.
+    pub host_ports: Vec<PortSpec>,
 }
 
 /// A rate limit on one port spec.

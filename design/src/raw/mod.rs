@@ -303,7 +303,8 @@ pub struct RawFlow {
     pub note: Option<String>,
 }
 
-/// `host:`: the policy for traffic arriving from outside the host.
+/// `host:`: the policy for traffic arriving from outside the host, and for what the zones
+/// may reach on the host itself.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawHost {
@@ -319,6 +320,12 @@ pub struct RawHost {
     /// Log dropped connections.
     #[serde(default, skip_serializing_if = "is_false")]
     pub log_denied: bool,
+    /// Drop what the zones' containers send to the host itself, except `host_ports`.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub protect_host: bool,
+    /// The host's ports the zones may still reach when `protect_host` is on (e.g. `udp/53`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub host_ports: Option<Vec<Scalar>>,
 }
 
 /// `host.rate_limit.<port>`.

@@ -26,6 +26,9 @@ pub(crate) enum Verdict {
     FromHost,
     /// The target uses the host network and the source has a route out.
     ToHost,
+    /// The target uses the host network, and `host.protect_host` limits what the source's
+    /// zones reach on the host to `host.host_ports`.
+    ToHostProtected,
     /// The target uses the host network and the source has no route out.
     ToHostNoRoute,
     /// Neither joins a zone: both land on Docker's default bridge.
@@ -62,6 +65,8 @@ pub struct Reachability<'d> {
     verdicts: Vec<Verdict>,
     /// For `Verdict::Flows(i)`: (ports via open zones, ports via isolated zones).
     pub(crate) flow_ports: Vec<(PortSet, PortSet)>,
+    /// With `host.protect_host`: the host's ports the zones still reach.
+    pub(crate) host_ports: Option<PortSet>,
 }
 
 impl<'d> Reachability<'d> {
@@ -138,6 +143,11 @@ impl<'d> Reachability<'d> {
             flows_by_source,
             verdicts: Vec::with_capacity(n * n),
             flow_ports: Vec::new(),
+            host_ports: design
+                .host
+                .as_ref()
+                .filter(|h| h.protect_host)
+                .map(|h| PortSet::from_specs(&h.host_ports)),
         };
         for a in 0..n {
             let oa = this.owner[a] as usize;
@@ -161,10 +171,12 @@ impl<'d> Reachability<'d> {
             (Mode::Closed, _) | (_, Mode::Closed) => return Verdict::Closed,
             (Mode::Host, _) => return Verdict::FromHost,
             (_, Mode::Host) => {
-                return if self.has_route_out(a) {
-                    Verdict::ToHost
-                } else {
+                return if !self.has_route_out(a) {
                     Verdict::ToHostNoRoute
+                } else if self.host_guarded(a) {
+                    Verdict::ToHostProtected
+                } else {
+                    Verdict::ToHost
                 };
             }
             _ => {}
@@ -235,6 +247,34 @@ impl<'d> Reachability<'d> {
         }
     }
 
+    /// True when `host.protect_host` guards the host from service `s`: it is bridged, and
+    /// only into zones with a local bridge (the rules sit on the zones' bridges; Docker's
+    /// default bridge and overlay networks are not among them).
+    pub(crate) fn host_guarded(&self, s: usize) -> bool {
+        let zones = &self.design.services[self.owner[s] as usize].zones;
+        self.host_ports.is_some()
+            && self.mode[s] == Mode::Bridged
+            && !zones.is_empty()
+            && zones
+                .iter()
+                .all(|m| self.design.zone(m.zone).driver == crate::raw::Driver::Bridge)
+    }
+
+    /// The ports service `from` reaches on the host's own addresses (any of them, its
+    /// zone's gateway included): every port, unless `host.protect_host` guards the host from
+    /// it; none from a closed service.
+    pub fn host_ports(&self, from: ServiceId) -> PortSet {
+        let s = from.index();
+        match self.mode[s] {
+            Mode::Closed => PortSet::empty(),
+            Mode::Host => PortSet::any(),
+            Mode::Bridged => match &self.host_ports {
+                Some(ports) if self.host_guarded(s) => ports.clone(),
+                _ => PortSet::any(),
+            },
+        }
+    }
+
     pub(crate) fn verdict(&self, from: ServiceId, to: ServiceId) -> Verdict {
         self.verdicts[from.index() * self.design.services.len() + to.index()]
     }
@@ -257,6 +297,7 @@ impl<'d> Reachability<'d> {
             | Verdict::ToHostNoRoute
             | Verdict::NoSharedZone
             | Verdict::IsolatedNoFlow => false,
+            Verdict::ToHostProtected => self.host_ports.as_ref().is_some_and(|p| !p.is_empty()),
             Verdict::Flows(i) => {
                 let (open, iso) = &self.flow_ports[i as usize];
                 !open.is_empty() || !iso.is_empty()
@@ -277,6 +318,7 @@ impl<'d> Reachability<'d> {
             | Verdict::ToHostNoRoute
             | Verdict::NoSharedZone
             | Verdict::IsolatedNoFlow => PortSet::empty(),
+            Verdict::ToHostProtected => self.host_ports.clone().unwrap_or_else(PortSet::empty),
             Verdict::Flows(i) => {
                 let (open, iso) = &self.flow_ports[i as usize];
                 open.union(iso)

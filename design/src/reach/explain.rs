@@ -83,6 +83,12 @@ impl Reachability<'_> {
             Verdict::ToHost => format!(
                 "allowed: {bn} uses the host network; {an} reaches the host through its zone's gateway"
             ),
+            Verdict::ToHostProtected if allowed => format!(
+                "allowed on {ports} only: {bn} uses the host network, and host.protect_host lets {an}'s zones reach the host on host.host_ports alone"
+            ),
+            Verdict::ToHostProtected => format!(
+                "denied: {bn} uses the host network, and host.protect_host drops what {an}'s zones send to the host (host.host_ports lists nothing)"
+            ),
             Verdict::ToHostNoRoute => format!(
                 "denied: {bn} uses the host network and {an} is only in internal zones, which have no route to the host"
             ),

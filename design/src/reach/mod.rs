@@ -10,7 +10,7 @@ mod render;
 
 pub use analysis::Reachability;
 pub use explain::{PairReach, ZoneReach};
-pub use outside::{Audience, Egress, Inbound};
+pub use outside::{Audience, Egress, HostAccess, Inbound};
 pub use render::{UnknownService, matrix_json, matrix_text};
 
 use crate::model::ValidDesign;

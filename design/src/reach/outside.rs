@@ -3,6 +3,7 @@
 
 use serde::Serialize;
 
+use crate::model::PortSet;
 use crate::model::{NetworkMode, PortSpec, Protocol, PublishedPort, ServiceId};
 
 use super::analysis::{Mode, Reachability};
@@ -39,6 +40,18 @@ pub struct Egress {
     pub service: String,
     /// True when it has a route out.
     pub allowed: bool,
+    /// Why, in words.
+    pub why: String,
+}
+
+/// What a service reaches on the host itself (any of the host's addresses, its zone's
+/// gateway included): services listening on the host are exposed to it on these ports.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HostAccess {
+    /// The service.
+    pub service: String,
+    /// The host's ports it reaches (every port, unless `host.protect_host` guards the host).
+    pub ports: PortSet,
     /// Why, in words.
     pub why: String,
 }
@@ -179,6 +192,35 @@ impl Reachability<'_> {
         Egress {
             service: name.to_owned(),
             allowed,
+            why,
+        }
+    }
+
+    /// What `service` reaches on the host itself, and why.
+    pub fn host_access(&self, service: ServiceId) -> HostAccess {
+        let d = self.design;
+        let s = service.index();
+        let name = d.service(service).name.as_str();
+        let ports = self.host_ports(service);
+        let why = match self.mode[s] {
+            Mode::Closed => format!("{name} has no network"),
+            Mode::Host => format!("{name} uses the host network: it is the host"),
+            Mode::Bridged if self.host_guarded(s) => format!(
+                "host.protect_host drops what {name}'s zones send to the host, except host.host_ports"
+            ),
+            Mode::Bridged if d.service(ServiceId(self.owner[s])).zones.is_empty() => format!(
+                "{name} is on Docker's default bridge, which host.protect_host does not cover; put {name} in a zone"
+            ),
+            Mode::Bridged if self.host_ports.is_some() => format!(
+                "{name} is in a zone without a local bridge, which host.protect_host does not cover"
+            ),
+            Mode::Bridged => format!(
+                "Docker filters only traffic between networks: {name} reaches every port the host listens on, its gateway's included; host.protect_host closes them"
+            ),
+        };
+        HostAccess {
+            service: name.to_owned(),
+            ports,
             why,
         }
     }

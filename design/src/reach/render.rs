@@ -176,6 +176,16 @@ pub fn matrix_text(
         };
         let _ = writeln!(out, "  {} {}: {who} ({})", i.service, i.port, i.why);
     }
+    let _ = writeln!(out, "\nto the host itself:");
+    for &s in &ids {
+        let h = reach.host_access(s);
+        let ports = if h.ports.is_empty() {
+            "nothing".to_owned()
+        } else {
+            h.ports.to_string()
+        };
+        let _ = writeln!(out, "  {}: {ports} ({})", h.service, h.why);
+    }
     let _ = writeln!(out, "\nto the internet:");
     for &s in &ids {
         let e = reach.egress(s);

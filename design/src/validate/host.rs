@@ -92,10 +92,30 @@ pub(crate) fn check(ctx: &mut Ctx, raw: &RawHost) -> HostPolicy {
             "allow_inbound and rate_limit filter traffic arriving on the host's external interface, and no firewall rule can be written without it; name it, e.g. external_interface: eth0 (`ip route show default` shows it)",
         );
     }
+    let host_ports = raw
+        .host_ports
+        .iter()
+        .flatten()
+        .enumerate()
+        .filter_map(|(i, p)| {
+            PortSpec::parse(p.as_str())
+                .map_err(|e| ctx.error(Code::InvalidPort, format!("host.host_ports[{i}]"), e))
+                .ok()
+        })
+        .collect();
+    if raw.host_ports.is_some() && !raw.protect_host {
+        ctx.error(
+            Code::HostPortsWithoutProtection,
+            "host.host_ports",
+            "host_ports lists what the zones may still reach on the host once protect_host closes the rest; without protect_host: true every port of the host is open to them. Add protect_host: true, or remove host_ports",
+        );
+    }
     HostPolicy {
         external_interface,
         allow_inbound,
         rate_limits,
         log_denied: raw.log_denied,
+        protect_host: raw.protect_host,
+        host_ports,
     }
 }

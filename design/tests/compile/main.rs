@@ -5,6 +5,7 @@
 mod consumers;
 mod engine;
 mod helpers;
+mod host_lab;
 mod import;
 mod properties;
 mod snapshots;

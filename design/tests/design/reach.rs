@@ -232,3 +232,57 @@ fn inbound() {
         inbound[3].why
     );
 }
+
+/// The host itself (rule 7): without `protect_host` every bridged service reaches every port
+/// of the host; with it, a service only in bridge zones reaches `host_ports` alone (a
+/// host-network service included), while one on Docker's default bridge is not covered.
+#[test]
+fn the_host_itself() {
+    let body = |host: &str| {
+        format!(
+            "zones:\n  z: {{ trust: public }}\nservices:\n  a: {{ image: x, zones: [z] }}\n  b: {{ image: x }}\n  h: {{ image: x, network: host }}\n  c: {{ image: x, network: closed }}\n{host}"
+        )
+    };
+    let id = design::model::ServiceId;
+    let open = design_of(&body(""));
+    let reach = Reachability::compute(&open);
+    for s in 0..3 {
+        assert!(reach.host_access(id(s)).ports.is_any(), "{s}");
+    }
+    assert!(reach.host_access(id(3)).ports.is_empty());
+    assert!(
+        reach
+            .host_access(id(0))
+            .why
+            .contains("host.protect_host closes them"),
+        "{}",
+        reach.host_access(id(0)).why
+    );
+    assert!(reach.pair(id(0), id(2)).ports.is_any());
+
+    let guarded = design_of(&body(
+        "host:\n  protect_host: true\n  host_ports: [tcp/22, udp/53]\n",
+    ));
+    let reach = Reachability::compute(&guarded);
+    let a = reach.host_access(id(0));
+    assert_eq!(a.ports.to_strings(), ["tcp/22", "udp/53"], "{a:?}");
+    let b = reach.host_access(id(1));
+    assert!(
+        b.ports.is_any() && b.why.contains("default bridge"),
+        "{b:?}"
+    );
+    assert!(reach.host_access(id(2)).ports.is_any());
+    let to_host = reach.pair(id(0), id(2));
+    assert!(to_host.allowed, "{to_host:?}");
+    assert_eq!(to_host.ports.to_strings(), ["tcp/22", "udp/53"]);
+    assert!(to_host.why.contains("host.protect_host"), "{}", to_host.why);
+    // From the default bridge the host network is reached on every port.
+    assert!(reach.pair(id(1), id(2)).ports.is_any());
+
+    let closed = design_of(&body("host:\n  protect_host: true\n"));
+    let reach = Reachability::compute(&closed);
+    assert!(reach.host_access(id(0)).ports.is_empty());
+    let to_host = reach.pair(id(0), id(2));
+    assert!(!to_host.allowed);
+    assert!(to_host.why.starts_with("denied:"), "{}", to_host.why);
+}

@@ -111,6 +111,14 @@ rule!(
     /// An inbound policy with no interface to write its rules for.
     host_policy_without_interface: "host:\n  allow_inbound: [tcp/443]\n" => HostPolicyWithoutInterface at "host.external_interface"
 );
+rule!(
+    /// Ports left open on the host, with nothing closing the others.
+    host_ports_without_protection: "host:\n  host_ports: [udp/53]\n" => HostPortsWithoutProtection at "host.host_ports"
+);
+rule!(
+    /// A host port that is not a port spec.
+    host_port_not_a_port: "host:\n  protect_host: true\n  host_ports: [dns]\n" => InvalidPort at "host.host_ports[0]"
+);
 
 /// A format version other than 1 is refused.
 #[test]

@@ -81,6 +81,14 @@ async fn designer_builds_three_tier_by_drag_and_drop() {
     p.sign_in("ada", "ada password 2026").await;
     let path = new_design(&p, "dnd", "").await;
 
+    // A new design protects the host; the zones may still reach the ports typed here.
+    let protect = p.find("[data-field='host.protect_host']").await;
+    assert_eq!(
+        protect.prop("checked").await.unwrap().as_deref(),
+        Some("true")
+    );
+    rename_selected(&p, "'host.host_ports'", "udp/53").await;
+
     for (trust, name, dx, dy) in [
         ("public", "public-dmz", -330.0, -230.0),
         ("internal", "application-tier", 70.0, -230.0),
@@ -162,6 +170,16 @@ async fn designer_builds_three_tier_by_drag_and_drop() {
         ]
     );
     assert!(raw.zones.get("database-tier").unwrap().isolated);
+    let host = raw.host.as_ref().expect("a host policy");
+    assert!(host.protect_host);
+    assert_eq!(
+        host.host_ports
+            .iter()
+            .flatten()
+            .map(|p| p.as_str())
+            .collect::<Vec<_>>(),
+        ["udp/53"]
+    );
     let member = |s: &str| {
         raw.services
             .get(s)

@@ -41,9 +41,7 @@ impl DestroyReport {
             out.push_str(&format!("  removed network {n}\n"));
         }
         if let Some(chain) = &self.firewall {
-            out.push_str(&format!(
-                "  removed firewall {chain} and its DOCKER-USER jump\n"
-            ));
+            out.push_str(&format!("  removed firewall {chain} and the jumps to it\n"));
         }
         if let Some(note) = &self.firewall_note {
             out.push_str(&format!("  firewall: {note}\n"));
@@ -108,10 +106,7 @@ pub async fn destroy(
     }
     let fw = &engine.info().firewall;
     if fw.can_change {
-        let chain = firewall::chain_for(design, fw.backend);
-        if firewall::remove(fw, &chain).await? {
-            report.firewall = Some(chain);
-        }
+        report.firewall = firewall::remove(fw, design).await?;
     } else {
         report.firewall_note = Some(format!(
             "not looked at ({}); remove it with the exported script's --remove",

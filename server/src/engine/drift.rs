@@ -124,8 +124,7 @@ pub async fn drift(
     engine: &DockerEngine,
 ) -> Result<DriftReport, EngineError> {
     let p = plan(design, engine).await?;
-    let chain = firewall::chain_for(design, engine.info().firewall.backend);
-    let state = firewall::state(&engine.info().firewall, &chain).await;
+    let state = firewall::state(&engine.info().firewall, design).await;
     Ok(DriftReport::new(
         p,
         state,

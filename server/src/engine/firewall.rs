@@ -1,6 +1,8 @@
 //! The host firewall side of the engine: the design's chain (jumped to from DOCKER-USER),
-//! installed atomically with `iptables-restore --noflush` and removed again. The rules
-//! themselves come from the design crate's compilers; this file only runs the host tools.
+//! and with `host.protect_host` its input chain (jumped to from INPUT), installed atomically
+//! with `iptables-restore --noflush` and removed again; on nftables, the design's table with
+//! its `forward` and `input` chains. The rules themselves come from the design crate's
+//! compilers; this file only runs the host tools.
 
 use serde::Serialize;
 use tokio::process::Command;
@@ -139,8 +141,39 @@ pub(super) async fn probe_host(backend: FirewallBackend, local: bool) -> HostFir
     fw
 }
 
-/// Whether `chain` exists and DOCKER-USER jumps to it.
-pub(crate) async fn state(fw: &HostFirewall, chain: &str) -> FirewallState {
+/// Whether the design's firewall is in place: its chain exists and DOCKER-USER jumps to it,
+/// and, when the design protects the host, its input chain exists and INPUT jumps to it (on
+/// nftables: the table, with its `input` chain when the host is protected).
+pub(crate) async fn state(fw: &HostFirewall, design: &design::ValidDesign) -> FirewallState {
+    let chain = chain_for(design, fw.backend);
+    let forward = chain_state(fw, &chain, "DOCKER-USER").await;
+    if !forward.is_installed() || !protects_host(design) {
+        return forward;
+    }
+    match fw.backend {
+        FirewallBackend::Nftables => {
+            match run("nft", &["list", "chain", "inet", &chain, "input"], None).await {
+                Ok((true, _)) => forward,
+                _ => FirewallState::Missing {
+                    chain: format!("{chain} input"),
+                },
+            }
+        }
+        FirewallBackend::Iptables => {
+            let input = design::compile::input_chain_name(&design.name);
+            chain_state(fw, &input, "INPUT").await
+        }
+    }
+}
+
+/// True when the design asks for the host to be guarded from its zones.
+pub(crate) fn protects_host(design: &design::ValidDesign) -> bool {
+    design.host.as_ref().is_some_and(|h| h.protect_host)
+}
+
+/// Whether `chain` exists and `from` jumps to it (iptables), or the table `chain` exists
+/// (nftables).
+async fn chain_state(fw: &HostFirewall, chain: &str, from: &str) -> FirewallState {
     if !fw.can_change {
         return FirewallState::Unknown {
             reason: fw
@@ -167,7 +200,7 @@ pub(crate) async fn state(fw: &HostFirewall, chain: &str) -> FirewallState {
             };
         }
     }
-    match run("iptables", &["-w", "-C", "DOCKER-USER", "-j", chain], None).await {
+    match run("iptables", &["-w", "-C", from, "-j", chain], None).await {
         Ok((true, _)) => FirewallState::Installed {
             chain: chain.into(),
         },
@@ -177,27 +210,41 @@ pub(crate) async fn state(fw: &HostFirewall, chain: &str) -> FirewallState {
     }
 }
 
-/// Installs `rules` (an `iptables-restore` input defining `chain`) atomically and makes
-/// DOCKER-USER jump to it once.
-pub(crate) async fn install_iptables(rules: &str, chain: &str) -> Result<(), EngineError> {
-    let (ok, text) = run("iptables-restore", &["-w", "--noflush"], Some(rules)).await?;
+/// Installs the compiled rules (an `iptables-restore` input defining the design's chains)
+/// atomically and makes DOCKER-USER jump to the chain once, and INPUT to the input chain
+/// when the design protects the host; an input chain an earlier revision left while this
+/// one does not protect the host is taken away.
+pub(crate) async fn install_iptables(compiled: &Compiled) -> Result<(), EngineError> {
+    let (ok, text) = run(
+        "iptables-restore",
+        &["-w", "--noflush"],
+        Some(&compiled.rules),
+    )
+    .await?;
     if !ok {
         return Err(EngineError::local(
             "iptables-restore refused the ruleset",
             text.trim(),
         ));
     }
-    let (present, _) = run("iptables", &["-w", "-C", "DOCKER-USER", "-j", chain], None).await?;
+    jump_once("DOCKER-USER", &compiled.chain).await?;
+    if compiled.protects_host {
+        jump_once("INPUT", &compiled.input_chain).await
+    } else {
+        remove_chain("INPUT", &compiled.input_chain)
+            .await
+            .map(|_| ())
+    }
+}
+
+/// Makes `from` jump to `chain`, at the top, unless it already does.
+async fn jump_once(from: &str, chain: &str) -> Result<(), EngineError> {
+    let (present, _) = run("iptables", &["-w", "-C", from, "-j", chain], None).await?;
     if !present {
-        let (ok, text) = run(
-            "iptables",
-            &["-w", "-I", "DOCKER-USER", "1", "-j", chain],
-            None,
-        )
-        .await?;
+        let (ok, text) = run("iptables", &["-w", "-I", from, "1", "-j", chain], None).await?;
         if !ok {
             return Err(EngineError::local(
-                "inserting the DOCKER-USER jump",
+                format!("inserting the {from} jump"),
                 text.trim(),
             ));
         }
@@ -215,15 +262,33 @@ pub(crate) async fn install_nftables(ruleset: &str) -> Result<(), EngineError> {
     }
 }
 
-/// Removes the DOCKER-USER jump (every copy) and the chain; absent parts are fine.
-/// Returns true when something was removed.
-pub(crate) async fn remove(fw: &HostFirewall, chain: &str) -> Result<bool, EngineError> {
+/// Removes the design's firewall: on iptables the DOCKER-USER and INPUT jumps (every copy)
+/// and both chains, on nftables its table; absent parts are fine. Returns the name of
+/// what was removed, when something was.
+pub(crate) async fn remove(
+    fw: &HostFirewall,
+    design: &design::ValidDesign,
+) -> Result<Option<String>, EngineError> {
+    let chain = chain_for(design, fw.backend);
     if fw.backend == FirewallBackend::Nftables {
-        let (ok, _) = run("nft", &["delete", "table", "inet", chain], None).await?;
-        return Ok(ok);
+        let (ok, _) = run("nft", &["delete", "table", "inet", &chain], None).await?;
+        return Ok(ok.then_some(chain));
     }
+    let input = design::compile::input_chain_name(&design.name);
+    let forward_removed = remove_chain("DOCKER-USER", &chain).await?;
+    let input_removed = remove_chain("INPUT", &input).await?;
+    Ok(match (forward_removed, input_removed) {
+        (true, true) => Some(format!("{chain} and {input}")),
+        (true, false) => Some(chain),
+        (false, true) => Some(input),
+        (false, false) => None,
+    })
+}
+
+/// Removes every jump from `from` to `chain`, then the chain; true when something was there.
+async fn remove_chain(from: &str, chain: &str) -> Result<bool, EngineError> {
     let mut removed = false;
-    while run("iptables", &["-w", "-D", "DOCKER-USER", "-j", chain], None)
+    while run("iptables", &["-w", "-D", from, "-j", chain], None)
         .await?
         .0
     {
@@ -253,6 +318,10 @@ pub(crate) async fn remove(fw: &HostFirewall, chain: &str) -> Result<bool, Engin
 pub(crate) struct Compiled {
     /// The chain (iptables) or table (nftables) name.
     pub chain: String,
+    /// The input chain's name (iptables; on nftables it is a chain of the table).
+    pub input_chain: String,
+    /// True when the design protects the host (the rules hold the input chain).
+    pub protects_host: bool,
     /// `iptables-restore` input or `nft -f` text.
     pub rules: String,
 }
@@ -276,6 +345,8 @@ pub(crate) fn compiled(
     };
     Ok(Compiled {
         chain: chain_for(design, backend),
+        input_chain: design::compile::input_chain_name(&design.name),
+        protects_host: protects_host(design),
         rules,
     })
 }

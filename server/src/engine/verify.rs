@@ -26,7 +26,7 @@ use super::firewall;
 use super::images::PROBE_IMAGE;
 use super::{DockerEngine, labels};
 use probe::{probe_script, read_results};
-use targets::{Planned, allows, outside_address, ports_for};
+use targets::{Planned, allows, host_probes, outside_address, ports_for};
 
 /// How verify probes.
 #[derive(Debug, Clone, Copy)]
@@ -60,9 +60,7 @@ pub async fn verify(
     let name = design.name.as_str();
     let reach = Reachability::compute(design);
     engine.ensure_probe_image().await?;
-    let backend = engine.info().firewall.backend;
-    let chain = firewall::chain_for(design, backend);
-    let fw_state = firewall::state(&engine.info().firewall, &chain).await;
+    let fw_state = firewall::state(&engine.info().firewall, design).await;
     let firewall_needed = firewall::design_needs_firewall(design);
     let fw_ok = fw_state.is_installed();
     let outside = outside_address(design, engine).await?;
@@ -148,30 +146,38 @@ pub async fn verify(
         if let Some(addr) = outside {
             // Only this machine may be contacted, so the address outside every zone is one of
             // the host's own. Docker filters forwarded traffic only: every bridged container,
-            // internal zones included, reaches the host's addresses (INPUT), so that is the
-            // prediction here; routed egress is what `internal` removes and is not probed.
-            if !reach.egress(s).allowed && bridged && !source_zones.is_empty() {
+            // internal zones included, reaches the host's addresses (INPUT) unless the
+            // design protects the host; routed egress is what `internal` removes and is not
+            // probed. One port nothing lists, and each of `host_ports` a protected host
+            // leaves open.
+            let on_host = reach.host_ports(s);
+            let reaches_host = bridged && !source_zones.is_empty();
+            if reaches_host && on_host.is_any() && !reach.egress(s).allowed {
                 notes.push(format!(
-                    "{sname} has no route out (internal zones only), but like every bridged container it reaches this host's own addresses: services listening on the host are exposed to it"
+                    "{sname} has no route out (internal zones only), but like every bridged container it reaches this host's own addresses: services listening on the host are exposed to it (host.protect_host closes them)"
                 ));
             }
-            planned.push(Planned {
-                declared: false,
-                check: Check {
-                    from: sname.to_owned(),
-                    to: Target::Host,
-                    zone: None,
-                    address: addr,
-                    port: Some(9),
-                    protocol: Transport::Tcp,
-                    expected: bridged && !source_zones.is_empty(),
-                    observed: false,
-                    detail: String::new(),
-                    needs_firewall: false,
-                    unverifiable: false,
-                    inconclusive: false,
-                },
-            });
+            for (probe, declared) in host_probes(&on_host) {
+                let expected = reaches_host && allows(&on_host, probe);
+                planned.push(Planned {
+                    declared,
+                    check: Check {
+                        from: sname.to_owned(),
+                        to: Target::Host,
+                        zone: None,
+                        address: addr,
+                        port: probe.port(),
+                        protocol: probe.transport(),
+                        expected,
+                        observed: false,
+                        detail: String::new(),
+                        // Closed only by the design's input rules.
+                        needs_firewall: reaches_host && !expected,
+                        unverifiable: false,
+                        inconclusive: false,
+                    },
+                });
+            }
         }
         if let Some(target) = options.egress {
             planned.push(Planned {

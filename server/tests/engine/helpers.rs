@@ -88,14 +88,18 @@ impl Guard {
         for n in &self.extra_networks {
             let _ = Command::new("docker").args(["network", "rm", n]).output();
         }
-        let chain = chain(&self.name);
-        while Command::new("iptables")
-            .args(["-w", "-D", "DOCKER-USER", "-j", &chain])
-            .output()
-            .is_ok_and(|o| o.status.success())
-        {}
-        let _ = Command::new("iptables").args(["-w", "-F", &chain]).output();
-        let _ = Command::new("iptables").args(["-w", "-X", &chain]).output();
+        for (from, chain) in [
+            ("DOCKER-USER", chain(&self.name)),
+            ("INPUT", input_chain(&self.name)),
+        ] {
+            while Command::new("iptables")
+                .args(["-w", "-D", from, "-j", &chain])
+                .output()
+                .is_ok_and(|o| o.status.success())
+            {}
+            let _ = Command::new("iptables").args(["-w", "-F", &chain]).output();
+            let _ = Command::new("iptables").args(["-w", "-X", &chain]).output();
+        }
     }
 }
 
@@ -108,6 +112,19 @@ impl Drop for Guard {
 /// The design's iptables chain name.
 pub fn chain(design: &str) -> String {
     design::compile::chain_name(&design::model::DesignName::parse(design).unwrap())
+}
+
+/// The design's input chain name (host.protect_host).
+pub fn input_chain(design: &str) -> String {
+    design::compile::input_chain_name(&design::model::DesignName::parse(design).unwrap())
+}
+
+/// Whether iptables has `chain` and `from` jumps to it.
+pub fn jumped_to(from: &str, chain: &str) -> bool {
+    Command::new("iptables")
+        .args(["-w", "-C", from, "-j", chain])
+        .output()
+        .is_ok_and(|o| o.status.success())
 }
 
 /// The container of service `service` of design `design`.

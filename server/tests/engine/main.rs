@@ -3,6 +3,7 @@
 
 mod helpers;
 mod lifecycle;
+mod protect_host;
 mod three_tier;
 
 use std::time::{Duration, Instant};

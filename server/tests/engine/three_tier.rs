@@ -212,7 +212,11 @@ async fn docker_compose_export_with_script_verifies_the_same() {
     let engine = engine().await;
     let name = unique("compose");
     let _guard = Guard::new(&name);
-    let d = valid(&three_tier(&name, 47, 18447));
+    // With the host protected, so that the script's INPUT chain is proven too.
+    let d = valid(&format!(
+        "{}  protect_host: true\n",
+        three_tier(&name, 47, 18447)
+    ));
     let dir = tempfile::tempdir().unwrap();
     let compose = dir.path().join("compose.yaml");
     let script = dir.path().join("firewall.sh");

@@ -38,9 +38,7 @@ pub(super) async fn install_firewall(
         },
         Ok(compiled) => {
             let result = match fw.backend {
-                firewall::FirewallBackend::Iptables => {
-                    firewall::install_iptables(&compiled.rules, &compiled.chain).await
-                }
+                firewall::FirewallBackend::Iptables => firewall::install_iptables(&compiled).await,
                 firewall::FirewallBackend::Nftables => {
                     firewall::install_nftables(&compiled.rules).await
                 }

@@ -44,6 +44,28 @@ pub(super) fn allows(set: &PortSet, probe: Probe) -> bool {
     }
 }
 
+/// What to try on the host's own address: one TCP port nothing lists (9, discard), and,
+/// when the design protects the host, the first port of each range it leaves open (where
+/// something may listen) and icmp when listed.
+pub(super) fn host_probes(open: &PortSet) -> Vec<(Probe, bool)> {
+    let mut probes = vec![(Probe::Port(Protocol::Tcp, 9), false)];
+    if open.is_any() {
+        return probes;
+    }
+    for (protocol, ranges) in [(Protocol::Tcp, open.tcp()), (Protocol::Udp, open.udp())] {
+        for r in ranges {
+            let probe = Probe::Port(protocol, r.lo());
+            if !probes.iter().any(|(p, _)| *p == probe) {
+                probes.push((probe, true));
+            }
+        }
+    }
+    if open.icmp() {
+        probes.push((Probe::Icmp, true));
+    }
+    probes
+}
+
 /// The ports worth trying on `target`: its published container ports and the ports flows
 /// name for it, TCP and UDP, plus one TCP port nothing declares (and one UDP port when
 /// the target declares UDP at all).
