@@ -195,6 +195,14 @@ impl Rule {
     }
 }
 
+/// Adds a final drop, logged first (rate-limited) when the design logs what it denies.
+fn push_drop(rules: &mut Vec<Rule>, drop: Rule, log_denied: bool) {
+    if log_denied {
+        rules.push(drop.logged(LOG_DENY));
+    }
+    rules.push(drop);
+}
+
 /// The bridges two services' namespaces share: (zone, source address, target address).
 fn shared(design: &ValidDesign, a: ServiceId, b: ServiceId) -> Vec<(&Zone, Ipv4Addr, Ipv4Addr)> {
     let (sa, sb) = (design.service(a), design.service(b));
@@ -329,10 +337,7 @@ pub fn policy(design: &ValidDesign) -> Policy {
                     Verdict::Drop,
                     format!("bulkhead {name} host deny inbound zone {}", zone.name),
                 );
-                if log_denied {
-                    rules.push(drop.logged(LOG_DENY));
-                }
-                rules.push(drop);
+                push_drop(&mut rules, drop, log_denied);
             }
         }
     }
@@ -384,10 +389,7 @@ pub fn policy(design: &ValidDesign) -> Policy {
             format!("bulkhead {name} zone {} isolated", zone.name),
         )
         .within(zone.bridge.as_str());
-        if log_denied {
-            rules.push(drop.logged(LOG_DENY));
-        }
-        rules.push(drop);
+        push_drop(&mut rules, drop, log_denied);
     }
 
     Policy {
@@ -427,10 +429,7 @@ fn host_input(design: &ValidDesign, bridge_zones: &[&Zone], log_denied: bool) ->
             Verdict::Drop,
             format!("bulkhead {name} protect_host zone {}", zone.name),
         );
-        if log_denied {
-            rules.push(drop.logged(LOG_DENY));
-        }
-        rules.push(drop);
+        push_drop(&mut rules, drop, log_denied);
     }
     Some(rules)
 }
