@@ -4,8 +4,11 @@
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use crate::model::AuditFilter;
+#[cfg(feature = "ssr")]
+use crate::model::EngineForm;
 use crate::model::{
-    AuditPage, ComposeImported, DesignDetail, DesignSummary, Me, RevisionInfo, Role, UserRow,
+    AuditPage, ComposeImported, DesignDetail, DesignSummary, EngineRow, Me, RevisionInfo, Role,
+    UserRow,
 };
 use leptos::prelude::*;
 
@@ -180,3 +183,99 @@ pub async fn audit(
     };
     delegate!(audit(filter))
 }
+
+/// The engines page's calls (registering an engine takes many fields, each its own form
+/// field, so the lint on argument counts is off here).
+#[allow(clippy::too_many_arguments)]
+mod engine_calls {
+    use super::*;
+
+    #[server(prefix = "/api", endpoint = "list_engines")]
+    pub async fn list_engines() -> Result<Vec<EngineRow>, AppError> {
+        delegate!(list_engines())
+    }
+
+    /// The fields of an engine's registration, as the form sends them.
+    #[cfg(feature = "ssr")]
+    fn engine_form(
+        name: String,
+        endpoint: String,
+        tls_ca: Option<String>,
+        tls_cert: Option<String>,
+        tls_key: Option<String>,
+        note: Option<String>,
+        requires_approval: Option<bool>,
+    ) -> EngineForm {
+        EngineForm {
+            name,
+            endpoint,
+            tls_ca: tls_ca.unwrap_or_default(),
+            tls_cert: tls_cert.unwrap_or_default(),
+            tls_key: tls_key.unwrap_or_default(),
+            note: note.unwrap_or_default(),
+            requires_approval: requires_approval.unwrap_or(true),
+        }
+    }
+
+    #[server(prefix = "/api", endpoint = "add_engine")]
+    pub async fn add_engine(
+        name: String,
+        endpoint: String,
+        tls_ca: Option<String>,
+        tls_cert: Option<String>,
+        tls_key: Option<String>,
+        note: Option<String>,
+        requires_approval: Option<bool>,
+    ) -> Result<EngineRow, AppError> {
+        let form = engine_form(
+            name,
+            endpoint,
+            tls_ca,
+            tls_cert,
+            tls_key,
+            note,
+            requires_approval,
+        );
+        delegate!(add_engine(form))
+    }
+
+    #[server(prefix = "/api", endpoint = "update_engine")]
+    pub async fn update_engine(
+        id: i64,
+        name: String,
+        endpoint: String,
+        tls_ca: Option<String>,
+        tls_cert: Option<String>,
+        tls_key: Option<String>,
+        note: Option<String>,
+        requires_approval: Option<bool>,
+    ) -> Result<EngineRow, AppError> {
+        let form = engine_form(
+            name,
+            endpoint,
+            tls_ca,
+            tls_cert,
+            tls_key,
+            note,
+            requires_approval,
+        );
+        delegate!(update_engine(id, form))
+    }
+
+    #[server(prefix = "/api", endpoint = "remove_engine")]
+    pub async fn remove_engine(id: i64) -> Result<(), AppError> {
+        delegate!(remove_engine(id))
+    }
+
+    #[server(prefix = "/api", endpoint = "check_engine")]
+    pub async fn check_engine(id: i64) -> Result<EngineRow, AppError> {
+        delegate!(check_engine(id))
+    }
+
+    #[server(prefix = "/api", endpoint = "break_engine_lock")]
+    pub async fn break_engine_lock(id: i64) -> Result<(), AppError> {
+        delegate!(break_engine_lock(id))
+    }
+}
+
+pub use engine_calls::*;

@@ -3,8 +3,8 @@
 
 use crate::error::AppError;
 use crate::model::{
-    AuditFilter, AuditPage, ComposeImported, DesignDetail, DesignSummary, Me, RevisionInfo, Role,
-    UserRow,
+    AuditFilter, AuditPage, ComposeImported, DesignDetail, DesignSummary, EngineForm, EngineRow,
+    Me, RevisionInfo, Role, UserRow,
 };
 use design::RawDesign;
 use http::request::Parts;
@@ -96,6 +96,24 @@ pub trait Backend: Send + Sync + 'static {
     ) -> Result<ComposeImported, AppError>;
 
     async fn audit(&self, req: &Request, filter: AuditFilter) -> Result<AuditPage, AppError>;
+
+    /// The registered engines with their last known state (viewer); TLS files to admins.
+    async fn list_engines(&self, req: &Request) -> Result<Vec<EngineRow>, AppError>;
+    /// Registers an engine (admin), after checking that it answers.
+    async fn add_engine(&self, req: &Request, engine: EngineForm) -> Result<EngineRow, AppError>;
+    /// Changes an engine's registration (admin).
+    async fn update_engine(
+        &self,
+        req: &Request,
+        id: i64,
+        engine: EngineForm,
+    ) -> Result<EngineRow, AppError>;
+    /// Forgets an engine (admin); what runs there is left as it is.
+    async fn remove_engine(&self, req: &Request, id: i64) -> Result<(), AppError>;
+    /// Checks an engine now (viewer) and returns it with what it answered.
+    async fn check_engine(&self, req: &Request, id: i64) -> Result<EngineRow, AppError>;
+    /// Breaks the lock a job holds on an engine (admin), for a holder that died.
+    async fn break_engine_lock(&self, req: &Request, id: i64) -> Result<(), AppError>;
 }
 
 /// What the server provides as context to every render and server function.

@@ -58,6 +58,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/designs/:id") view=pages::design::DesignPage />
                     <Route path=path!("/admin/users") view={Lazy::<pages::UsersRoute>::new()} />
                     <Route path=path!("/audit") view={Lazy::<pages::AuditRoute>::new()} />
+                    <Route path=path!("/engines") view={Lazy::<pages::EnginesRoute>::new()} />
                 </Routes>
             </Layout>
         </Router>

@@ -173,3 +173,92 @@ pub const MAX_DOCUMENT_BYTES: usize = 1024 * 1024;
 
 /// The largest layout accepted, in bytes.
 pub const MAX_LAYOUT_BYTES: usize = 256 * 1024;
+
+/// The TLS files an engine is reached with: paths on the server. Admins only.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EngineTls {
+    pub ca: String,
+    pub cert: String,
+    pub key: String,
+}
+
+/// Who holds an engine's lock, and since when.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EngineLockView {
+    /// "apply of three-tier r7 by alice".
+    pub holder: String,
+    pub since: String,
+}
+
+/// A design found on an engine.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EngineDesign {
+    pub name: String,
+    pub networks: usize,
+    pub containers: usize,
+    pub running: usize,
+    /// Its firewall: "in place", "missing", "not jumped to", or why it cannot be told.
+    pub firewall: String,
+    /// True when the firewall is in place.
+    pub firewall_in_place: bool,
+}
+
+/// What an engine answered when it was last checked.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EngineStatus {
+    pub checked_at: String,
+    /// Why it could not be reached or read; `None` when it answered.
+    pub error: Option<String>,
+    pub engine_version: String,
+    pub api_version: String,
+    /// `iptables` or `nftables`.
+    pub firewall_backend: String,
+    /// Whether Bulkhead can change that engine's host firewall, and why not.
+    pub can_change_firewall: bool,
+    pub firewall_note: Option<String>,
+    /// Networks and containers carrying Bulkhead's label.
+    pub networks: usize,
+    pub containers: usize,
+    pub designs: Vec<EngineDesign>,
+}
+
+/// A registered Docker engine, as the engines page shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EngineRow {
+    pub id: i64,
+    pub name: String,
+    /// `unix:///var/run/docker.sock`, `tcp://host:port`, `https://host:port`.
+    pub endpoint: String,
+    /// True when reached over TLS.
+    pub uses_tls: bool,
+    /// The TLS files: sent to admins only.
+    pub tls: Option<EngineTls>,
+    pub note: String,
+    /// Whether applying there needs an approved change.
+    pub requires_approval: bool,
+    pub created_at: String,
+    /// Who registered it (`Bulkhead` for the local engine found at first start).
+    pub created_by: String,
+    /// The job that holds the engine now, if one does.
+    pub lock: Option<EngineLockView>,
+    /// The last check, if there was one.
+    pub status: Option<EngineStatus>,
+}
+
+/// What an admin registers an engine with.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EngineForm {
+    pub name: String,
+    pub endpoint: String,
+    /// TLS files (paths on the server): all three, or none.
+    #[serde(default)]
+    pub tls_ca: String,
+    #[serde(default)]
+    pub tls_cert: String,
+    #[serde(default)]
+    pub tls_key: String,
+    #[serde(default)]
+    pub note: String,
+    #[serde(default)]
+    pub requires_approval: bool,
+}

@@ -30,6 +30,12 @@ pub struct Config {
     /// attributed to the client `X-Forwarded-For` names; from anywhere else that header is
     /// ignored, so a client cannot pick its own address for the audit log and the throttle.
     pub trusted_proxies: Vec<IpAddr>,
+    /// How often every registered engine is checked in the background; `None`: never (the
+    /// engines page still checks on demand).
+    pub engine_check_interval: Option<Duration>,
+    /// At the very first start, register this host's Docker socket as the engine `local`
+    /// when it answers.
+    pub register_local_engine: bool,
 }
 
 impl Config {
@@ -45,6 +51,8 @@ impl Config {
             origins: Vec::new(),
             clock: Clock::system(),
             trusted_proxies: Vec::new(),
+            engine_check_interval: Some(Duration::from_secs(60)),
+            register_local_engine: true,
         }
     }
 

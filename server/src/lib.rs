@@ -8,6 +8,7 @@ pub mod config;
 pub mod db;
 pub mod documents;
 pub mod engine;
+pub mod engine_endpoint;
 pub mod files;
 pub mod front_end;
 mod http;

@@ -139,6 +139,28 @@ impl Application {
                 }
             }
         });
+        // The local Docker engine is registered at the very first start, when it answers.
+        if let Err(e) = crate::backend::engines::register_local(&service).await {
+            tracing::warn!("registering the local Docker engine failed: {e:#}");
+        }
+        // Every registered engine is checked now and then, so the engines page shows how
+        // each one is without waiting for it.
+        if let Some(every) = service.config.engine_check_interval {
+            let checks = Arc::downgrade(&service);
+            tokio::spawn(async move {
+                let mut tick = tokio::time::interval(every);
+                tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+                loop {
+                    tick.tick().await;
+                    let Some(service) = checks.upgrade() else {
+                        return;
+                    };
+                    if let Err(e) = crate::backend::engines::check_all(&service).await {
+                        tracing::warn!("checking the engines failed: {e:#}");
+                    }
+                }
+            });
+        }
         let router = http::router(service.clone(), options, store, origins);
         Ok(Application {
             listener,

@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod design;
 pub mod designs;
+pub mod engines;
 pub mod home;
 pub mod login;
 pub mod not_found;
@@ -47,6 +48,10 @@ page_on_demand!(
 page_on_demand!(
     /// `/admin/users`.
     UsersRoute => users::Users
+);
+page_on_demand!(
+    /// `/engines`.
+    EnginesRoute => engines::Engines
 );
 page_on_demand!(
     /// `/audit`.

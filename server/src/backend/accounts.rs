@@ -29,7 +29,10 @@ pub(super) async fn list(service: &Service, req: &Request) -> Result<Vec<UserRow
 
 /// The acting admin as the write transaction sees them: still an enabled admin, or refused
 /// (a role taken away a moment ago counts, whatever the session said).
-async fn still_admin(conn: &mut sqlx::SqliteConnection, me: &UserRecord) -> Result<(), AppError> {
+pub(super) async fn still_admin(
+    conn: &mut sqlx::SqliteConnection,
+    me: &UserRecord,
+) -> Result<(), AppError> {
     let now = users::by_id(conn, me.id).await.map_err(internal)?;
     match now {
         Some(u) if u.role == Role::Admin && !u.disabled => Ok(()),

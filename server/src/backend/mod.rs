@@ -7,6 +7,7 @@ mod auth;
 mod checks;
 mod designs;
 mod documents;
+pub mod engines;
 mod refusals;
 
 use crate::config::Config;
@@ -18,8 +19,8 @@ use crate::store::users::{self, UserRecord};
 use app::backend::{Backend, Request};
 use app::error::AppError;
 use app::model::{
-    AuditFilter, AuditPage, ComposeImported, DesignDetail, DesignSummary, Me, RevisionInfo, Role,
-    UserRow,
+    AuditFilter, AuditPage, ComposeImported, DesignDetail, DesignSummary, EngineForm, EngineRow,
+    Me, RevisionInfo, Role, UserRow,
 };
 use axum::extract::ConnectInfo;
 use design::RawDesign;
@@ -39,6 +40,8 @@ pub struct Service {
     pub setup_token: crate::setup_token::SetupToken,
     /// Sign-ins refused by a lock, logged once per lock with their count.
     pub refusals: refusals::Refusals,
+    /// What each engine answered when it was last checked.
+    pub engine_statuses: engines::EngineStatuses,
 }
 
 /// A write transaction: a change and its audit entry commit together or not at all.
@@ -122,6 +125,7 @@ impl Service {
             setup_done: AtomicBool::new(false),
             setup_token: crate::setup_token::SetupToken::generate(),
             refusals: refusals::Refusals::default(),
+            engine_statuses: engines::EngineStatuses::default(),
         }
     }
 
@@ -311,5 +315,34 @@ impl Backend for Service {
         audit::page(&self.db.read, &filter, scope)
             .await
             .map_err(internal)
+    }
+
+    async fn list_engines(&self, req: &Request) -> Result<Vec<EngineRow>, AppError> {
+        engines::list(self, req).await
+    }
+
+    async fn add_engine(&self, req: &Request, engine: EngineForm) -> Result<EngineRow, AppError> {
+        engines::add(self, req, engine).await
+    }
+
+    async fn update_engine(
+        &self,
+        req: &Request,
+        id: i64,
+        engine: EngineForm,
+    ) -> Result<EngineRow, AppError> {
+        engines::update(self, req, id, engine).await
+    }
+
+    async fn remove_engine(&self, req: &Request, id: i64) -> Result<(), AppError> {
+        engines::remove(self, req, id).await
+    }
+
+    async fn check_engine(&self, req: &Request, id: i64) -> Result<EngineRow, AppError> {
+        engines::check(self, req, id).await
+    }
+
+    async fn break_engine_lock(&self, req: &Request, id: i64) -> Result<(), AppError> {
+        engines::break_lock(self, req, id).await
     }
 }

@@ -41,6 +41,15 @@ pub struct ServeArgs {
         value_delimiter = ','
     )]
     trusted_proxies: Vec<std::net::IpAddr>,
+    /// Seconds between background checks of every registered engine (reachable, versions,
+    /// firewall, what Bulkhead owns there); 0 turns them off (the engines page still checks
+    /// on demand).
+    #[arg(long, env = "BULKHEAD_ENGINE_CHECK_SECS", default_value_t = 60)]
+    engine_check_secs: u64,
+    /// Do not register this host's Docker socket as the engine `local` at the first start
+    /// (for a Bulkhead that manages remote engines only).
+    #[arg(long, env = "BULKHEAD_NO_LOCAL_ENGINE")]
+    no_local_engine: bool,
 }
 
 pub async fn run(args: ServeArgs) -> ExitCode {
@@ -55,6 +64,9 @@ pub async fn run(args: ServeArgs) -> ExitCode {
         origins: args.origins,
         clock: Clock::system(),
         trusted_proxies: args.trusted_proxies,
+        engine_check_interval: (args.engine_check_secs > 0)
+            .then(|| Duration::from_secs(args.engine_check_secs)),
+        register_local_engine: !args.no_local_engine,
     };
     let app = match Application::build(config).await {
         Ok(app) => app,

@@ -4,6 +4,7 @@
 //! its `forward` and `input` chains. The rules themselves come from the design crate's
 //! compilers; this file only runs the host tools.
 
+use design::model::DesignName;
 use serde::Serialize;
 use tokio::process::Command;
 
@@ -163,6 +164,25 @@ pub(crate) async fn state(fw: &HostFirewall, design: &design::ValidDesign) -> Fi
             let input = design::compile::input_chain_name(&design.name);
             chain_state(fw, &input, "INPUT").await
         }
+    }
+}
+
+/// Whether the firewall of the design called `name` is in place, as far as its name tells
+/// (the design itself is not at hand): the chain and its DOCKER-USER jump (or the table),
+/// and the input chain's INPUT jump when the input chain exists.
+pub(crate) async fn state_by_name(fw: &HostFirewall, name: &DesignName) -> FirewallState {
+    let chain = match fw.backend {
+        FirewallBackend::Iptables => design::compile::chain_name(name),
+        FirewallBackend::Nftables => design::compile::nft_table_name(name),
+    };
+    let forward = chain_state(fw, &chain, "DOCKER-USER").await;
+    if fw.backend == FirewallBackend::Nftables || !forward.is_installed() {
+        return forward;
+    }
+    let input = design::compile::input_chain_name(name);
+    match chain_state(fw, &input, "INPUT").await {
+        FirewallState::Missing { .. } => forward,
+        other => other,
     }
 }
 

@@ -14,6 +14,7 @@ mod host_net;
 mod images;
 mod import;
 mod info;
+mod inventory;
 mod live;
 mod networks;
 mod plan;
@@ -37,6 +38,7 @@ pub use host_net::{HostAddress, HostNet, HostRoute};
 pub use images::{PROBE_IMAGE, busybox_image};
 pub use import::import_docker;
 pub use info::EngineInfo;
+pub use inventory::{DeployedDesign, Inventory, inventory};
 pub use live::{LiveContainer, LiveEndpoint, LiveNetwork};
 pub use plan::{Action, ActionKind, Conflict, Phase, Plan};
 pub use quarantine::{QuarantineRecord, QuarantinedEndpoint, quarantine, release};
@@ -60,6 +62,17 @@ pub mod labels {
     pub const CONFIG_HASH: &str = "io.bulkhead.config-hash";
     /// Marks a short-lived verify probe.
     pub const PROBE: &str = "io.bulkhead.probe";
+}
+
+/// The files a TLS connection to an engine uses, as paths on this host.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TlsFiles {
+    /// The CA certificate the engine's certificate must chain to.
+    pub ca: std::path::PathBuf,
+    /// The client certificate.
+    pub cert: std::path::PathBuf,
+    /// The client certificate's key.
+    pub key: std::path::PathBuf,
 }
 
 /// How long connecting (and learning the engine's version) may take before the engine
@@ -97,12 +110,43 @@ impl DockerEngine {
 
     /// Connects to `host` (`unix:///path`, `tcp://host:port`, `https://host:port`).
     pub async fn connect_to(host: &str) -> Result<Self, EngineError> {
+        let docker =
+            bollard::Docker::connect_with_host(host).map_err(|e| EngineError::Unreachable {
+                host: host.to_owned(),
+                reason: e.to_string(),
+            })?;
+        Self::negotiate(docker, host).await
+    }
+
+    /// Connects to `host` (`tcp://` or `https://`) over TLS: the engine's certificate is
+    /// checked against `tls.ca`, and the client shows `tls.cert` with its key.
+    pub async fn connect_tls(host: &str, tls: &TlsFiles) -> Result<Self, EngineError> {
+        let addr = host
+            .strip_prefix("https://")
+            .or_else(|| host.strip_prefix("tcp://"))
+            .unwrap_or(host);
+        let docker = bollard::Docker::connect_with_ssl(
+            addr,
+            &tls.key,
+            &tls.cert,
+            &tls.ca,
+            CONNECT_TIMEOUT.as_secs(),
+            bollard::API_DEFAULT_VERSION,
+        )
+        .map_err(|e| EngineError::Unreachable {
+            host: host.to_owned(),
+            reason: e.to_string(),
+        })?;
+        Self::negotiate(docker, host).await
+    }
+
+    /// Agrees on an API version with the engine and learns about it, within
+    /// [`CONNECT_TIMEOUT`] each.
+    async fn negotiate(docker: bollard::Docker, host: &str) -> Result<Self, EngineError> {
         let unreachable = |reason: String| EngineError::Unreachable {
             host: host.to_owned(),
             reason,
         };
-        let docker =
-            bollard::Docker::connect_with_host(host).map_err(|e| unreachable(e.to_string()))?;
         let docker = tokio::time::timeout(CONNECT_TIMEOUT, docker.negotiate_version())
             .await
             .map_err(|_| unreachable(format!("no answer within {} s", CONNECT_TIMEOUT.as_secs())))?

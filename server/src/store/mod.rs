@@ -1,8 +1,9 @@
 //! What Bulkhead keeps in its database: users, designs and their revisions, the audit log,
-//! sign-in failures.
+//! sign-in failures, Docker engines and their locks.
 
 pub mod audit;
 pub mod designs;
+pub mod engines;
 pub mod throttle;
 pub mod users;
 

@@ -14,6 +14,8 @@ pub struct TestApp {
     pub dir: tempfile::TempDir,
     /// The setup token the server printed (empty once a user exists).
     pub token: String,
+    /// The application's state, for what a test reads or arranges below the API.
+    pub service: std::sync::Arc<server::backend::Service>,
 }
 
 pub struct Answer {
@@ -68,8 +70,14 @@ impl TestApp {
             .await
             .expect("the users can be read")
             .unwrap_or_default();
+        let service = app.service();
         tokio::spawn(app.run_until_stopped());
-        TestApp { base, dir, token }
+        TestApp {
+            base,
+            dir,
+            token,
+            service,
+        }
     }
 
     pub fn data_dir(&self) -> PathBuf {

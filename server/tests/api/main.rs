@@ -6,6 +6,7 @@ mod auth;
 mod bad_requests;
 mod cli;
 mod designs;
+mod engines;
 mod export_cli;
 mod headers;
 mod helpers;

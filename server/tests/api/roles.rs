@@ -93,6 +93,37 @@ fn endpoints(design: i64, deleted: i64, user: i64, head: i64) -> Vec<Endpoint> {
             vec![("text", "services: [".into()), ("name", "x".into())],
             Some(Role::Viewer),
         ),
+        // No engine 9999: allowed calls are refused for their content.
+        ("list_engines", vec![], Some(Role::Viewer)),
+        (
+            "check_engine",
+            vec![("id", "9999".into())],
+            Some(Role::Viewer),
+        ),
+        (
+            "add_engine",
+            vec![("name", "-bad".into()), ("endpoint", "unix:///x".into())],
+            Some(Role::Admin),
+        ),
+        (
+            "update_engine",
+            vec![
+                ("id", "9999".into()),
+                ("name", "-bad".into()),
+                ("endpoint", "unix:///x".into()),
+            ],
+            Some(Role::Admin),
+        ),
+        (
+            "remove_engine",
+            vec![("id", "9999".into())],
+            Some(Role::Admin),
+        ),
+        (
+            "break_engine_lock",
+            vec![("id", "9999".into())],
+            Some(Role::Admin),
+        ),
     ]
 }
 

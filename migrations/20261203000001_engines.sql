@@ -1,0 +1,32 @@
+-- Docker engines Bulkhead operates on, and the lock that lets one job at a time change one.
+
+CREATE TABLE engines (
+    id                INTEGER PRIMARY KEY,
+    name              TEXT    NOT NULL UNIQUE COLLATE NOCASE,
+    -- unix:///path, tcp://host:port or https://host:port (TLS with the files below).
+    endpoint          TEXT    NOT NULL,
+    -- Paths, on the server, of the CA certificate, the client certificate and its key.
+    tls_ca            TEXT,
+    tls_cert          TEXT,
+    tls_key           TEXT,
+    note              TEXT    NOT NULL DEFAULT '',
+    -- Whether applying there needs an approved change.
+    requires_approval INTEGER NOT NULL DEFAULT 1 CHECK (requires_approval IN (0, 1)),
+    created_at        TEXT    NOT NULL,
+    -- NULL: registered by Bulkhead itself (the local engine at first start).
+    created_by        INTEGER REFERENCES users (id)
+);
+
+-- One job at a time per engine (apply, destroy, quarantine …), across the web server and
+-- the command line: a row is the lock, its holder says who and what, and a lock whose
+-- holder stopped renewing it expires.
+CREATE TABLE engine_locks (
+    engine_id   INTEGER PRIMARY KEY REFERENCES engines (id) ON DELETE CASCADE,
+    -- Random, known only to the holder: renewing and releasing need it.
+    token       TEXT    NOT NULL,
+    -- What holds it, in words: "apply of three-tier r7 by alice".
+    holder      TEXT    NOT NULL,
+    acquired_at TEXT    NOT NULL,
+    -- Unix seconds after which the lock is free for the taking.
+    expires_at  INTEGER NOT NULL
+);
