@@ -141,6 +141,14 @@ fn EngineList() -> impl IntoView {
     let session = use_session();
     let is_admin = move || session.user().is_some_and(|m| m.role >= Role::Admin);
     let form = Form::new(None);
+    // A registered engine empties the form for the next one.
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = actions.add.value().get() {
+            for field in [form.name, form.ca, form.cert, form.key, form.note] {
+                field.set(String::new());
+            }
+        }
+    });
     let on_add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         actions.add.dispatch(form.add());

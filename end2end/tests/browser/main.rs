@@ -2,5 +2,6 @@
 //! driven in Debian's Chromium through chromedriver.
 
 mod designer;
+mod engines;
 mod foundation;
 mod harness;

@@ -1,0 +1,64 @@
+//! The engines page in a real browser: an admin registers this host's Docker engine from the
+//! page and sees it answer; a viewer sees the same engine, checks it, and has nothing to
+//! change.
+
+use app::model::Role;
+use fantoccini::Locator;
+
+use crate::harness::{Driver, Page, start_app_with};
+
+#[tokio::test]
+async fn engines_page_registers_and_checks_the_local_engine() {
+    let (base, _dir) = start_app_with(&[("ada", Role::Admin), ("vic", Role::Viewer)]).await;
+    let mut driver = Driver::start().await;
+    let c = driver.browser().await;
+    let p = Page::new(&c, &base);
+    p.sign_in("ada", "ada password 2026").await;
+    p.open("/engines").await;
+    p.wait_text("main", "No engine is registered yet").await;
+
+    // Register the local socket (the form starts with its address).
+    p.click("details.card summary").await;
+    p.fill("form[data-test=add-engine] input[name=name]", "local")
+        .await;
+    assert_eq!(
+        p.value("form[data-test=add-engine] input[name=endpoint]")
+            .await,
+        "unix:///var/run/docker.sock"
+    );
+    p.click("form[data-test=add-engine] button[type=submit]")
+        .await;
+    p.find("[data-engine=local] [data-state=reachable]").await;
+    let version = p
+        .wait_text("[data-engine=local] [data-test=version]", "API")
+        .await;
+    assert!(
+        version.chars().next().is_some_and(|c| c.is_ascii_digit()),
+        "{version}"
+    );
+    p.click("[data-engine=local] [data-test=check]").await;
+    p.find("[data-engine=local] [data-state=reachable]").await;
+    p.screenshot("20-engines-admin").await;
+
+    // The viewer: the same engine, a check on demand, no way to change anything.
+    let v = driver.browser().await;
+    let pv = Page::new(&v, &base);
+    pv.sign_in("vic", "vic password 2026").await;
+    pv.open("/engines").await;
+    pv.find("[data-engine=local] [data-state=reachable]").await;
+    pv.click("[data-engine=local] [data-test=check]").await;
+    pv.find("[data-engine=local] [data-state=reachable]").await;
+    for control in [
+        "[data-test=add-engine]",
+        "[data-test=edit]",
+        "[data-test=remove]",
+    ] {
+        assert!(
+            v.find(Locator::Css(control)).await.is_err(),
+            "a viewer sees {control}"
+        );
+    }
+    pv.screenshot("21-engines-viewer").await;
+    v.close().await.unwrap();
+    c.close().await.unwrap();
+}
