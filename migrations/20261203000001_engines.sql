@@ -30,3 +30,22 @@ CREATE TABLE engine_locks (
     -- Unix seconds after which the lock is free for the taking.
     expires_at  INTEGER NOT NULL
 );
+
+-- Plans computed in the browser: what applying one revision to one engine would change,
+-- against the engine state its fingerprint names. Apply carries out a stored plan only
+-- while the engine still has that fingerprint.
+CREATE TABLE plans (
+    id          INTEGER PRIMARY KEY,
+    design_id   INTEGER NOT NULL REFERENCES designs (id),
+    revision    INTEGER NOT NULL,
+    engine_id   INTEGER NOT NULL REFERENCES engines (id) ON DELETE CASCADE,
+    created_at  TEXT    NOT NULL,
+    created_by  INTEGER NOT NULL REFERENCES users (id),
+    -- The plan as JSON, its SHA-256, and the fingerprint of the engine state it was made
+    -- against.
+    plan        TEXT    NOT NULL,
+    hash        TEXT    NOT NULL,
+    fingerprint TEXT    NOT NULL
+);
+
+CREATE INDEX plans_design ON plans (design_id, engine_id);

@@ -7,8 +7,8 @@ use crate::model::AuditFilter;
 #[cfg(feature = "ssr")]
 use crate::model::EngineForm;
 use crate::model::{
-    AuditPage, ComposeImported, DesignDetail, DesignSummary, EngineRow, Me, RevisionInfo, Role,
-    UserRow,
+    AuditPage, ComposeImported, DesignDetail, DesignSummary, EngineRow, Me, PlanView, RevisionInfo,
+    Role, UserRow,
 };
 use leptos::prelude::*;
 
@@ -279,3 +279,12 @@ mod engine_calls {
 }
 
 pub use engine_calls::*;
+
+#[server(prefix = "/api", endpoint = "plan_design")]
+pub async fn plan_design(
+    id: i64,
+    revision: Option<i64>,
+    engine_id: i64,
+) -> Result<PlanView, AppError> {
+    delegate!(plan_design(id, revision, engine_id))
+}

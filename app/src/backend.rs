@@ -4,7 +4,7 @@
 use crate::error::AppError;
 use crate::model::{
     AuditFilter, AuditPage, ComposeImported, DesignDetail, DesignSummary, EngineForm, EngineRow,
-    Me, RevisionInfo, Role, UserRow,
+    Me, PlanView, RevisionInfo, Role, UserRow,
 };
 use design::RawDesign;
 use http::request::Parts;
@@ -114,6 +114,15 @@ pub trait Backend: Send + Sync + 'static {
     async fn check_engine(&self, req: &Request, id: i64) -> Result<EngineRow, AppError>;
     /// Breaks the lock a job holds on an engine (admin), for a holder that died.
     async fn break_engine_lock(&self, req: &Request, id: i64) -> Result<(), AppError>;
+    /// What applying a revision of a design (the head when `None`) to an engine would
+    /// change (editor); the plan is stored with the engine's fingerprint.
+    async fn plan_design(
+        &self,
+        req: &Request,
+        id: i64,
+        revision: Option<i64>,
+        engine_id: i64,
+    ) -> Result<PlanView, AppError>;
 }
 
 /// What the server provides as context to every render and server function.

@@ -262,3 +262,45 @@ pub struct EngineForm {
     #[serde(default)]
     pub requires_approval: bool,
 }
+
+/// One change of a plan.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanLine {
+    /// The object it concerns.
+    pub target: String,
+    /// Why, in words.
+    pub reason: String,
+}
+
+/// A plan's changes of one kind (create, recreate, connect, disconnect, remove, start,
+/// firewall).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanGroup {
+    pub kind: String,
+    pub lines: Vec<PlanLine>,
+}
+
+/// What applying a revision to an engine would change, as the plan page shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlanView {
+    /// The stored plan.
+    pub id: i64,
+    pub design: String,
+    pub revision: i64,
+    pub engine: String,
+    /// SHA-256 of the plan, and the fingerprint of the engine state it was made against.
+    pub hash: String,
+    pub fingerprint: String,
+    /// Objects with Bulkhead's names that Bulkhead does not own: they block apply.
+    pub conflicts: Vec<String>,
+    /// Error findings not accepted with a reason: they block apply too.
+    pub blocked: Vec<String>,
+    /// The changes, by kind, in the order apply makes them.
+    pub groups: Vec<PlanGroup>,
+    /// How many changes in all (firewall aside).
+    pub changes: usize,
+    /// What apply does with the design's firewall.
+    pub firewall: String,
+    /// Notes that change nothing.
+    pub notes: Vec<String>,
+}

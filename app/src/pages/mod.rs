@@ -7,6 +7,7 @@ pub mod engines;
 pub mod home;
 pub mod login;
 pub mod not_found;
+pub mod operate;
 pub mod setup;
 pub mod users;
 
@@ -48,6 +49,10 @@ page_on_demand!(
 page_on_demand!(
     /// `/admin/users`.
     UsersRoute => users::Users
+);
+page_on_demand!(
+    /// `/designs/:id/operate`.
+    OperateRoute => operate::Operate
 );
 page_on_demand!(
     /// `/engines`.

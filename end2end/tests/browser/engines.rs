@@ -1,6 +1,6 @@
 //! The engines page in a real browser: an admin registers this host's Docker engine from the
-//! page and sees it answer; a viewer sees the same engine, checks it, and has nothing to
-//! change.
+//! page and sees it answer, then plans a design there from the design's page; a viewer sees
+//! the same engine, checks it, and has nothing to change.
 
 use app::model::Role;
 use fantoccini::Locator;
@@ -39,6 +39,35 @@ async fn engines_page_registers_and_checks_the_local_engine() {
     p.click("[data-engine=local] [data-test=check]").await;
     p.find("[data-engine=local] [data-state=reachable]").await;
     p.screenshot("20-engines-admin").await;
+
+    // From a design, plan it on that engine: the changes by kind, and the firewall step.
+    let name = format!("e2e{}", std::process::id());
+    p.open("/designs").await;
+    p.fill("form[data-test=create-design] input[name=name]", &name)
+        .await;
+    p.find("form[data-test=create-design] select[name=template]")
+        .await
+        .select_by_value("three-tier")
+        .await
+        .unwrap();
+    p.click("form[data-test=create-design] button[type=submit]")
+        .await;
+    p.wait_path(|x| x.starts_with("/designs/")).await;
+    p.find("[data-test=designer]").await;
+    p.hydrated().await;
+    p.click("[data-test=operate]").await;
+    p.wait_path(|x| x.contains("/operate")).await;
+    p.hydrated().await;
+    p.click("form[data-test=plan-form] [data-test=plan]").await;
+    p.wait_text(
+        "[data-test=plan-view] [data-test=summary]",
+        "8 change(s) on local",
+    )
+    .await;
+    p.find("[data-test=plan-view] [data-group=create]").await;
+    p.wait_text("[data-test=plan-view] [data-test=firewall]", "install BH-")
+        .await;
+    p.screenshot("22-plan").await;
 
     // The viewer: the same engine, a check on demand, no way to change anything.
     let v = driver.browser().await;

@@ -8,6 +8,7 @@ mod checks;
 mod designs;
 mod documents;
 pub mod engines;
+mod plans;
 mod refusals;
 
 use crate::config::Config;
@@ -20,7 +21,7 @@ use app::backend::{Backend, Request};
 use app::error::AppError;
 use app::model::{
     AuditFilter, AuditPage, ComposeImported, DesignDetail, DesignSummary, EngineForm, EngineRow,
-    Me, RevisionInfo, Role, UserRow,
+    Me, PlanView, RevisionInfo, Role, UserRow,
 };
 use axum::extract::ConnectInfo;
 use design::RawDesign;
@@ -344,5 +345,15 @@ impl Backend for Service {
 
     async fn break_engine_lock(&self, req: &Request, id: i64) -> Result<(), AppError> {
         engines::break_lock(self, req, id).await
+    }
+
+    async fn plan_design(
+        &self,
+        req: &Request,
+        id: i64,
+        revision: Option<i64>,
+        engine_id: i64,
+    ) -> Result<PlanView, AppError> {
+        plans::plan(self, req, id, revision, engine_id).await
     }
 }

@@ -34,6 +34,7 @@ pub use diff::diff;
 pub use drift::{Difference, DriftReport, drift};
 pub use error::EngineError;
 pub use firewall::{FirewallBackend, FirewallState, HostFirewall};
+pub(crate) use firewall::{design_needs_firewall, state as firewall_state};
 pub use host_net::{HostAddress, HostNet, HostRoute};
 pub use images::{PROBE_IMAGE, busybox_image};
 pub use import::import_docker;

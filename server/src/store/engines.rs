@@ -264,3 +264,39 @@ fn random_token() -> String {
     rand::rngs::OsRng.fill_bytes(&mut bytes);
     hex::encode(bytes)
 }
+
+/// A plan to keep: what applying a revision to an engine would change.
+#[derive(Debug)]
+pub struct NewPlan<'a> {
+    pub design_id: i64,
+    pub revision: i64,
+    pub engine_id: i64,
+    pub by: i64,
+    pub plan_json: &'a str,
+    pub fingerprint: &'a str,
+}
+
+/// Stores a plan; returns its id and hash (SHA-256 of its JSON).
+pub async fn insert_plan(
+    conn: &mut SqliteConnection,
+    plan: &NewPlan<'_>,
+) -> anyhow::Result<(i64, String)> {
+    use sha2::{Digest, Sha256};
+    let hash = hex::encode(Sha256::digest(plan.plan_json.as_bytes()));
+    let id = sqlx::query_scalar(
+        "INSERT INTO plans (design_id, revision, engine_id, created_at, created_by, plan, hash, \
+         fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(plan.design_id)
+    .bind(plan.revision)
+    .bind(plan.engine_id)
+    .bind(clock::now_text())
+    .bind(plan.by)
+    .bind(plan.plan_json)
+    .bind(&hash)
+    .bind(plan.fingerprint)
+    .fetch_one(conn)
+    .await
+    .context("storing a plan")?;
+    Ok((id, hash))
+}

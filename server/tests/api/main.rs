@@ -12,6 +12,7 @@ mod headers;
 mod helpers;
 mod hostile;
 mod origin;
+mod plans;
 mod roles;
 mod served;
 mod setup;

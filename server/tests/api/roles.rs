@@ -124,6 +124,11 @@ fn endpoints(design: i64, deleted: i64, user: i64, head: i64) -> Vec<Endpoint> {
             vec![("id", "9999".into())],
             Some(Role::Admin),
         ),
+        (
+            "plan_design",
+            vec![("id", "9999".into()), ("engine_id", "9999".into())],
+            Some(Role::Editor),
+        ),
     ]
 }
 

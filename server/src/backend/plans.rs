@@ -1,0 +1,167 @@
+//! Plans in the browser: what applying one revision of a design to one engine would change,
+//! read from the live engine, grouped by kind with each change's reason, conflicts and
+//! unaccepted error findings listed as what blocks apply, and stored with the engine's
+//! fingerprint so that apply can refuse a plan the engine has moved away from.
+
+use app::backend::Request;
+use app::error::AppError;
+use app::model::{PlanGroup, PlanLine, PlanView, Role};
+
+use super::{Service, internal, offloaded};
+use crate::engine::{self, FirewallState};
+use crate::offload;
+use crate::store::{designs, engines};
+
+/// The kinds a plan's changes are grouped by, in the order the page lists them.
+const KINDS: [&str; 6] = [
+    "create",
+    "recreate",
+    "connect",
+    "disconnect",
+    "remove",
+    "start",
+];
+
+fn missing(what: String) -> AppError {
+    AppError::NotFound { what }
+}
+
+pub(super) async fn plan(
+    service: &Service,
+    req: &Request,
+    id: i64,
+    revision: Option<i64>,
+    engine_id: i64,
+) -> Result<PlanView, AppError> {
+    let (user, _) = service.require(req, Role::Editor).await?;
+    let mut conn = service.db.read.acquire().await.map_err(internal)?;
+    let d = designs::get(&mut conn, id)
+        .await
+        .map_err(internal)?
+        .filter(|d| d.deleted_at.is_none())
+        .ok_or_else(|| missing(format!("Design {id}")))?;
+    let number = revision.unwrap_or(d.head);
+    let rev = designs::revision(&mut conn, id, number)
+        .await
+        .map_err(internal)?
+        .ok_or_else(|| missing(format!("Revision {number} of {}", d.name)))?;
+    let record = engines::get(&mut conn, engine_id)
+        .await
+        .map_err(internal)?
+        .ok_or_else(|| missing(format!("Engine {engine_id}")))?;
+    drop(conn);
+
+    let document = rev.document;
+    let checked = offload::run("checking the design", document.len(), move || {
+        let raw = design::parse_document(&document).map_err(|e| e.to_string())?;
+        let valid = design::check(&raw).map_err(|diagnostics| {
+            diagnostics
+                .iter()
+                .filter(|d| d.severity == design::Severity::Error)
+                .map(|d| format!("{}: {}", d.path, d.message))
+                .collect::<Vec<_>>()
+                .join("; ")
+        })?;
+        let blocked = match design::findings::release(&valid) {
+            Ok(()) => Vec::new(),
+            Err(b) => vec![b.to_string()],
+        };
+        Ok::<_, String>((valid, blocked))
+    })
+    .await
+    .map_err(offloaded)?;
+    let (valid, blocked) = checked.map_err(|e| AppError::Conflict {
+        message: format!(
+            "revision {number} of {} has errors, so it cannot be planned; fix them in the designer: {e}",
+            d.name
+        ),
+    })?;
+
+    let docker = super::engines::connect(&record)
+        .await
+        .map_err(|e| AppError::Conflict {
+            message: format!(
+                "engine {} did not answer ({e}); check it on the engines page",
+                record.name
+            ),
+        })?;
+    let plan = engine::plan(&valid, &docker)
+        .await
+        .map_err(|e| AppError::Conflict {
+            message: format!("reading engine {} failed: {e}", record.name),
+        })?;
+    let firewall = firewall_line(&valid, &docker).await;
+    let plan_json = serde_json::to_string(&plan).map_err(internal)?;
+
+    let mut tx = service.write_tx().await?;
+    let (plan_id, hash) = engines::insert_plan(
+        &mut tx,
+        &engines::NewPlan {
+            design_id: id,
+            revision: number,
+            engine_id,
+            by: user.id,
+            plan_json: &plan_json,
+            fingerprint: &plan.fingerprint,
+        },
+    )
+    .await
+    .map_err(internal)?;
+    tx.commit().await.map_err(internal)?;
+
+    let groups = KINDS
+        .iter()
+        .map(|kind| PlanGroup {
+            kind: (*kind).to_owned(),
+            lines: plan
+                .actions
+                .iter()
+                .filter(|a| a.kind.verb().split(' ').next() == Some(kind))
+                .map(|a| PlanLine {
+                    target: format!("{} {}", a.kind.verb(), a.target),
+                    reason: a.reason.clone(),
+                })
+                .collect(),
+        })
+        .filter(|g| !g.lines.is_empty())
+        .collect();
+    Ok(PlanView {
+        id: plan_id,
+        design: d.name,
+        revision: number,
+        engine: record.name,
+        hash,
+        fingerprint: plan.fingerprint.clone(),
+        conflicts: plan
+            .conflicts
+            .iter()
+            .map(|c| format!("{} {}: {}", c.object, c.name, c.reason))
+            .collect(),
+        blocked,
+        changes: plan.actions.len(),
+        groups,
+        firewall,
+        notes: plan.notes,
+    })
+}
+
+/// What apply will do with the design's firewall on this engine's host.
+async fn firewall_line(valid: &design::ValidDesign, docker: &engine::DockerEngine) -> String {
+    let fw = &docker.info().firewall;
+    let needed = crate::engine::design_needs_firewall(valid);
+    let state = crate::engine::firewall_state(fw, valid).await;
+    match (needed, state) {
+        (false, FirewallState::Missing { .. }) => {
+            "not needed: no isolated zone with flows, no deny flow, no host policy".into()
+        }
+        (_, FirewallState::Unknown { reason }) => format!(
+            "cannot be installed from here ({reason}): run the exported firewall script on the engine's host"
+        ),
+        (_, FirewallState::Installed { chain }) => {
+            format!("replace {chain} atomically with this revision's rules")
+        }
+        (_, FirewallState::NotJumpedTo { chain } | FirewallState::Missing { chain }) => {
+            format!("install {chain} and its jump (it is not in place now)")
+        }
+    }
+}
