@@ -49,3 +49,42 @@ CREATE TABLE plans (
 );
 
 CREATE INDEX plans_design ON plans (design_id, engine_id);
+
+-- What was applied where: one row per apply, written when it ends; never changed.
+CREATE TABLE deployments (
+    id          INTEGER PRIMARY KEY,
+    design_id   INTEGER NOT NULL REFERENCES designs (id),
+    revision    INTEGER NOT NULL,
+    -- The engine, by id and by the name it had (engines can be forgotten; history stays).
+    engine_id   INTEGER NOT NULL,
+    engine_name TEXT    NOT NULL,
+    plan_id     INTEGER,
+    actor_id    INTEGER REFERENCES users (id),
+    -- A user's name, or `cli:<operating system user>`.
+    actor_name  TEXT    NOT NULL,
+    started_at  TEXT    NOT NULL,
+    finished_at TEXT    NOT NULL,
+    -- The plan applied (JSON), its SHA-256, and the engine fingerprint it was made against.
+    plan        TEXT    NOT NULL,
+    plan_hash   TEXT    NOT NULL,
+    fingerprint TEXT    NOT NULL,
+    result      TEXT    NOT NULL CHECK (result IN ('applied', 'failed', 'cancelled')),
+    -- The step that failed and why, when one did.
+    failed_step TEXT,
+    -- The firewall after apply, in words.
+    firewall    TEXT    NOT NULL,
+    -- The apply report (JSON).
+    report      TEXT    NOT NULL
+);
+
+CREATE INDEX deployments_engine ON deployments (engine_id, design_id);
+
+CREATE TRIGGER deployments_append_only_update BEFORE UPDATE ON deployments
+BEGIN
+    SELECT RAISE(ABORT, 'deployments are append-only');
+END;
+
+CREATE TRIGGER deployments_append_only_delete BEFORE DELETE ON deployments
+BEGIN
+    SELECT RAISE(ABORT, 'deployments are append-only');
+END;

@@ -7,8 +7,8 @@ use crate::model::AuditFilter;
 #[cfg(feature = "ssr")]
 use crate::model::EngineForm;
 use crate::model::{
-    AuditPage, ComposeImported, DesignDetail, DesignSummary, EngineRow, Me, PlanView, RevisionInfo,
-    Role, UserRow,
+    AuditPage, ComposeImported, DesignDetail, DesignSummary, EngineRow, JobView, Me, PlanView,
+    RevisionInfo, Role, UserRow,
 };
 use leptos::prelude::*;
 
@@ -287,4 +287,14 @@ pub async fn plan_design(
     engine_id: i64,
 ) -> Result<PlanView, AppError> {
     delegate!(plan_design(id, revision, engine_id))
+}
+
+#[server(prefix = "/api", endpoint = "apply_plan")]
+pub async fn apply_plan(plan_id: i64) -> Result<JobView, AppError> {
+    delegate!(apply_plan(plan_id))
+}
+
+#[server(prefix = "/api", endpoint = "get_job")]
+pub async fn get_job(id: u64) -> Result<JobView, AppError> {
+    delegate!(get_job(id))
 }

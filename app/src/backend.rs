@@ -4,7 +4,7 @@
 use crate::error::AppError;
 use crate::model::{
     AuditFilter, AuditPage, ComposeImported, DesignDetail, DesignSummary, EngineForm, EngineRow,
-    Me, PlanView, RevisionInfo, Role, UserRow,
+    JobView, Me, PlanView, RevisionInfo, Role, UserRow,
 };
 use design::RawDesign;
 use http::request::Parts;
@@ -123,6 +123,11 @@ pub trait Backend: Send + Sync + 'static {
         revision: Option<i64>,
         engine_id: i64,
     ) -> Result<PlanView, AppError>;
+    /// Carries out a stored plan as a job on the server (approver); refused while the engine
+    /// is locked by another job, or when the engine changed since the plan.
+    async fn apply_plan(&self, req: &Request, plan_id: i64) -> Result<JobView, AppError>;
+    /// A job where it stands (viewer).
+    async fn get_job(&self, req: &Request, id: u64) -> Result<JobView, AppError>;
 }
 
 /// What the server provides as context to every render and server function.

@@ -60,6 +60,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/users") view={Lazy::<pages::UsersRoute>::new()} />
                     <Route path=path!("/audit") view={Lazy::<pages::AuditRoute>::new()} />
                     <Route path=path!("/engines") view={Lazy::<pages::EnginesRoute>::new()} />
+                    <Route path=path!("/jobs/:id") view={Lazy::<pages::JobRoute>::new()} />
                 </Routes>
             </Layout>
         </Router>

@@ -304,3 +304,35 @@ pub struct PlanView {
     /// Notes that change nothing.
     pub notes: Vec<String>,
 }
+
+/// One step of a job, as the job page shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JobStep {
+    /// Its number in the job's stream (the SSE event id).
+    pub seq: u64,
+    /// `create network e2e_public-dmz`, or `firewall`.
+    pub what: String,
+    /// `running`, `done` or `failed: …`.
+    pub state: String,
+}
+
+/// A job on an engine (an apply), where it stands.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct JobView {
+    pub id: u64,
+    /// "apply of three-tier r7 by alice".
+    pub title: String,
+    pub design_id: i64,
+    pub engine: String,
+    pub started_at: String,
+    /// Every step so far, latest state of each.
+    pub steps: Vec<JobStep>,
+    /// How many changes the plan has.
+    pub total: usize,
+    /// `running`, `applied`, `failed` or `cancelled`.
+    pub result: String,
+    /// The closing summary, once it ended.
+    pub summary: Option<String>,
+    /// The deployment recorded when it ended.
+    pub deployment: Option<i64>,
+}

@@ -12,6 +12,7 @@ pub mod engine_endpoint;
 pub mod files;
 pub mod front_end;
 mod http;
+pub mod jobs;
 pub mod offload;
 pub mod password;
 pub mod session;

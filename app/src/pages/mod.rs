@@ -5,6 +5,7 @@ pub mod design;
 pub mod designs;
 pub mod engines;
 pub mod home;
+pub mod job;
 pub mod login;
 pub mod not_found;
 pub mod operate;
@@ -53,6 +54,10 @@ page_on_demand!(
 page_on_demand!(
     /// `/designs/:id/operate`.
     OperateRoute => operate::Operate
+);
+page_on_demand!(
+    /// `/jobs/:id`.
+    JobRoute => job::Job
 );
 page_on_demand!(
     /// `/engines`.

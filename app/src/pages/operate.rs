@@ -1,4 +1,4 @@
-use crate::api::{PlanDesign, get_design, list_engines};
+use crate::api::{ApplyPlan, PlanDesign, get_design, list_engines};
 use crate::components::auth::{RequireRole, use_session};
 use crate::components::error::ErrorBanner;
 use crate::error::AppError;
@@ -96,8 +96,32 @@ fn OperateDesign() -> impl IntoView {
     }
 }
 
+/// Apply, for approvers: carries out the plan shown as a job, then follows it.
+#[component]
+fn ApplyButton(plan_id: i64) -> impl IntoView {
+    let apply = ServerAction::<ApplyPlan>::new();
+    let error = RwSignal::new(None::<AppError>);
+    let navigate = leptos_router::hooks::use_navigate();
+    Effect::new(move |_| match apply.value().get() {
+        Some(Ok(job)) => {
+            navigate(&format!("/jobs/{}", job.id), Default::default());
+        }
+        Some(Err(e)) => error.set(Some(e)),
+        None => {}
+    });
+    view! {
+        <ErrorBanner error=error />
+        <button class="btn btn-primary" data-test="apply" disabled=move || apply.pending().get()
+            on:click=move |_| { apply.dispatch(ApplyPlan { plan_id }); }>
+            "Apply this plan"
+        </button>
+    }
+}
+
 #[component]
 fn Plan(p: PlanView) -> impl IntoView {
+    let session = use_session();
+    let can_apply = session.user().is_some_and(|m| m.role >= Role::Approver);
     let summary = if p.changes == 0 {
         format!("Nothing to change on {}.", p.engine)
     } else {
@@ -132,6 +156,7 @@ fn Plan(p: PlanView) -> impl IntoView {
                 <ul class="muted small">{p.notes.iter().map(|n| view! { <li>{n.clone()}</li> }).collect_view()}</ul>
             })}
             <p class="muted small">{format!("Plan hash {}; engine fingerprint {}.", short(&p.hash), short(&p.fingerprint))}</p>
+            {(p.conflicts.is_empty() && p.blocked.is_empty() && can_apply).then(|| view! { <ApplyButton plan_id=p.id /> })}
         </section>
     }
 }

@@ -69,6 +69,21 @@ async fn engines_page_registers_and_checks_the_local_engine() {
         .await;
     p.screenshot("22-plan").await;
 
+    // Apply it: the job page follows it to its end. The template's images are not on this
+    // engine (no registry here), so the job fails before changing anything, and says why.
+    p.click("[data-test=plan-view] [data-test=apply]").await;
+    let job = p.wait_path(|x| x.starts_with("/jobs/")).await;
+    p.find("[data-test=job][data-result=failed]").await;
+    p.wait_text(
+        "[data-test=job] [data-test=summary]",
+        "is not on the engine",
+    )
+    .await;
+    p.screenshot("23-job-failed").await;
+    // Reloading shows the same job where it stands.
+    p.open(&job).await;
+    p.find("[data-test=job][data-result=failed]").await;
+
     // The viewer: the same engine, a check on demand, no way to change anything.
     let v = driver.browser().await;
     let pv = Page::new(&v, &base);

@@ -3,6 +3,7 @@
 //! implemented here by delegation; each concern has its file.
 
 mod accounts;
+mod apply;
 mod auth;
 mod checks;
 mod designs;
@@ -21,7 +22,7 @@ use app::backend::{Backend, Request};
 use app::error::AppError;
 use app::model::{
     AuditFilter, AuditPage, ComposeImported, DesignDetail, DesignSummary, EngineForm, EngineRow,
-    Me, PlanView, RevisionInfo, Role, UserRow,
+    JobView, Me, PlanView, RevisionInfo, Role, UserRow,
 };
 use axum::extract::ConnectInfo;
 use design::RawDesign;
@@ -43,6 +44,8 @@ pub struct Service {
     pub refusals: refusals::Refusals,
     /// What each engine answered when it was last checked.
     pub engine_statuses: engines::EngineStatuses,
+    /// Jobs on engines since the server started.
+    pub jobs: crate::jobs::Jobs,
 }
 
 /// A write transaction: a change and its audit entry commit together or not at all.
@@ -127,6 +130,7 @@ impl Service {
             setup_token: crate::setup_token::SetupToken::generate(),
             refusals: refusals::Refusals::default(),
             engine_statuses: engines::EngineStatuses::default(),
+            jobs: crate::jobs::Jobs::default(),
         }
     }
 
@@ -355,5 +359,19 @@ impl Backend for Service {
         engine_id: i64,
     ) -> Result<PlanView, AppError> {
         plans::plan(self, req, id, revision, engine_id).await
+    }
+
+    async fn apply_plan(&self, req: &Request, plan_id: i64) -> Result<JobView, AppError> {
+        apply::apply_plan(self, req, plan_id).await
+    }
+
+    async fn get_job(&self, req: &Request, id: u64) -> Result<JobView, AppError> {
+        self.require(req, Role::Viewer).await?;
+        self.jobs
+            .get(id)
+            .map(|j| j.view())
+            .ok_or_else(|| AppError::NotFound {
+                what: format!("Job {id}"),
+            })
     }
 }

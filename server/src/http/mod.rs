@@ -6,6 +6,7 @@ mod export;
 mod guard;
 mod headers;
 mod health;
+mod jobs;
 mod origin;
 
 use crate::backend::Service;
@@ -51,6 +52,7 @@ pub fn router(
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/designs/{id}/export/{format}", get(export::export))
+        .route("/jobs/{id}/events", get(jobs::events))
         .leptos_routes_with_context(&options, routes, context.clone(), {
             let options = options.clone();
             move || app::shell(options.clone())

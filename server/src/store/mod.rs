@@ -2,6 +2,7 @@
 //! sign-in failures, Docker engines and their locks.
 
 pub mod audit;
+pub mod deployments;
 pub mod designs;
 pub mod engines;
 pub mod throttle;

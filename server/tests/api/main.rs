@@ -1,6 +1,7 @@
 //! Integration tests: the real application, started in-process on port 0 with a fresh SQLite
 //! file per test, spoken to over HTTP.
 
+mod apply;
 mod audit;
 mod auth;
 mod bad_requests;

@@ -129,6 +129,12 @@ fn endpoints(design: i64, deleted: i64, user: i64, head: i64) -> Vec<Endpoint> {
             vec![("id", "9999".into()), ("engine_id", "9999".into())],
             Some(Role::Editor),
         ),
+        (
+            "apply_plan",
+            vec![("plan_id", "9999".into())],
+            Some(Role::Approver),
+        ),
+        ("get_job", vec![("id", "9999".into())], Some(Role::Viewer)),
     ]
 }
 

@@ -1,0 +1,76 @@
+//! What was applied where: one row per apply, written when it ends, never changed.
+
+use anyhow::Context;
+use sqlx::SqliteConnection;
+
+use crate::clock;
+
+/// A finished apply to record.
+#[derive(Debug)]
+pub struct NewDeployment<'a> {
+    pub design_id: i64,
+    pub revision: i64,
+    pub engine_id: i64,
+    pub engine_name: &'a str,
+    pub plan_id: Option<i64>,
+    pub actor_id: Option<i64>,
+    pub actor_name: &'a str,
+    pub started_at: &'a str,
+    pub plan_json: &'a str,
+    pub plan_hash: &'a str,
+    pub fingerprint: &'a str,
+    /// `applied`, `failed` or `cancelled`.
+    pub result: &'a str,
+    pub failed_step: Option<&'a str>,
+    pub firewall: &'a str,
+    pub report_json: &'a str,
+}
+
+/// Records a finished apply; returns its id.
+pub async fn insert(conn: &mut SqliteConnection, d: &NewDeployment<'_>) -> anyhow::Result<i64> {
+    sqlx::query_scalar(
+        "INSERT INTO deployments (design_id, revision, engine_id, engine_name, plan_id, actor_id, \
+         actor_name, started_at, finished_at, plan, plan_hash, fingerprint, result, failed_step, \
+         firewall, report) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(d.design_id)
+    .bind(d.revision)
+    .bind(d.engine_id)
+    .bind(d.engine_name)
+    .bind(d.plan_id)
+    .bind(d.actor_id)
+    .bind(d.actor_name)
+    .bind(d.started_at)
+    .bind(clock::now_text())
+    .bind(d.plan_json)
+    .bind(d.plan_hash)
+    .bind(d.fingerprint)
+    .bind(d.result)
+    .bind(d.failed_step)
+    .bind(d.firewall)
+    .bind(d.report_json)
+    .fetch_one(conn)
+    .await
+    .context("recording a deployment")
+}
+
+/// A stored plan, as apply reads it back.
+#[derive(Debug, sqlx::FromRow)]
+pub struct PlanRecord {
+    pub id: i64,
+    pub design_id: i64,
+    pub revision: i64,
+    pub engine_id: i64,
+    pub hash: String,
+    pub fingerprint: String,
+}
+
+pub async fn plan(conn: &mut SqliteConnection, id: i64) -> anyhow::Result<Option<PlanRecord>> {
+    sqlx::query_as(
+        "SELECT id, design_id, revision, engine_id, hash, fingerprint FROM plans WHERE id = ?",
+    )
+    .bind(id)
+    .fetch_optional(conn)
+    .await
+    .context("reading a plan")
+}

@@ -1,0 +1,220 @@
+//! Apply from the browser's API, on the real local engine: an approver applies a stored
+//! plan as a job; a second apply at the same moment is told who holds the engine; the page's
+//! event stream replays the steps and ends with the result; the deployment and the audit
+//! entry record it; a plan the engine has moved away from is refused; editors cannot apply.
+
+use app::model::Role;
+use server::engine::{self, DockerEngine, PROBE_IMAGE};
+
+use crate::helpers::{Client, TestApp};
+
+/// A design on the probe image: an isolated zone with one flow, so the firewall is needed.
+fn document(name: &str) -> String {
+    format!(
+        "bulkhead: 1
+name: {name}
+zones:
+  app: {{ trust: internal, isolated: true, subnet: 172.49.1.0/24 }}
+services:
+  web:
+    image: {PROBE_IMAGE}
+    zones: [app]
+    hardening: {{ cap_drop: [ALL], no_new_privileges: true, read_only: true, memory: 64m, pids_limit: 64 }}
+    compose: {{ command: [httpd, -f, -p, \"0.0.0.0:80\", -h, /] }}
+  client:
+    image: {PROBE_IMAGE}
+    zones: [app]
+    hardening: {{ cap_drop: [ALL], no_new_privileges: true, read_only: true, memory: 64m, pids_limit: 64 }}
+    compose: {{ command: [sleep, \"3600\"] }}
+flows:
+  - {{ from: client, to: web, ports: [tcp/80] }}
+host:
+  protect_host: true
+"
+    )
+}
+
+/// Removes what a design of this test left on the engine, whether the test passed or not
+/// (containers, networks and firewall chains carry the design's name).
+struct Cleanup(String);
+
+impl Drop for Cleanup {
+    fn drop(&mut self) {
+        let run = |args: &[&str]| {
+            std::process::Command::new(args[0])
+                .args(&args[1..])
+                .output()
+                .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+                .unwrap_or_default()
+        };
+        let label = format!("label=io.bulkhead.design={}", self.0);
+        for id in run(&["docker", "ps", "-aq", "--filter", &label]).split_whitespace() {
+            run(&["docker", "rm", "-f", id]);
+        }
+        for id in run(&["docker", "network", "ls", "-q", "--filter", &label]).split_whitespace() {
+            run(&["docker", "network", "rm", id]);
+        }
+        let name = design::model::DesignName::parse(&self.0).unwrap();
+        for (from, chain) in [
+            ("DOCKER-USER", design::compile::chain_name(&name)),
+            ("INPUT", design::compile::input_chain_name(&name)),
+        ] {
+            while std::process::Command::new("iptables")
+                .args(["-w", "-D", from, "-j", &chain])
+                .output()
+                .is_ok_and(|o| o.status.success())
+            {}
+            run(&["iptables", "-w", "-F", &chain]);
+            run(&["iptables", "-w", "-X", &chain]);
+        }
+    }
+}
+
+async fn plan(client: &Client, design: &str, engine: &str) -> serde_json::Value {
+    client
+        .call("plan_design", &[("id", design), ("engine_id", engine)])
+        .await
+        .ok()
+}
+
+#[tokio::test]
+async fn approvers_apply_a_plan_as_a_job() {
+    let docker = DockerEngine::connect()
+        .await
+        .expect("the local engine answers");
+    docker.ensure_probe_image().await.unwrap();
+    let app = TestApp::spawn().await;
+    let admin = app.setup_admin().await;
+    let editor = app.login_as(&admin, "ed", Role::Editor).await;
+    let approver = app.login_as(&admin, "ann", Role::Approver).await;
+    let name = format!("apply{}", std::process::id());
+    let _cleanup = Cleanup(name.clone());
+    let id = editor.create_design(&name, "").await.to_string();
+    editor
+        .call(
+            "save_design",
+            &[
+                ("id", &id),
+                ("base", "1"),
+                ("document", &document(&name)),
+                ("message", "two services"),
+            ],
+        )
+        .await
+        .ok();
+    let engines = editor.call("list_engines", &[]).await.ok();
+    let local = engines[0]["id"].as_i64().unwrap().to_string();
+    let p = plan(&editor, &id, &local).await;
+    assert_eq!(p["changes"], 3, "{p}");
+    let plan_id = p["id"].as_i64().unwrap().to_string();
+
+    // Editors plan; applying needs an approver.
+    let refused = editor.call("apply_plan", &[("plan_id", &plan_id)]).await;
+    assert_eq!(refused.status, 403);
+
+    // Two applies at the same moment: one job, one refusal naming the holder.
+    let form = [("plan_id", plan_id.as_str())];
+    let (a, b) = tokio::join!(
+        approver.call("apply_plan", &form),
+        admin.call("apply_plan", &form),
+    );
+    let (job, busy, winner) = if a.status.is_success() {
+        (a, b, "ann")
+    } else {
+        (b, a, "root")
+    };
+    assert_eq!(busy.status, 409, "{}", busy.body);
+    assert!(
+        busy.body.to_string().contains("is in use: apply of"),
+        "{}",
+        busy.body
+    );
+    let job = job.ok();
+    let job_id = job["id"].as_u64().unwrap();
+
+    // The event stream: every step, then the end with the result.
+    let stream = approver
+        .get(&format!("/jobs/{job_id}/events"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(stream.contains("event: step"), "{stream}");
+    assert!(stream.contains("create network"), "{stream}");
+    let end = stream
+        .split("event: end\n")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no end event: {stream}"));
+    let data = end.lines().next().unwrap().trim_start_matches("data: ");
+    let ended: serde_json::Value = serde_json::from_str(data).unwrap();
+    assert_eq!(ended["result"], "applied", "{ended}");
+    // A reconnect after the third step gets only what followed.
+    let resumed = approver
+        .http
+        .get(format!("{}/jobs/{job_id}/events", approver.base))
+        .header("last-event-id", "3")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !resumed.contains("id: 1\n") && !resumed.contains("id: 3\n"),
+        "{resumed}"
+    );
+    assert!(resumed.contains("event: end"), "{resumed}");
+
+    // Recorded: the deployment, and the audit entry, which viewers read too.
+    let view = approver
+        .call("get_job", &[("id", &job_id.to_string())])
+        .await
+        .ok();
+    assert_eq!(view["result"], "applied");
+    let deployment = view["deployment"].as_i64().unwrap();
+    let (result, firewall, actor): (String, String, String) =
+        sqlx::query_as("SELECT result, firewall, actor_name FROM deployments WHERE id = ?")
+            .bind(deployment)
+            .fetch_one(&app.service.db.read)
+            .await
+            .unwrap();
+    assert_eq!((result.as_str(), actor.as_str()), ("applied", winner));
+    assert!(firewall.ends_with("in place"), "{firewall}");
+    assert!(
+        editor
+            .audit_actions()
+            .await
+            .contains(&"engine-apply".to_owned())
+    );
+    // The lock is free again.
+    let engines = editor.call("list_engines", &[]).await.ok();
+    assert!(engines[0]["lock"].is_null(), "{engines}");
+
+    // A plan the engine has moved away from is refused: plan, change the engine by hand,
+    // apply.
+    let stale = plan(&editor, &id, &local).await;
+    assert_eq!(stale["changes"], 0, "{stale}");
+    let container = format!("{name}-client-1");
+    let stopped = std::process::Command::new("docker")
+        .args(["stop", "-t", "0", &container])
+        .output()
+        .unwrap();
+    assert!(stopped.status.success());
+    let refused = approver
+        .call(
+            "apply_plan",
+            &[("plan_id", &stale["id"].as_i64().unwrap().to_string())],
+        )
+        .await;
+    assert_eq!(refused.status, 409, "{}", refused.body);
+    assert!(
+        refused.body.to_string().contains("changed since plan"),
+        "{}",
+        refused.body
+    );
+
+    // Destroy takes it all away again (the guard would, too, if the test failed).
+    let valid = design::check(&design::parse_document(&document(&name)).unwrap()).unwrap();
+    let destroyed = engine::destroy(&valid, &docker).await.unwrap();
+    assert_eq!(destroyed.containers.len(), 2, "{destroyed:?}");
+}
