@@ -53,8 +53,11 @@ CREATE INDEX plans_design ON plans (design_id, engine_id);
 -- What was applied where: one row per apply, written when it ends; never changed.
 CREATE TABLE deployments (
     id          INTEGER PRIMARY KEY,
-    design_id   INTEGER NOT NULL REFERENCES designs (id),
-    revision    INTEGER NOT NULL,
+    -- The design by name, and by id and revision when it was a stored revision (the command
+    -- line applies a file).
+    design_name TEXT    NOT NULL,
+    design_id   INTEGER REFERENCES designs (id),
+    revision    INTEGER,
     -- The engine, by id and by the name it had (engines can be forgotten; history stays).
     engine_id   INTEGER NOT NULL,
     engine_name TEXT    NOT NULL,

@@ -7,7 +7,6 @@
 //! recorded as a deployment and in the audit log, and the lock is released.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use app::backend::Request;
 use app::error::AppError;
@@ -16,19 +15,13 @@ use design::ValidDesign;
 
 use super::{Service, internal, offloaded};
 use crate::clock;
-use crate::engine::{
-    self, ApplyEvent, ApplyOptions, ApplyReport, DockerEngine, EngineError, EventStatus,
-    FirewallOutcome, Plan,
-};
+use crate::deploy;
+use crate::engine::{self, ApplyEvent, DockerEngine, EventStatus, Plan};
 use crate::jobs::Job;
 use crate::offload;
-use crate::store::audit::{self, NewEntry};
-use crate::store::deployments::{self, NewDeployment};
+use crate::store::deployments;
 use crate::store::engines::{self, EngineRecord, Taken};
 use crate::store::{Actor, designs};
-
-/// How often a running job renews its engine lock (well within the lease).
-const RENEW_EVERY: Duration = Duration::from_secs(30);
 
 /// What the job needs once it runs on its own.
 struct Work {
@@ -124,7 +117,7 @@ pub(super) async fn apply_plan(
     let (docker, plan, plan_json) = match prepared {
         Ok(p) => p,
         Err(e) => {
-            release(&service.db, engine.id, &token).await;
+            deploy::release(&service.db, engine.id, &token).await;
             return Err(e);
         }
     };
@@ -170,10 +163,7 @@ async fn prepare(
         .await
         .map_err(|e| refused(format!("reading engine {} failed: {e}", engine.name)))?;
     let plan_json = serde_json::to_string(&plan).map_err(internal)?;
-    let hash = {
-        use sha2::{Digest, Sha256};
-        hex::encode(Sha256::digest(plan_json.as_bytes()))
-    };
+    let hash = deploy::plan_hash(&plan_json);
     if plan.fingerprint != stored.fingerprint || hash != stored.hash {
         return Err(refused(format!(
             "engine {} changed since plan {} was made; plan again, and apply the new plan",
@@ -195,17 +185,6 @@ async fn prepare(
     Ok((docker, plan, plan_json))
 }
 
-async fn release(db: &crate::db::Db, engine_id: i64, token: &str) {
-    let result = async {
-        let mut conn = db.write.acquire().await?;
-        engines::unlock(&mut conn, engine_id, token).await
-    }
-    .await;
-    if let Err(e) = result {
-        tracing::error!("releasing the lock on engine {engine_id} failed: {e:#}");
-    }
-}
-
 fn step_state(status: &EventStatus) -> String {
     match status {
         EventStatus::Started => "running".into(),
@@ -214,183 +193,47 @@ fn step_state(status: &EventStatus) -> String {
     }
 }
 
-/// The job: apply, keep the lock alive meanwhile, record the end, give the lock back.
+/// The job: apply with the lock kept alive, record the end, give the lock back.
 async fn run(w: Work) {
     let job = w.job.clone();
     let on_event = move |e: &ApplyEvent| {
         job.step(&format!("{} {}", e.verb, e.target), &step_state(&e.status));
     };
     let firewall = crate::engine::design_needs_firewall(&w.design);
-    let options = ApplyOptions {
-        firewall,
-        ..ApplyOptions::default()
-    };
     if firewall {
         w.job.step("firewall", "waiting for the containers");
     }
-    let applying = engine::apply(&w.design, &w.docker, &w.plan, options, &on_event);
-    let renewing = async {
-        loop {
-            tokio::time::sleep(RENEW_EVERY).await;
-            let renewed = async {
-                let mut conn = w.db.write.acquire().await?;
-                engines::renew(&mut conn, w.engine.id, &w.token, w.clock.unix()).await
-            }
-            .await;
-            match renewed {
-                Ok(true) => {}
-                Ok(false) => tracing::warn!(
-                    "the lock on engine {} was broken while an apply ran",
-                    w.engine.name
-                ),
-                Err(e) => tracing::warn!("renewing the lock on {} failed: {e:#}", w.engine.name),
-            }
-        }
-    };
-    let outcome = tokio::select! {
-        outcome = applying => outcome,
-        () = renewing => unreachable!("renewing never ends"),
-    };
-    let (result, failed_step, firewall_words, summary, report_json) =
-        conclude(&w, firewall, outcome);
-    if firewall {
-        w.job.step("firewall", &firewall_words);
-    }
-    let recorded = record(
-        &w,
-        &result,
-        failed_step.as_deref(),
-        &firewall_words,
-        &summary,
-        &report_json,
+    let outcome = deploy::apply_locked(
+        &w.db, &w.clock, &w.engine, &w.token, &w.design, &w.docker, &w.plan, firewall, &on_event,
     )
     .await;
-    release(&w.db, w.engine.id, &w.token).await;
+    let end = deploy::conclude(w.plan.actions.len(), firewall, &outcome);
+    if firewall {
+        w.job.step("firewall", &end.firewall);
+    }
+    let applied = deploy::Applied {
+        actor: &w.actor,
+        design_name: w.design.name.as_str(),
+        design_id: Some(w.design_id),
+        revision: Some(w.revision),
+        engine: &w.engine,
+        plan_id: Some(w.plan_id),
+        plan: &w.plan,
+        plan_json: &w.plan_json,
+        plan_hash: &w.plan_hash,
+        started_at: &w.started_at,
+    };
+    let recorded = deploy::record(&w.db, &applied, &end).await;
+    deploy::release(&w.db, w.engine.id, &w.token).await;
     match recorded {
-        Ok(id) => w.job.finish(&result, summary, Some(id)),
+        Ok(id) => w.job.finish(&end.result, end.summary, Some(id)),
         Err(e) => {
             tracing::error!("recording the apply failed: {e:#}");
             w.job.finish(
-                &result,
-                format!("{summary} (recording it failed: see the server log)"),
+                &end.result,
+                format!("{} (recording it failed: see the server log)", end.summary),
                 None,
             );
         }
     }
-}
-
-/// The end of an apply in words: result, the step that failed, the firewall, a summary and
-/// the report as JSON.
-fn conclude(
-    w: &Work,
-    firewall_needed: bool,
-    outcome: Result<ApplyReport, EngineError>,
-) -> (String, Option<String>, String, String, String) {
-    let report = match outcome {
-        Ok(report) => report,
-        Err(e) => {
-            let message = e.to_string();
-            return (
-                "failed".into(),
-                Some(format!("apply: {message}")),
-                "not installed".into(),
-                format!("failed: {message}"),
-                serde_json::json!({ "error": message }).to_string(),
-            );
-        }
-    };
-    let report_json = serde_json::to_string(&report).unwrap_or_else(|_| "{}".into());
-    let firewall = match &report.firewall {
-        FirewallOutcome::Installed { chain } => format!("{chain} in place"),
-        FirewallOutcome::NotInstalled { reason } => format!("not installed: {reason}"),
-        FirewallOutcome::Failed { error } => format!("failed: {error}"),
-    };
-    let counts = format!(
-        "{} of {} change(s) done",
-        report.done.len(),
-        w.plan.actions.len()
-    );
-    if let Some((step, error)) = &report.failed {
-        return (
-            "failed".into(),
-            Some(format!("{step}: {error}")),
-            firewall,
-            format!(
-                "{step} failed ({error}); {counts}, {} not attempted; applying again converges",
-                report.not_done.len()
-            ),
-            report_json,
-        );
-    }
-    let firewall_missing = !matches!(report.firewall, FirewallOutcome::Installed { .. });
-    if firewall_needed && firewall_missing {
-        return (
-            "failed".into(),
-            Some(format!("firewall: {firewall}")),
-            firewall.clone(),
-            format!(
-                "{counts}, but the firewall the design needs is not in place ({firewall}): the isolation it promises does not hold"
-            ),
-            report_json,
-        );
-    }
-    (
-        "applied".into(),
-        None,
-        firewall.clone(),
-        format!("applied: {counts}; firewall {firewall}"),
-        report_json,
-    )
-}
-
-/// Records the deployment and its audit entry together.
-async fn record(
-    w: &Work,
-    result: &str,
-    failed_step: Option<&str>,
-    firewall: &str,
-    summary: &str,
-    report_json: &str,
-) -> anyhow::Result<i64> {
-    let mut tx = w.db.write.begin().await?;
-    let id = deployments::insert(
-        &mut tx,
-        &NewDeployment {
-            design_id: w.design_id,
-            revision: w.revision,
-            engine_id: w.engine.id,
-            engine_name: &w.engine.name,
-            plan_id: Some(w.plan_id),
-            actor_id: w.actor.id,
-            actor_name: w.actor.name.as_deref().unwrap_or("?"),
-            started_at: &w.started_at,
-            plan_json: &w.plan_json,
-            plan_hash: &w.plan_hash,
-            fingerprint: &w.plan.fingerprint,
-            result,
-            failed_step,
-            firewall,
-            report_json,
-        },
-    )
-    .await?;
-    let mut entry = NewEntry::new(
-        &w.actor,
-        "engine-apply",
-        format!(
-            "applied {} r{} to {}: {summary}",
-            w.design.name, w.revision, w.engine.name
-        ),
-    )
-    .design(w.design_id)
-    .details(serde_json::json!({
-        "deployment": id,
-        "plan": w.plan_id,
-        "engine": w.engine.name,
-        "result": result,
-    }));
-    entry.target = Some(&w.engine.name);
-    audit::append(&mut tx, &w.db.audit, entry).await?;
-    tx.commit().await?;
-    Ok(id)
 }

@@ -6,6 +6,7 @@ use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use crate::cli::trail::Trail;
 use crate::cli::{DataArg, design as design_cli, fail};
 use crate::engine::{
     self, ApplyEvent, ApplyOptions, DockerEngine, EngineError, EventStatus, Report, VerifyOptions,
@@ -134,7 +135,7 @@ fn progress(event: &ApplyEvent) {
     }
 }
 
-pub async fn apply(file: &Path, yes: bool, firewall: bool) -> ExitCode {
+pub async fn apply(file: &Path, yes: bool, firewall: bool, data: &Path) -> ExitCode {
     let (d, engine) = match prepare(file).await {
         Ok(x) => x,
         Err(c) => return c,
@@ -143,7 +144,121 @@ pub async fn apply(file: &Path, yes: bool, firewall: bool) -> ExitCode {
         eprint!("bulkhead: nothing applied: {blocked}");
         return ExitCode::FAILURE;
     }
-    let p = match engine::plan(&d, &engine).await {
+    let trail = match Trail::open(data, &engine).await {
+        Ok(t) => t,
+        Err(e) => return fail(e),
+    };
+    let Some(trail) = trail else {
+        eprintln!(
+            "bulkhead: no Bulkhead database in {}: this apply is neither locked against the web server's nor recorded (pass --data DIR)",
+            data.display()
+        );
+        return apply_unrecorded(&d, &engine, yes, firewall).await;
+    };
+    let token = match trail
+        .lock(&format!("apply of {} (command line)", d.name))
+        .await
+    {
+        Ok(token) => token,
+        Err(e) => {
+            eprintln!("bulkhead: nothing applied: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let code = apply_recorded(&d, &engine, yes, firewall, &trail, &token).await;
+    crate::deploy::release(&trail.db, trail.engine.id, &token).await;
+    code
+}
+
+/// Apply under the engine's lock, recorded in the data directory.
+async fn apply_recorded(
+    d: &design::ValidDesign,
+    engine: &DockerEngine,
+    yes: bool,
+    firewall: bool,
+    trail: &Trail,
+    token: &str,
+) -> ExitCode {
+    let started_at = crate::clock::now_text();
+    let p = match engine::plan(d, engine).await {
+        Ok(p) => p,
+        Err(e) => return fail(e),
+    };
+    print!("{p}");
+    if !p.conflicts.is_empty() {
+        eprintln!("bulkhead: nothing applied: objects in the way (above)");
+        return ExitCode::FAILURE;
+    }
+    if !p.is_empty() && !yes && !confirm(p.actions.len()) {
+        eprintln!("bulkhead: nothing applied");
+        return ExitCode::FAILURE;
+    }
+    let plan_json = match serde_json::to_string(&p) {
+        Ok(j) => j,
+        Err(e) => return fail(format!("the plan could not be written as JSON: {e}")),
+    };
+    let clock = crate::clock::Clock::system();
+    let outcome = crate::deploy::apply_locked(
+        &trail.db,
+        &clock,
+        &trail.engine,
+        token,
+        d,
+        engine,
+        &p,
+        firewall,
+        &progress,
+    )
+    .await;
+    let needed = firewall && crate::engine::design_needs_firewall(d);
+    let end = crate::deploy::conclude(p.actions.len(), needed, &outcome);
+    let mut conn = match trail.db.read.acquire().await {
+        Ok(c) => c,
+        Err(e) => return fail(e),
+    };
+    let stored = crate::store::designs::live_by_name(&mut conn, d.name.as_str())
+        .await
+        .ok()
+        .flatten();
+    drop(conn);
+    let applied = crate::deploy::Applied {
+        actor: &trail.actor,
+        design_name: d.name.as_str(),
+        design_id: stored,
+        revision: None,
+        engine: &trail.engine,
+        plan_id: None,
+        plan: &p,
+        plan_json: &plan_json,
+        plan_hash: &crate::deploy::plan_hash(&plan_json),
+        started_at: &started_at,
+    };
+    let recorded = crate::deploy::record(&trail.db, &applied, &end).await;
+    let code = finish(outcome, Format::Text);
+    match recorded {
+        Ok(id) => eprintln!(
+            "bulkhead: recorded as deployment {id} on engine {} in {}",
+            trail.engine.name,
+            trail.dir.display()
+        ),
+        Err(e) => eprintln!("bulkhead: recording the apply failed: {e:#}"),
+    }
+    if end.result == "applied" {
+        code
+    } else {
+        eprintln!("bulkhead: {}", end.summary);
+        ExitCode::FAILURE
+    }
+}
+
+/// Apply with nothing to record it in.
+async fn apply_unrecorded(
+    d: &design::ValidDesign,
+    engine: &DockerEngine,
+    yes: bool,
+    firewall: bool,
+) -> ExitCode {
+    let p = match engine::plan(d, engine).await {
         Ok(p) => p,
         Err(e) => return fail(e),
     };
@@ -157,7 +272,7 @@ pub async fn apply(file: &Path, yes: bool, firewall: bool) -> ExitCode {
         ..ApplyOptions::default()
     };
     let code = finish(
-        engine::apply(&d, &engine, &p, options, &progress).await,
+        engine::apply(d, engine, &p, options, &progress).await,
         Format::Text,
     );
     if p.conflicts.is_empty() {

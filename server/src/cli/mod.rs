@@ -6,6 +6,7 @@ mod engine;
 mod export;
 mod import;
 mod serve;
+mod trail;
 mod user;
 
 use clap::{Parser, Subcommand};
@@ -84,6 +85,11 @@ enum Command {
         /// Also install the design's firewall chain on this host.
         #[arg(long)]
         firewall: bool,
+        /// Bulkhead's data directory: the engine's lock is taken there (shared with the web
+        /// server) and the apply recorded as a deployment and in the audit log. Without a
+        /// database there, the apply runs unrecorded and says so.
+        #[command(flatten)]
+        data: DataArg,
     },
     /// Prove the isolation with probes; exit 0 when every check matches the design.
     Verify {
@@ -183,7 +189,8 @@ pub fn main() -> ExitCode {
                 file,
                 yes,
                 firewall,
-            } => engine::apply(&file, yes, firewall).await,
+                data,
+            } => engine::apply(&file, yes, firewall, &data.dir).await,
             Command::Verify {
                 file,
                 format,

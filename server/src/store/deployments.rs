@@ -8,8 +8,9 @@ use crate::clock;
 /// A finished apply to record.
 #[derive(Debug)]
 pub struct NewDeployment<'a> {
-    pub design_id: i64,
-    pub revision: i64,
+    pub design_name: &'a str,
+    pub design_id: Option<i64>,
+    pub revision: Option<i64>,
     pub engine_id: i64,
     pub engine_name: &'a str,
     pub plan_id: Option<i64>,
@@ -29,10 +30,12 @@ pub struct NewDeployment<'a> {
 /// Records a finished apply; returns its id.
 pub async fn insert(conn: &mut SqliteConnection, d: &NewDeployment<'_>) -> anyhow::Result<i64> {
     sqlx::query_scalar(
-        "INSERT INTO deployments (design_id, revision, engine_id, engine_name, plan_id, actor_id, \
-         actor_name, started_at, finished_at, plan, plan_hash, fingerprint, result, failed_step, \
-         firewall, report) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        "INSERT INTO deployments (design_name, design_id, revision, engine_id, engine_name, plan_id, \
+         actor_id, actor_name, started_at, finished_at, plan, plan_hash, fingerprint, result, \
+         failed_step, firewall, report) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
+    .bind(d.design_name)
     .bind(d.design_id)
     .bind(d.revision)
     .bind(d.engine_id)

@@ -213,3 +213,12 @@ pub async fn set_deleted(
         .context("marking a design deleted")?;
     Ok(())
 }
+
+/// The live design called `name`, if there is one.
+pub async fn live_by_name(conn: &mut SqliteConnection, name: &str) -> anyhow::Result<Option<i64>> {
+    sqlx::query_scalar("SELECT id FROM designs WHERE name = ? AND deleted_at IS NULL")
+        .bind(name)
+        .fetch_optional(conn)
+        .await
+        .context("finding a design by name")
+}

@@ -70,6 +70,10 @@ impl Drop for Cleanup {
     }
 }
 
+/// One of these tests at a time: a plan's fingerprint covers every network on the engine,
+/// so one test's apply would make the other's plan stale (as it should).
+static ENGINE: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 async fn plan(client: &Client, design: &str, engine: &str) -> serde_json::Value {
     client
         .call("plan_design", &[("id", design), ("engine_id", engine)])
@@ -79,6 +83,7 @@ async fn plan(client: &Client, design: &str, engine: &str) -> serde_json::Value 
 
 #[tokio::test]
 async fn approvers_apply_a_plan_as_a_job() {
+    let _engine = ENGINE.lock().await;
     let docker = DockerEngine::connect()
         .await
         .expect("the local engine answers");
@@ -217,4 +222,84 @@ async fn approvers_apply_a_plan_as_a_job() {
     let valid = design::check(&design::parse_document(&document(&name)).unwrap()).unwrap();
     let destroyed = engine::destroy(&valid, &docker).await.unwrap();
     assert_eq!(destroyed.containers.len(), 2, "{destroyed:?}");
+}
+
+/// `bulkhead apply --data DIR` takes the same lock as the web server and leaves the same
+/// record: refused while a job holds the engine, then applied, recorded as a deployment and
+/// in the audit log as done by `cli:<user>`.
+#[tokio::test]
+async fn the_command_line_leaves_the_same_trail() {
+    let _engine = ENGINE.lock().await;
+    let docker = DockerEngine::connect()
+        .await
+        .expect("the local engine answers");
+    docker.ensure_probe_image().await.unwrap();
+    let app = TestApp::spawn().await;
+    let admin = app.setup_admin().await;
+    let name = format!("cli{}", std::process::id());
+    let _cleanup = Cleanup(name.clone());
+    let file = app.dir.path().join("design.yaml");
+    std::fs::write(
+        &file,
+        document(&name).replace("172.49.1.0/24", "172.49.2.0/24"),
+    )
+    .unwrap();
+    let apply = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_bulkhead"))
+            .arg("apply")
+            .arg(&file)
+            .args(["--yes", "--firewall", "--data"])
+            .arg(app.data_dir())
+            .output()
+            .unwrap()
+    };
+
+    // A job of the web server holds the engine: the command line waits its turn.
+    let engines = admin.call("list_engines", &[]).await.ok();
+    let local = engines[0]["id"].as_i64().unwrap();
+    let now = app.service.config.clock.unix();
+    {
+        let mut conn = app.service.db.write.acquire().await.unwrap();
+        server::store::engines::lock(&mut conn, local, "apply of shop r3 by alice", now)
+            .await
+            .unwrap();
+    }
+    let refused = apply();
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert_eq!(refused.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("in use: apply of shop r3 by alice"),
+        "{stderr}"
+    );
+    admin
+        .call("break_engine_lock", &[("id", &local.to_string())])
+        .await
+        .ok();
+
+    let applied = apply();
+    let stderr = String::from_utf8_lossy(&applied.stderr);
+    assert!(applied.status.success(), "{stderr}");
+    assert!(stderr.contains("recorded as deployment"), "{stderr}");
+    let (result, actor, firewall): (String, String, String) = sqlx::query_as(
+        "SELECT result, actor_name, firewall FROM deployments WHERE design_name = ?",
+    )
+    .bind(&name)
+    .fetch_one(&app.service.db.read)
+    .await
+    .unwrap();
+    assert_eq!(result, "applied");
+    assert!(actor.starts_with("cli:"), "{actor}");
+    assert!(firewall.ends_with("in place"), "{firewall}");
+    let page = admin
+        .call("audit", &[("action", "engine-apply")])
+        .await
+        .ok();
+    let entry = &page["entries"][0];
+    assert!(
+        entry["actor"].as_str().unwrap().starts_with("cli:"),
+        "{entry}"
+    );
+    // The lock is free again.
+    let engines = admin.call("list_engines", &[]).await.ok();
+    assert!(engines[0]["lock"].is_null(), "{engines}");
 }

@@ -1,0 +1,220 @@
+//! What every apply does around the engine work, from the browser's jobs and from the
+//! command line alike: keep the engine's lock alive while it runs, say how it ended, record
+//! the deployment with its audit entry, give the lock back.
+
+use std::time::Duration;
+
+use crate::clock::Clock;
+use crate::db::Db;
+use crate::engine::{
+    self, ApplyEvent, ApplyOptions, ApplyReport, DockerEngine, EngineError, FirewallOutcome, Plan,
+};
+use crate::store::Actor;
+use crate::store::audit::{self, NewEntry};
+use crate::store::deployments::{self, NewDeployment};
+use crate::store::engines::{self, EngineRecord};
+
+/// How often a running apply renews its engine lock (well within the lease).
+const RENEW_EVERY: Duration = Duration::from_secs(30);
+
+/// Applies `plan` while renewing the engine's lock held with `token`, with the firewall
+/// wherever the design needs it.
+#[allow(clippy::too_many_arguments)]
+pub async fn apply_locked(
+    db: &Db,
+    clock: &Clock,
+    engine_record: &EngineRecord,
+    token: &str,
+    design: &design::ValidDesign,
+    docker: &DockerEngine,
+    plan: &Plan,
+    firewall: bool,
+    on_event: &(dyn Fn(&ApplyEvent) + Send + Sync),
+) -> Result<ApplyReport, EngineError> {
+    let options = ApplyOptions {
+        firewall,
+        ..ApplyOptions::default()
+    };
+    let applying = engine::apply(design, docker, plan, options, on_event);
+    let renewing = async {
+        loop {
+            tokio::time::sleep(RENEW_EVERY).await;
+            let renewed = async {
+                let mut conn = db.write.acquire().await?;
+                engines::renew(&mut conn, engine_record.id, token, clock.unix()).await
+            }
+            .await;
+            match renewed {
+                Ok(true) => {}
+                Ok(false) => tracing::warn!(
+                    "the lock on engine {} was broken while an apply ran",
+                    engine_record.name
+                ),
+                Err(e) => {
+                    tracing::warn!("renewing the lock on {} failed: {e:#}", engine_record.name)
+                }
+            }
+        }
+    };
+    tokio::select! {
+        outcome = applying => outcome,
+        () = renewing => unreachable!("renewing never ends"),
+    }
+}
+
+/// How an apply ended.
+#[derive(Debug)]
+pub struct Ending {
+    /// `applied` or `failed`.
+    pub result: String,
+    /// The step that failed and why.
+    pub failed_step: Option<String>,
+    /// The firewall after apply, in words.
+    pub firewall: String,
+    /// One sentence for the job page, the audit log and the terminal.
+    pub summary: String,
+    /// The apply report as JSON.
+    pub report_json: String,
+}
+
+/// Says how an apply of `changes` changes ended; an apply without the firewall the design
+/// needs is a failure.
+pub fn conclude(
+    changes: usize,
+    firewall_needed: bool,
+    outcome: &Result<ApplyReport, EngineError>,
+) -> Ending {
+    let report = match outcome {
+        Ok(report) => report,
+        Err(e) => {
+            let message = e.to_string();
+            return Ending {
+                result: "failed".into(),
+                failed_step: Some(format!("apply: {message}")),
+                firewall: "not installed".into(),
+                summary: format!("failed: {message}"),
+                report_json: serde_json::json!({ "error": message }).to_string(),
+            };
+        }
+    };
+    let report_json = serde_json::to_string(report).unwrap_or_else(|_| "{}".into());
+    let firewall = match &report.firewall {
+        FirewallOutcome::Installed { chain } => format!("{chain} in place"),
+        FirewallOutcome::NotInstalled { reason } => format!("not installed: {reason}"),
+        FirewallOutcome::Failed { error } => format!("failed: {error}"),
+    };
+    let counts = format!("{} of {changes} change(s) done", report.done.len());
+    if let Some((step, error)) = &report.failed {
+        return Ending {
+            result: "failed".into(),
+            failed_step: Some(format!("{step}: {error}")),
+            summary: format!(
+                "{step} failed ({error}); {counts}, {} not attempted; applying again converges",
+                report.not_done.len()
+            ),
+            firewall,
+            report_json,
+        };
+    }
+    if firewall_needed && !matches!(report.firewall, FirewallOutcome::Installed { .. }) {
+        return Ending {
+            result: "failed".into(),
+            failed_step: Some(format!("firewall: {firewall}")),
+            summary: format!(
+                "{counts}, but the firewall the design needs is not in place ({firewall}): the isolation it promises does not hold"
+            ),
+            firewall,
+            report_json,
+        };
+    }
+    Ending {
+        result: "applied".into(),
+        failed_step: None,
+        summary: format!("applied: {counts}; firewall {firewall}"),
+        firewall,
+        report_json,
+    }
+}
+
+/// What a deployment record says besides its ending.
+#[derive(Debug)]
+pub struct Applied<'a> {
+    pub actor: &'a Actor,
+    pub design_name: &'a str,
+    pub design_id: Option<i64>,
+    pub revision: Option<i64>,
+    pub engine: &'a EngineRecord,
+    pub plan_id: Option<i64>,
+    pub plan: &'a Plan,
+    pub plan_json: &'a str,
+    pub plan_hash: &'a str,
+    pub started_at: &'a str,
+}
+
+/// Records the deployment and its audit entry together; returns the deployment's id.
+pub async fn record(db: &Db, a: &Applied<'_>, end: &Ending) -> anyhow::Result<i64> {
+    let mut tx = db.write.begin().await?;
+    let id = deployments::insert(
+        &mut tx,
+        &NewDeployment {
+            design_name: a.design_name,
+            design_id: a.design_id,
+            revision: a.revision,
+            engine_id: a.engine.id,
+            engine_name: &a.engine.name,
+            plan_id: a.plan_id,
+            actor_id: a.actor.id,
+            actor_name: a.actor.name.as_deref().unwrap_or("?"),
+            started_at: a.started_at,
+            plan_json: a.plan_json,
+            plan_hash: a.plan_hash,
+            fingerprint: &a.plan.fingerprint,
+            result: &end.result,
+            failed_step: end.failed_step.as_deref(),
+            firewall: &end.firewall,
+            report_json: &end.report_json,
+        },
+    )
+    .await?;
+    let what = match a.revision {
+        Some(r) => format!("{} r{r}", a.design_name),
+        None => a.design_name.to_owned(),
+    };
+    let mut entry = NewEntry::new(
+        a.actor,
+        "engine-apply",
+        format!("applied {what} to {}: {}", a.engine.name, end.summary),
+    )
+    .details(serde_json::json!({
+        "deployment": id,
+        "plan": a.plan_id,
+        "engine": a.engine.name,
+        "result": end.result,
+    }));
+    entry = match a.design_id {
+        Some(d) => entry.design(d),
+        None => entry.object("engine", a.engine.id),
+    };
+    entry.target = Some(&a.engine.name);
+    audit::append(&mut tx, &db.audit, entry).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Gives the engine's lock back (logged, not returned, when that fails: the lease expires).
+pub async fn release(db: &Db, engine_id: i64, token: &str) {
+    let result = async {
+        let mut conn = db.write.acquire().await?;
+        engines::unlock(&mut conn, engine_id, token).await
+    }
+    .await;
+    if let Err(e) = result {
+        tracing::error!("releasing the lock on engine {engine_id} failed: {e:#}");
+    }
+}
+
+/// The SHA-256 of a plan's JSON.
+pub fn plan_hash(plan_json: &str) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(plan_json.as_bytes()))
+}
