@@ -7,8 +7,8 @@ use crate::model::AuditFilter;
 #[cfg(feature = "ssr")]
 use crate::model::EngineForm;
 use crate::model::{
-    AuditPage, ComposeImported, DesignDetail, DesignSummary, EngineRow, JobView, Me, PlanView,
-    RevisionInfo, Role, UserRow,
+    AuditPage, ComposeImported, DeploymentRow, DesignDetail, DesignSummary, EngineRow, JobView, Me,
+    PlanView, RevisionInfo, Role, UserRow,
 };
 use leptos::prelude::*;
 
@@ -297,4 +297,12 @@ pub async fn apply_plan(plan_id: i64) -> Result<JobView, AppError> {
 #[server(prefix = "/api", endpoint = "get_job")]
 pub async fn get_job(id: u64) -> Result<JobView, AppError> {
     delegate!(get_job(id))
+}
+
+#[server(prefix = "/api", endpoint = "list_deployments")]
+pub async fn list_deployments(
+    design: Option<i64>,
+    engine: Option<i64>,
+) -> Result<Vec<DeploymentRow>, AppError> {
+    delegate!(list_deployments(design, engine))
 }

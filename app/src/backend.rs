@@ -3,8 +3,8 @@
 
 use crate::error::AppError;
 use crate::model::{
-    AuditFilter, AuditPage, ComposeImported, DesignDetail, DesignSummary, EngineForm, EngineRow,
-    JobView, Me, PlanView, RevisionInfo, Role, UserRow,
+    AuditFilter, AuditPage, ComposeImported, DeploymentRow, DesignDetail, DesignSummary,
+    EngineForm, EngineRow, JobView, Me, PlanView, RevisionInfo, Role, UserRow,
 };
 use design::RawDesign;
 use http::request::Parts;
@@ -128,6 +128,13 @@ pub trait Backend: Send + Sync + 'static {
     async fn apply_plan(&self, req: &Request, plan_id: i64) -> Result<JobView, AppError>;
     /// A job where it stands (viewer).
     async fn get_job(&self, req: &Request, id: u64) -> Result<JobView, AppError>;
+    /// The newest applies of a design and/or on an engine (viewer).
+    async fn list_deployments(
+        &self,
+        req: &Request,
+        design: Option<i64>,
+        engine: Option<i64>,
+    ) -> Result<Vec<DeploymentRow>, AppError>;
 }
 
 /// What the server provides as context to every render and server function.

@@ -336,3 +336,24 @@ pub struct JobView {
     /// The deployment recorded when it ended.
     pub deployment: Option<i64>,
 }
+
+/// One apply, as the history shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeploymentRow {
+    pub id: i64,
+    pub design_name: String,
+    /// The stored design and revision applied (none for a file applied from the command
+    /// line).
+    pub design_id: Option<i64>,
+    pub revision: Option<i64>,
+    pub engine_id: i64,
+    pub engine: String,
+    /// A user's name, or `cli:<user>`.
+    pub actor: String,
+    pub finished_at: String,
+    /// `applied`, `failed` or `cancelled`.
+    pub result: String,
+    pub failed_step: Option<String>,
+    /// The firewall after apply, in words.
+    pub firewall: String,
+}

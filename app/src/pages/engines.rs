@@ -2,6 +2,7 @@ use crate::api::{
     AddEngine, BreakEngineLock, CheckEngine, RemoveEngine, UpdateEngine, list_engines,
 };
 use crate::components::auth::{RequireRole, use_session};
+use crate::components::deployments::Deployments;
 use crate::components::error::ErrorBanner;
 use crate::error::AppError;
 use crate::model::{EngineRow, EngineStatus, Role};
@@ -228,6 +229,10 @@ fn EngineCard(e: EngineRow, actions: Actions) -> impl IntoView {
                 </p>
             })}
             <Status status=e.status.clone() />
+            <details>
+                <summary>"Applies on this engine"</summary>
+                <Deployments design=None engine=Some(id) />
+            </details>
             {admin.then(|| view! {
                 <Show when=move || editing.get() fallback=move || view! {
                     <p>

@@ -1,5 +1,6 @@
 use crate::api::{ApplyPlan, PlanDesign, get_design, list_engines};
 use crate::components::auth::{RequireRole, use_session};
+use crate::components::deployments::Deployments;
 use crate::components::error::ErrorBanner;
 use crate::error::AppError;
 use crate::model::{PlanView, Role};
@@ -93,6 +94,10 @@ fn OperateDesign() -> impl IntoView {
             })}
         </Transition>
         {move || plan.value().get().and_then(|r| r.ok()).map(|p| view! { <Plan p /> })}
+        <section class="card">
+            <h2>"Applied"</h2>
+            {move || id().map(|design| view! { <Deployments design=Some(design) engine=None /> })}
+        </section>
     }
 }
 

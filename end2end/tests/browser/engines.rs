@@ -83,6 +83,10 @@ async fn engines_page_registers_and_checks_the_local_engine() {
     // Reloading shows the same job where it stands.
     p.open(&job).await;
     p.find("[data-test=job][data-result=failed]").await;
+    // The design's page lists the apply, failed, with what stopped it.
+    p.click("a[href$='/operate']").await;
+    p.wait_path(|x| x.ends_with("/operate")).await;
+    p.find("[data-test=deployments] tr[data-result=failed]").await;
 
     // The viewer: the same engine, a check on demand, no way to change anything.
     let v = driver.browser().await;

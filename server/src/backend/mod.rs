@@ -21,8 +21,8 @@ use crate::store::users::{self, UserRecord};
 use app::backend::{Backend, Request};
 use app::error::AppError;
 use app::model::{
-    AuditFilter, AuditPage, ComposeImported, DesignDetail, DesignSummary, EngineForm, EngineRow,
-    JobView, Me, PlanView, RevisionInfo, Role, UserRow,
+    AuditFilter, AuditPage, ComposeImported, DeploymentRow, DesignDetail, DesignSummary,
+    EngineForm, EngineRow, JobView, Me, PlanView, RevisionInfo, Role, UserRow,
 };
 use axum::extract::ConnectInfo;
 use design::RawDesign;
@@ -363,6 +363,18 @@ impl Backend for Service {
 
     async fn apply_plan(&self, req: &Request, plan_id: i64) -> Result<JobView, AppError> {
         apply::apply_plan(self, req, plan_id).await
+    }
+
+    async fn list_deployments(
+        &self,
+        req: &Request,
+        design: Option<i64>,
+        engine: Option<i64>,
+    ) -> Result<Vec<DeploymentRow>, AppError> {
+        self.require(req, Role::Viewer).await?;
+        crate::store::deployments::list(&self.db.read, design, engine)
+            .await
+            .map_err(internal)
     }
 
     async fn get_job(&self, req: &Request, id: u64) -> Result<JobView, AppError> {

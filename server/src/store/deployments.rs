@@ -77,3 +77,53 @@ pub async fn plan(conn: &mut SqliteConnection, id: i64) -> anyhow::Result<Option
     .await
     .context("reading a plan")
 }
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: i64,
+    design_name: String,
+    design_id: Option<i64>,
+    revision: Option<i64>,
+    engine_id: i64,
+    engine_name: String,
+    actor_name: String,
+    finished_at: String,
+    result: String,
+    failed_step: Option<String>,
+    firewall: String,
+}
+
+/// The newest applies (at most 100), of one design and/or on one engine.
+pub async fn list(
+    pool: &sqlx::SqlitePool,
+    design_id: Option<i64>,
+    engine_id: Option<i64>,
+) -> anyhow::Result<Vec<app::model::DeploymentRow>> {
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT id, design_name, design_id, revision, engine_id, engine_name, actor_name, \
+         finished_at, result, failed_step, firewall FROM deployments \
+         WHERE (?1 IS NULL OR design_id = ?1) AND (?2 IS NULL OR engine_id = ?2) \
+         ORDER BY id DESC LIMIT 100",
+    )
+    .bind(design_id)
+    .bind(engine_id)
+    .fetch_all(pool)
+    .await
+    .context("listing deployments")?;
+    Ok(rows
+        .into_iter()
+        .map(|r| app::model::DeploymentRow {
+            id: r.id,
+            design_name: r.design_name,
+            design_id: r.design_id,
+            revision: r.revision,
+            engine_id: r.engine_id,
+            engine: r.engine_name,
+            actor: r.actor_name,
+            finished_at: clock::display(&r.finished_at),
+            result: r.result,
+            failed_step: r.failed_step,
+            firewall: r.firewall,
+        })
+        .collect())
+}

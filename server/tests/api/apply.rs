@@ -191,6 +191,13 @@ async fn approvers_apply_a_plan_as_a_job() {
             .await
             .contains(&"engine-apply".to_owned())
     );
+    // The history shows it, for the design and for the engine.
+    for args in [[("design", id.as_str())], [("engine", local.as_str())]] {
+        let history = editor.call("list_deployments", &args).await.ok();
+        assert_eq!(history[0]["id"], deployment, "{history}");
+        assert_eq!(history[0]["revision"], 2);
+        assert_eq!(history[0]["result"], "applied");
+    }
     // The lock is free again.
     let engines = editor.call("list_engines", &[]).await.ok();
     assert!(engines[0]["lock"].is_null(), "{engines}");

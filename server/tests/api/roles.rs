@@ -135,6 +135,7 @@ fn endpoints(design: i64, deleted: i64, user: i64, head: i64) -> Vec<Endpoint> {
             Some(Role::Approver),
         ),
         ("get_job", vec![("id", "9999".into())], Some(Role::Viewer)),
+        ("list_deployments", vec![], Some(Role::Viewer)),
     ]
 }
 
