@@ -7,8 +7,8 @@ use crate::model::AuditFilter;
 #[cfg(feature = "ssr")]
 use crate::model::EngineForm;
 use crate::model::{
-    AuditPage, ComposeImported, DeploymentRow, DesignDetail, DesignSummary, EngineRow, JobView, Me,
-    PlanView, RevisionInfo, Role, UserRow,
+    AuditPage, ComposeImported, DeploymentRow, DesignDetail, DesignSummary, DriftView, EngineRow,
+    JobView, Me, PlanView, RevisionInfo, Role, UserRow,
 };
 use leptos::prelude::*;
 
@@ -305,4 +305,9 @@ pub async fn list_deployments(
     engine: Option<i64>,
 ) -> Result<Vec<DeploymentRow>, AppError> {
     delegate!(list_deployments(design, engine))
+}
+
+#[server(prefix = "/api", endpoint = "check_drift")]
+pub async fn check_drift(design: i64, engine: i64) -> Result<DriftView, AppError> {
+    delegate!(check_drift(design, engine))
 }

@@ -3,7 +3,7 @@
 
 use crate::error::AppError;
 use crate::model::{
-    AuditFilter, AuditPage, ComposeImported, DeploymentRow, DesignDetail, DesignSummary,
+    AuditFilter, AuditPage, ComposeImported, DeploymentRow, DesignDetail, DesignSummary, DriftView,
     EngineForm, EngineRow, JobView, Me, PlanView, RevisionInfo, Role, UserRow,
 };
 use design::RawDesign;
@@ -128,6 +128,13 @@ pub trait Backend: Send + Sync + 'static {
     async fn apply_plan(&self, req: &Request, plan_id: i64) -> Result<JobView, AppError>;
     /// A job where it stands (viewer).
     async fn get_job(&self, req: &Request, id: u64) -> Result<JobView, AppError>;
+    /// A design on an engine against the revision last applied there (viewer).
+    async fn check_drift(
+        &self,
+        req: &Request,
+        design: i64,
+        engine: i64,
+    ) -> Result<DriftView, AppError>;
     /// The newest applies of a design and/or on an engine (viewer).
     async fn list_deployments(
         &self,

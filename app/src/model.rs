@@ -357,3 +357,18 @@ pub struct DeploymentRow {
     /// The firewall after apply, in words.
     pub firewall: String,
 }
+
+/// A design on an engine against the revision last applied there.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DriftView {
+    pub engine: String,
+    /// The baseline: the revision last applied there, by whom, when.
+    pub revision: i64,
+    pub applied_by: String,
+    pub applied_at: String,
+    pub checked_at: String,
+    /// True when the engine holds exactly what the baseline says, firewall included.
+    pub in_sync: bool,
+    /// Each difference, in words (`object: what`).
+    pub differences: Vec<String>,
+}

@@ -1,4 +1,4 @@
-use crate::api::{ApplyPlan, PlanDesign, get_design, list_engines};
+use crate::api::{ApplyPlan, CheckDrift, PlanDesign, get_design, list_engines};
 use crate::components::auth::{RequireRole, use_session};
 use crate::components::deployments::Deployments;
 use crate::components::error::ErrorBanner;
@@ -70,6 +70,7 @@ fn OperateDesign() -> impl IntoView {
                         <h1>{format!("{} on an engine", d.name)}</h1>
                         <a href=format!("/designs/{design_id}?rev={number}")>{format!("back to revision {number}")}</a>
                     </div>
+                    {(!list.is_empty()).then(|| view! { <DriftPanel design_id engines=list.iter().map(|e| (e.id, e.name.clone())).collect() /> })}
                     {if list.is_empty() {
                         view! { <p class="muted">"No engine is registered: an admin registers one on the " <a href="/engines">"engines page"</a> "."</p> }.into_any()
                     } else if can_plan() {
@@ -98,6 +99,54 @@ fn OperateDesign() -> impl IntoView {
             <h2>"Applied"</h2>
             {move || id().map(|design| view! { <Deployments design=Some(design) engine=None /> })}
         </section>
+    }
+}
+
+/// Drift, for everyone signed in: the live engine against the revision last applied there.
+#[component]
+fn DriftPanel(design_id: i64, engines: Vec<(i64, String)>) -> impl IntoView {
+    let check = ServerAction::<CheckDrift>::new();
+    let engine = RwSignal::new(
+        engines
+            .first()
+            .map(|(id, _)| id.to_string())
+            .unwrap_or_default(),
+    );
+    let on_check = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if let Ok(id) = engine.get_untracked().parse() {
+            check.dispatch(CheckDrift {
+                design: design_id,
+                engine: id,
+            });
+        }
+    };
+    view! {
+        <form class="card row-form" on:submit=on_check data-test="drift-form">
+            <label>
+                "Drift on"
+                <select name="engine" bind:value=engine>
+                    {engines.into_iter().map(|(id, name)| view! { <option value=id.to_string()>{name}</option> }).collect_view()}
+                </select>
+            </label>
+            <button class="btn" type="submit" data-test="check-drift" disabled=move || check.pending().get()>
+                "Check drift"
+            </button>
+            {move || check.value().get().map(|r| match r {
+                Ok(d) if d.in_sync => view! {
+                    <p data-test="drift" data-state="in-sync">
+                        {format!("In sync with revision {} (applied by {} on {}); checked {}.", d.revision, d.applied_by, d.applied_at, d.checked_at)}
+                    </p>
+                }.into_any(),
+                Ok(d) => view! {
+                    <div class="banner banner-error" data-test="drift" data-state="drifting">
+                        {format!("Drifting from revision {} (applied by {} on {}): {} difference(s), checked {}.", d.revision, d.applied_by, d.applied_at, d.differences.len(), d.checked_at)}
+                        <ul>{d.differences.into_iter().map(|x| view! { <li>{x}</li> }).collect_view()}</ul>
+                    </div>
+                }.into_any(),
+                Err(e) => view! { <p class="banner banner-error" data-test="drift" data-state="error">{e.to_string()}</p> }.into_any(),
+            })}
+        </form>
     }
 }
 

@@ -86,7 +86,13 @@ async fn engines_page_registers_and_checks_the_local_engine() {
     // The design's page lists the apply, failed, with what stopped it.
     p.click("a[href$='/operate']").await;
     p.wait_path(|x| x.ends_with("/operate")).await;
-    p.find("[data-test=deployments] tr[data-result=failed]").await;
+    p.find("[data-test=deployments] tr[data-result=failed]")
+        .await;
+    // Nothing was applied, so drift has no baseline and says so.
+    p.click("form[data-test=drift-form] [data-test=check-drift]")
+        .await;
+    p.wait_text("[data-test=drift][data-state=error]", "no baseline")
+        .await;
 
     // The viewer: the same engine, a check on demand, no way to change anything.
     let v = driver.browser().await;

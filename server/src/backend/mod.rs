@@ -8,6 +8,7 @@ mod auth;
 mod checks;
 mod designs;
 mod documents;
+mod drift;
 pub mod engines;
 mod plans;
 mod refusals;
@@ -21,7 +22,7 @@ use crate::store::users::{self, UserRecord};
 use app::backend::{Backend, Request};
 use app::error::AppError;
 use app::model::{
-    AuditFilter, AuditPage, ComposeImported, DeploymentRow, DesignDetail, DesignSummary,
+    AuditFilter, AuditPage, ComposeImported, DeploymentRow, DesignDetail, DesignSummary, DriftView,
     EngineForm, EngineRow, JobView, Me, PlanView, RevisionInfo, Role, UserRow,
 };
 use axum::extract::ConnectInfo;
@@ -363,6 +364,15 @@ impl Backend for Service {
 
     async fn apply_plan(&self, req: &Request, plan_id: i64) -> Result<JobView, AppError> {
         apply::apply_plan(self, req, plan_id).await
+    }
+
+    async fn check_drift(
+        &self,
+        req: &Request,
+        design: i64,
+        engine: i64,
+    ) -> Result<DriftView, AppError> {
+        drift::check(self, req, design, engine).await
     }
 
     async fn list_deployments(

@@ -127,3 +127,23 @@ pub async fn list(
         })
         .collect())
 }
+
+/// The newest successful apply of a stored design on an engine: the baseline drift is
+/// measured against.
+pub async fn baseline(
+    pool: &sqlx::SqlitePool,
+    design_id: i64,
+    engine_id: i64,
+) -> anyhow::Result<Option<(i64, String, String)>> {
+    let row: Option<(i64, String, String)> = sqlx::query_as(
+        "SELECT revision, actor_name, finished_at FROM deployments \
+         WHERE design_id = ? AND engine_id = ? AND result = 'applied' AND revision IS NOT NULL \
+         ORDER BY id DESC LIMIT 1",
+    )
+    .bind(design_id)
+    .bind(engine_id)
+    .fetch_optional(pool)
+    .await
+    .context("reading the last apply")?;
+    Ok(row.map(|(r, by, at)| (r, by, clock::display(&at))))
+}

@@ -109,6 +109,16 @@ async fn approvers_apply_a_plan_as_a_job() {
         .ok();
     let engines = editor.call("list_engines", &[]).await.ok();
     let local = engines[0]["id"].as_i64().unwrap().to_string();
+    // Nothing applied yet: drift has no baseline, and says so.
+    let none = editor
+        .call("check_drift", &[("design", &id), ("engine", &local)])
+        .await;
+    assert_eq!(none.status, 409, "{}", none.body);
+    assert!(
+        none.body.to_string().contains("no baseline"),
+        "{}",
+        none.body
+    );
     let p = plan(&editor, &id, &local).await;
     assert_eq!(p["changes"], 3, "{p}");
     let plan_id = p["id"].as_i64().unwrap().to_string();
@@ -191,6 +201,12 @@ async fn approvers_apply_a_plan_as_a_job() {
             .await
             .contains(&"engine-apply".to_owned())
     );
+    // In sync with what was applied, firewall included.
+    let drift = editor
+        .call("check_drift", &[("design", &id), ("engine", &local)])
+        .await
+        .ok();
+    assert_eq!(drift["in_sync"], true, "{drift}");
     // The history shows it, for the design and for the engine.
     for args in [[("design", id.as_str())], [("engine", local.as_str())]] {
         let history = editor.call("list_deployments", &args).await.ok();
@@ -223,6 +239,18 @@ async fn approvers_apply_a_plan_as_a_job() {
         refused.body.to_string().contains("changed since plan"),
         "{}",
         refused.body
+    );
+    // …and the stopped container is drift from the applied revision, which viewers see.
+    let viewer = app.login_as(&admin, "vic", Role::Viewer).await;
+    let drift = viewer
+        .call("check_drift", &[("design", &id), ("engine", &local)])
+        .await
+        .ok();
+    assert_eq!(drift["in_sync"], false, "{drift}");
+    assert_eq!(drift["revision"], 2);
+    assert!(
+        drift["differences"].to_string().contains(&container),
+        "{drift}"
     );
 
     // Destroy takes it all away again (the guard would, too, if the test failed).

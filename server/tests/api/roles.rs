@@ -136,6 +136,11 @@ fn endpoints(design: i64, deleted: i64, user: i64, head: i64) -> Vec<Endpoint> {
         ),
         ("get_job", vec![("id", "9999".into())], Some(Role::Viewer)),
         ("list_deployments", vec![], Some(Role::Viewer)),
+        (
+            "check_drift",
+            vec![("design", "9999".into()), ("engine", "9999".into())],
+            Some(Role::Viewer),
+        ),
     ]
 }
 
