@@ -13,12 +13,11 @@ use app::error::AppError;
 use app::model::{JobView, Role};
 use design::ValidDesign;
 
-use super::{Service, internal, offloaded};
+use super::{Service, internal};
 use crate::clock;
 use crate::deploy;
 use crate::engine::{self, ApplyEvent, DockerEngine, EventStatus, Plan};
 use crate::jobs::Job;
-use crate::offload;
 use crate::store::deployments;
 use crate::store::engines::{self, EngineRecord, Taken};
 use crate::store::{Actor, designs};
@@ -79,17 +78,9 @@ pub(super) async fn apply_plan(
             what: format!("Engine {}", stored.engine_id),
         })?;
     drop(conn);
-    let document = rev.document;
-    let valid = offload::run("checking the design", document.len(), move || {
-        design::parse_document(&document)
-            .ok()
-            .and_then(|raw| design::check(&raw).ok())
-    })
-    .await
-    .map_err(offloaded)?
-    .ok_or_else(|| {
+    let (valid, _) = super::plans::checked(rev.document).await?.map_err(|e| {
         refused(format!(
-            "revision {} of {} has errors; fix them and plan again",
+            "revision {} of {} has errors ({e}); fix them and plan again",
             stored.revision, d.name
         ))
     })?;

@@ -6,8 +6,7 @@ use app::backend::Request;
 use app::error::AppError;
 use app::model::{DriftView, Role};
 
-use super::{Service, internal, offloaded};
-use crate::offload;
+use super::{Service, internal};
 use crate::store::{deployments, designs, engines};
 
 pub(super) async fn check(
@@ -47,17 +46,12 @@ pub(super) async fn check(
             what: format!("Revision {revision} of {}", d.name),
         })?;
     drop(conn);
-    let document = rev.document;
-    let valid = offload::run("checking the design", document.len(), move || {
-        design::parse_document(&document)
-            .ok()
-            .and_then(|raw| design::check(&raw).ok())
-    })
-    .await
-    .map_err(offloaded)?
-    .ok_or_else(|| AppError::Conflict {
-        message: format!("revision {revision} of {} no longer checks", d.name),
-    })?;
+    let (valid, _) =
+        super::plans::checked(rev.document)
+            .await?
+            .map_err(|e| AppError::Conflict {
+                message: format!("revision {revision} of {} no longer checks: {e}", d.name),
+            })?;
     let docker = super::engines::connect(&engine)
         .await
         .map_err(|e| AppError::Conflict {

@@ -26,6 +26,31 @@ fn missing(what: String) -> AppError {
     AppError::NotFound { what }
 }
 
+/// A stored revision read and checked (off the async threads): the design and what blocks
+/// applying it (unaccepted error findings), or its errors in one line.
+pub(super) async fn checked(
+    document: String,
+) -> Result<Result<(design::ValidDesign, Vec<String>), String>, AppError> {
+    offload::run("checking the design", document.len(), move || {
+        let raw = design::parse_document(&document).map_err(|e| e.to_string())?;
+        let valid = design::check(&raw).map_err(|diagnostics| {
+            diagnostics
+                .iter()
+                .filter(|d| d.severity == design::Severity::Error)
+                .map(|d| format!("{}: {}", d.path, d.message))
+                .collect::<Vec<_>>()
+                .join("; ")
+        })?;
+        let blocked = match design::findings::release(&valid) {
+            Ok(()) => Vec::new(),
+            Err(b) => vec![b.to_string()],
+        };
+        Ok((valid, blocked))
+    })
+    .await
+    .map_err(offloaded)
+}
+
 pub(super) async fn plan(
     service: &Service,
     req: &Request,
@@ -51,26 +76,7 @@ pub(super) async fn plan(
         .ok_or_else(|| missing(format!("Engine {engine_id}")))?;
     drop(conn);
 
-    let document = rev.document;
-    let checked = offload::run("checking the design", document.len(), move || {
-        let raw = design::parse_document(&document).map_err(|e| e.to_string())?;
-        let valid = design::check(&raw).map_err(|diagnostics| {
-            diagnostics
-                .iter()
-                .filter(|d| d.severity == design::Severity::Error)
-                .map(|d| format!("{}: {}", d.path, d.message))
-                .collect::<Vec<_>>()
-                .join("; ")
-        })?;
-        let blocked = match design::findings::release(&valid) {
-            Ok(()) => Vec::new(),
-            Err(b) => vec![b.to_string()],
-        };
-        Ok::<_, String>((valid, blocked))
-    })
-    .await
-    .map_err(offloaded)?;
-    let (valid, blocked) = checked.map_err(|e| AppError::Conflict {
+    let (valid, blocked) = checked(rev.document).await?.map_err(|e| AppError::Conflict {
         message: format!(
             "revision {number} of {} has errors, so it cannot be planned; fix them in the designer: {e}",
             d.name
