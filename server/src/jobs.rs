@@ -48,14 +48,29 @@ impl Job {
         self.changed.send_replace(seq);
     }
 
-    /// Ends the job.
+    /// Ends the job; steps still queued were not attempted.
     pub fn finish(&self, result: &str, summary: String, deployment: Option<i64>) {
         let seq = {
             let mut view = self.lock();
             view.result = result.to_owned();
             view.summary = Some(summary);
             view.deployment = deployment;
-            view.steps.iter().map(|s| s.seq).max().unwrap_or(0) + 1
+            let mut seq = view.steps.iter().map(|s| s.seq).max().unwrap_or(0);
+            let mut unattempted: Vec<JobStep> = Vec::new();
+            view.steps.retain(|s| {
+                let queued = s.state == "queued";
+                if queued {
+                    unattempted.push(s.clone());
+                }
+                !queued
+            });
+            for mut s in unattempted {
+                seq += 1;
+                s.seq = seq;
+                s.state = "not attempted".into();
+                view.steps.push(s);
+            }
+            seq + 1
         };
         self.changed.send_replace(seq);
     }
@@ -71,7 +86,10 @@ impl Job {
     }
 }
 
-/// Every job since the server started.
+/// Ended jobs kept readable (the oldest go first); a job that runs is always kept.
+const KEEP_ENDED: usize = 200;
+
+/// Every running job, and the newest ended ones.
 #[derive(Debug, Default)]
 pub struct Jobs {
     next: AtomicU64,
@@ -97,10 +115,22 @@ impl Jobs {
             }),
             changed: watch::channel(0).0,
         });
-        self.jobs
+        let mut jobs = self
+            .jobs
             .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-            .insert(id, job.clone());
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut ended: Vec<u64> = jobs
+            .iter()
+            .filter(|(_, j)| j.ended())
+            .map(|(id, _)| *id)
+            .collect();
+        if ended.len() >= KEEP_ENDED {
+            ended.sort_unstable();
+            for old in &ended[..=ended.len() - KEEP_ENDED] {
+                jobs.remove(old);
+            }
+        }
+        jobs.insert(id, job.clone());
         job
     }
 
@@ -142,10 +172,36 @@ mod tests {
             ]
         );
         assert!(!job.ended());
-        job.finish("applied", "2 changes".into(), Some(7));
+        job.step("start x-web-1", "queued");
+        job.finish("failed", "1 change done".into(), Some(7));
         follower.changed().await.unwrap();
-        assert_eq!(*follower.borrow(), 4);
+        assert_eq!(*follower.borrow(), 6);
         assert!(job.ended());
-        assert_eq!(job.view().deployment, Some(7));
+        let view = job.view();
+        assert_eq!(view.deployment, Some(7));
+        let last = view.steps.last().unwrap();
+        assert_eq!((last.seq, last.state.as_str()), (5, "not attempted"));
+    }
+
+    /// Ended jobs are forgotten oldest first past the limit; running ones stay.
+    #[test]
+    fn ended_jobs_are_bounded() {
+        let jobs = Jobs::default();
+        let running = jobs.start("running".into(), 1, "local".into(), 0);
+        for _ in 0..KEEP_ENDED + 5 {
+            let j = jobs.start("ended".into(), 1, "local".into(), 0);
+            j.finish("applied", String::new(), None);
+        }
+        jobs.start("newest".into(), 1, "local".into(), 0);
+        assert!(jobs.get(running.view().id).is_some());
+        assert!(jobs.get(2).is_none(), "the oldest ended job is forgotten");
+        let kept = jobs
+            .jobs
+            .lock()
+            .unwrap()
+            .values()
+            .filter(|j| j.ended())
+            .count();
+        assert!(kept <= KEEP_ENDED, "{kept}");
     }
 }

@@ -77,7 +77,7 @@ fn Follow(initial: JobView) -> impl IntoView {
             <ol class="job-steps">
                 {move || job.with(|j| j.steps.iter().map(|s| {
                     let state = s.state.clone();
-                    let class = state.split(':').next().unwrap_or("").to_owned();
+                    let class = state.split(':').next().unwrap_or("").replace(' ', "-");
                     view! {
                         <li data-step=s.what.clone() data-state=class.clone() class=format!("step-{class}")>
                             <code>{s.what.clone()}</code>" — "{state}

@@ -79,6 +79,8 @@ async fn engines_page_registers_and_checks_the_local_engine() {
         "is not on the engine",
     )
     .await;
+    // The plan's changes were listed from the start; none was attempted.
+    p.find("[data-test=job] li[data-state=not-attempted]").await;
     p.screenshot("23-job-failed").await;
     // Reloading shows the same job where it stands.
     p.open(&job).await;

@@ -115,6 +115,10 @@ pub(super) async fn apply_plan(
     let job = service
         .jobs
         .start(title, d.id, engine.name.clone(), plan.actions.len());
+    // Every change is listed from the start, queued, then followed as it runs.
+    for a in &plan.actions {
+        job.step(&format!("{} {}", a.kind.verb(), a.target), "queued");
+    }
     let view = job.view();
     let work = Work {
         db: service.db.clone(),

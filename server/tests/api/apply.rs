@@ -146,6 +146,10 @@ async fn approvers_apply_a_plan_as_a_job() {
     );
     let job = job.ok();
     let job_id = job["id"].as_u64().unwrap();
+    // The job lists every change from the start, queued.
+    let steps = job["steps"].as_array().unwrap();
+    assert_eq!(steps.len(), 3, "{job}");
+    assert!(steps.iter().all(|s| s["state"] == "queued"), "{job}");
 
     // The event stream: every step, then the end with the result.
     let stream = approver
