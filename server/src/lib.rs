@@ -14,6 +14,7 @@ pub mod files;
 pub mod front_end;
 mod http;
 pub mod jobs;
+pub mod local_engine;
 pub mod offload;
 pub mod password;
 pub mod session;

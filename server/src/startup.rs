@@ -140,7 +140,7 @@ impl Application {
             }
         });
         // The local Docker engine is registered at the very first start, when it answers.
-        if let Err(e) = crate::backend::engines::register_local(&service).await {
+        if let Err(e) = crate::local_engine::at_first_start(&service).await {
             tracing::warn!("registering the local Docker engine failed: {e:#}");
         }
         // Every registered engine is checked now and then, so the engines page shows how
@@ -155,7 +155,7 @@ impl Application {
                     let Some(service) = checks.upgrade() else {
                         return;
                     };
-                    if let Err(e) = crate::backend::engines::check_all(&service).await {
+                    if let Err(e) = crate::backend::engine_status::check_all(&service).await {
                         tracing::warn!("checking the engines failed: {e:#}");
                     }
                 }

@@ -6,6 +6,7 @@
 mod compose;
 mod export;
 mod header;
+mod host;
 mod iptables;
 mod names;
 mod nftables;

@@ -5,7 +5,7 @@
 //! 1. per bridge: established and related traffic into the bridge is accepted (Docker does
 //!    not accept replies inside an `internal` network with ICC off, so allowed flows in
 //!    isolated zones need this);
-//! 2. host policy, per bridge of a zone that is not internal, for new connections from `external_interface`: rate limits,
+//! 2. host policy (`host.rs`), per bridge of a zone that is not internal, for new connections from `external_interface`: rate limits,
 //!    then the allowed original destination ports (`RETURN`: Docker's own rules decide),
 //!    then a drop;
 //! 3. `deny` flows, in every bridge the two ends share (deny wins over allow);
@@ -27,7 +27,7 @@ use std::net::Ipv4Addr;
 use crate::model::{Endpoint, PortRange, PortSpec, Protocol, Rate, ServiceId, ValidDesign, Zone};
 use crate::raw::{Action, Driver};
 
-use super::names::limit_name;
+use super::host;
 
 /// What a rule matches of the transport.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -164,7 +164,7 @@ fn comment(text: String) -> String {
 }
 
 impl Rule {
-    fn new(verdict: Verdict, comment_text: String) -> Self {
+    pub(super) fn new(verdict: Verdict, comment_text: String) -> Self {
         Self {
             in_iface: None,
             out_iface: None,
@@ -186,7 +186,7 @@ impl Rule {
     }
 
     /// The same match, logging instead of deciding.
-    fn logged(&self, prefix: &'static str) -> Self {
+    pub(super) fn logged(&self, prefix: &'static str) -> Self {
         Rule {
             verdict: Verdict::Log(prefix),
             limit: None,
@@ -196,7 +196,7 @@ impl Rule {
 }
 
 /// Adds a final drop, logged first (rate-limited) when the design logs what it denies.
-fn push_drop(rules: &mut Vec<Rule>, drop: Rule, log_denied: bool) {
+pub(super) fn push_drop(rules: &mut Vec<Rule>, drop: Rule, log_denied: bool) {
     if log_denied {
         rules.push(drop.logged(LOG_DENY));
     }
@@ -274,73 +274,7 @@ pub fn policy(design: &ValidDesign) -> Policy {
         rules.push(r);
     }
 
-    // Validation refuses allow_inbound or rate_limit without an interface.
-    if let Some(host) = &design.host
-        && let Some(ext) = &host.external_interface
-    {
-        // Internal zones have no route in; Docker drops that traffic already.
-        for zone in bridge_zones.iter().filter(|z| !z.internal) {
-            let inbound = |verdict, text: String| {
-                let mut r = Rule::new(verdict, text);
-                r.in_iface = Some(ext.as_str().to_owned());
-                r.out_iface = Some(zone.bridge.as_str().to_owned());
-                r.state = State::New;
-                r.port_field = PortField::OriginalDestination;
-                r
-            };
-            for (i, rl) in host.rate_limits.iter().enumerate() {
-                let bridge = zone.bridge.as_str();
-                if let Some(max) = rl.max_connections {
-                    let mut r = inbound(
-                        Verdict::Drop,
-                        format!(
-                            "bulkhead {name} host rate_limit {} max_connections {max} zone {}",
-                            rl.port, zone.name
-                        ),
-                    );
-                    r.ports = rl.port.into();
-                    r.limit = Some(Limit::Connections {
-                        max,
-                        name: limit_name(name, i * 2 + 1, bridge),
-                    });
-                    rules.push(r);
-                }
-                if let Some(rate) = rl.per_source {
-                    let mut r = inbound(
-                        Verdict::Drop,
-                        format!(
-                            "bulkhead {name} host rate_limit {} per_source {}/{} zone {}",
-                            rl.port, rate.count, rate.unit, zone.name
-                        ),
-                    );
-                    r.ports = rl.port.into();
-                    r.limit = Some(Limit::Rate {
-                        rate,
-                        name: limit_name(name, i * 2, bridge),
-                    });
-                    rules.push(r);
-                }
-            }
-            if let Some(allowed) = &host.allow_inbound {
-                for spec in allowed {
-                    let mut r = inbound(
-                        Verdict::Return,
-                        format!(
-                            "bulkhead {name} host allow_inbound {spec} zone {}",
-                            zone.name
-                        ),
-                    );
-                    r.ports = (*spec).into();
-                    rules.push(r);
-                }
-                let drop = inbound(
-                    Verdict::Drop,
-                    format!("bulkhead {name} host deny inbound zone {}", zone.name),
-                );
-                push_drop(&mut rules, drop, log_denied);
-            }
-        }
-    }
+    rules.extend(host::inbound(design, &bridge_zones, log_denied));
 
     for action in [Action::Deny, Action::Allow] {
         for flow in design.flows.iter().filter(|f| f.action == action) {
@@ -395,41 +329,7 @@ pub fn policy(design: &ValidDesign) -> Policy {
     Policy {
         bridges,
         rules,
-        input: host_input(design, &bridge_zones, log_denied),
+        input: host::input(design, &bridge_zones, log_denied),
         notes,
     }
-}
-
-/// The rules guarding the host from its zones, when the design asks for them.
-fn host_input(design: &ValidDesign, bridge_zones: &[&Zone], log_denied: bool) -> Option<Vec<Rule>> {
-    let host = design.host.as_ref().filter(|h| h.protect_host)?;
-    let name = &design.name;
-    let mut rules = Vec::new();
-    for zone in bridge_zones {
-        let from_zone = |verdict, text: String| {
-            let mut r = Rule::new(verdict, text);
-            r.in_iface = Some(zone.bridge.as_str().to_owned());
-            r
-        };
-        let mut replies = from_zone(
-            Verdict::Return,
-            format!("bulkhead {name} zone {} replies to the host", zone.name),
-        );
-        replies.state = State::Established;
-        rules.push(replies);
-        for spec in &host.host_ports {
-            let mut r = from_zone(
-                Verdict::Return,
-                format!("bulkhead {name} host_ports {spec} zone {}", zone.name),
-            );
-            r.ports = (*spec).into();
-            rules.push(r);
-        }
-        let drop = from_zone(
-            Verdict::Drop,
-            format!("bulkhead {name} protect_host zone {}", zone.name),
-        );
-        push_drop(&mut rules, drop, log_denied);
-    }
-    Some(rules)
 }

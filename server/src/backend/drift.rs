@@ -52,7 +52,7 @@ pub(super) async fn check(
             .map_err(|e| AppError::Conflict {
                 message: format!("revision {revision} of {} no longer checks: {e}", d.name),
             })?;
-    let docker = super::engines::connect(&engine)
+    let docker = super::engine_status::connect(&engine)
         .await
         .map_err(|e| AppError::Conflict {
             message: format!("engine {} did not answer ({e})", engine.name),

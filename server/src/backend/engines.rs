@@ -2,136 +2,19 @@
 //! them; everyone signed in sees each engine's last known state and checks it on demand.
 //! TLS file paths go to admins only. Registrations, removals and broken locks are audited.
 
-use std::collections::HashMap;
-
 use app::backend::Request;
 use app::error::AppError;
-use app::model::{
-    EngineDesign, EngineForm, EngineLockView, EngineRow, EngineStatus, EngineTls, Role,
-};
-use tokio::sync::RwLock;
+use app::model::{EngineForm, EngineLockView, EngineRow, EngineTls, Role};
 
+use super::engine_status::status_of;
 use super::{Service, audited, internal};
 use crate::clock;
-use crate::engine::{DockerEngine, EngineError, FirewallState, inventory};
-use crate::engine_endpoint::{self, Endpoint};
-use crate::store::Actor;
+use crate::engine_endpoint;
 use crate::store::audit::NewEntry;
 use crate::store::engines::{self, EngineFields, EngineRecord};
 
 /// The longest note an engine may have.
 const MAX_NOTE: usize = 500;
-
-/// What each engine answered when it was last checked, by engine id.
-#[derive(Debug, Default)]
-pub struct EngineStatuses(RwLock<HashMap<i64, EngineStatus>>);
-
-/// The endpoint a record is reached at.
-fn endpoint_of(record: &EngineRecord) -> Endpoint {
-    let tls = match (&record.tls_ca, &record.tls_cert, &record.tls_key) {
-        (Some(ca), Some(cert), Some(key)) => Some(crate::engine::TlsFiles {
-            ca: ca.into(),
-            cert: cert.into(),
-            key: key.into(),
-        }),
-        _ => None,
-    };
-    Endpoint {
-        url: record.endpoint.clone(),
-        tls,
-    }
-}
-
-/// Connects to a registered engine (within the engine module's connect timeout).
-pub async fn connect(record: &EngineRecord) -> Result<DockerEngine, EngineError> {
-    let endpoint = endpoint_of(record);
-    match &endpoint.tls {
-        Some(tls) => DockerEngine::connect_tls(&endpoint.url, tls).await,
-        None => DockerEngine::connect_to(&endpoint.url).await,
-    }
-}
-
-fn firewall_words(state: &FirewallState) -> String {
-    match state {
-        FirewallState::Installed { .. } => "in place".into(),
-        FirewallState::NotJumpedTo { chain } => format!("{chain} is not jumped to"),
-        FirewallState::Missing { chain } => format!("{chain} is missing"),
-        FirewallState::Unknown { reason } => format!("cannot tell: {reason}"),
-    }
-}
-
-/// Asks an engine what it is and what Bulkhead owns there.
-pub async fn status_of(record: &EngineRecord) -> EngineStatus {
-    let mut status = EngineStatus {
-        checked_at: clock::display(&clock::now_text()),
-        error: None,
-        engine_version: String::new(),
-        api_version: String::new(),
-        firewall_backend: String::new(),
-        can_change_firewall: false,
-        firewall_note: None,
-        networks: 0,
-        containers: 0,
-        designs: Vec::new(),
-    };
-    let engine = match connect(record).await {
-        Ok(engine) => engine,
-        Err(e) => {
-            status.error = Some(e.to_string());
-            return status;
-        }
-    };
-    let info = engine.info();
-    status.engine_version = info.engine_version.clone();
-    status.api_version = info.api_version.clone();
-    status.firewall_backend = info.firewall.backend.as_str().to_owned();
-    status.can_change_firewall = info.firewall.can_change;
-    status.firewall_note = info.firewall.note.clone();
-    match inventory(&engine).await {
-        Ok(inv) => {
-            status.networks = inv.networks;
-            status.containers = inv.containers;
-            status.designs = inv
-                .designs
-                .into_iter()
-                .map(|d| EngineDesign {
-                    firewall: firewall_words(&d.firewall),
-                    firewall_in_place: d.firewall.is_installed(),
-                    name: d.name,
-                    networks: d.networks,
-                    containers: d.containers,
-                    running: d.running,
-                })
-                .collect();
-        }
-        Err(e) => status.error = Some(e.to_string()),
-    }
-    status
-}
-
-impl EngineStatuses {
-    async fn get(&self, id: i64) -> Option<EngineStatus> {
-        self.0.read().await.get(&id).cloned()
-    }
-
-    async fn set(&self, id: i64, status: EngineStatus) {
-        self.0.write().await.insert(id, status);
-    }
-
-    async fn forget(&self, id: i64) {
-        self.0.write().await.remove(&id);
-    }
-}
-
-/// Checks every registered engine, one after another, and keeps what they answered (the
-/// background check; each engine takes at most the connect timeout when it does not answer).
-pub async fn check_all(service: &Service) -> anyhow::Result<()> {
-    for record in engines::list(&service.db.read).await? {
-        let status = status_of(&record).await;
-        service.engine_statuses.set(record.id, status).await;
-    }
-    Ok(())
-}
 
 async fn row(service: &Service, record: EngineRecord, admin: bool) -> Result<EngineRow, AppError> {
     let mut conn = service.db.read.acquire().await.map_err(internal)?;
@@ -387,73 +270,4 @@ pub(super) async fn break_lock(service: &Service, req: &Request, id: i64) -> Res
         .object("engine", id),
     )
     .await
-}
-
-/// On the very first start (no user yet, no engine registered), registers the local Docker
-/// socket as `local` when it answers, as done by Bulkhead itself.
-pub async fn register_local(service: &Service) -> anyhow::Result<Option<i64>> {
-    let mut conn = service.db.write.acquire().await?;
-    let first_start = !crate::store::users::any_exists(&mut conn).await?
-        && engines::list(&service.db.read).await?.is_empty();
-    drop(conn);
-    let socket = engine_endpoint::LOCAL_SOCKET;
-    if !service.config.register_local_engine
-        || !first_start
-        || !std::path::Path::new(&socket["unix://".len()..]).exists()
-    {
-        return Ok(None);
-    }
-    let fields = EngineFields {
-        name: "local".into(),
-        endpoint: socket.into(),
-        tls_ca: None,
-        tls_cert: None,
-        tls_key: None,
-        note: "This host's Docker engine, found at first start.".into(),
-        requires_approval: true,
-    };
-    let probe = EngineRecord {
-        id: 0,
-        name: fields.name.clone(),
-        endpoint: fields.endpoint.clone(),
-        tls_ca: None,
-        tls_cert: None,
-        tls_key: None,
-        note: String::new(),
-        requires_approval: true,
-        created_at: String::new(),
-        created_by: None,
-    };
-    let engine = match connect(&probe).await {
-        Ok(engine) => engine,
-        Err(e) => {
-            tracing::info!("the local Docker socket did not answer ({e}); no engine registered");
-            return Ok(None);
-        }
-    };
-    let mut tx = service.db.write.begin().await?;
-    let Some(id) = engines::insert(&mut tx, &fields, None).await? else {
-        return Ok(None);
-    };
-    let system = Actor {
-        id: None,
-        name: Some("bulkhead".into()),
-        address: None,
-    };
-    crate::store::audit::append(
-        &mut tx,
-        &service.db.audit,
-        NewEntry::new(
-            &system,
-            "engine-register",
-            format!(
-                "registered engine local at {socket} (Docker {}), found at first start",
-                engine.info().engine_version
-            ),
-        )
-        .object("engine", id),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Some(id))
 }

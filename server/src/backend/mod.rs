@@ -9,6 +9,7 @@ mod checks;
 mod designs;
 mod documents;
 mod drift;
+pub mod engine_status;
 pub mod engines;
 mod plans;
 mod refusals;
@@ -44,7 +45,7 @@ pub struct Service {
     /// Sign-ins refused by a lock, logged once per lock with their count.
     pub refusals: refusals::Refusals,
     /// What each engine answered when it was last checked.
-    pub engine_statuses: engines::EngineStatuses,
+    pub engine_statuses: engine_status::EngineStatuses,
     /// Jobs on engines since the server started.
     pub jobs: crate::jobs::Jobs,
 }
@@ -130,7 +131,7 @@ impl Service {
             setup_done: AtomicBool::new(false),
             setup_token: crate::setup_token::SetupToken::generate(),
             refusals: refusals::Refusals::default(),
-            engine_statuses: engines::EngineStatuses::default(),
+            engine_statuses: engine_status::EngineStatuses::default(),
             jobs: crate::jobs::Jobs::default(),
         }
     }

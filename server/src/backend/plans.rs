@@ -83,7 +83,7 @@ pub(super) async fn plan(
         ),
     })?;
 
-    let docker = super::engines::connect(&record)
+    let docker = super::engine_status::connect(&record)
         .await
         .map_err(|e| AppError::Conflict {
             message: format!(

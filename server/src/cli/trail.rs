@@ -10,8 +10,7 @@ use crate::db::Db;
 use crate::engine::DockerEngine;
 use crate::engine_endpoint::LOCAL_SOCKET;
 use crate::store::Actor;
-use crate::store::audit::{self, NewEntry};
-use crate::store::engines::{self, EngineFields, EngineRecord, Taken};
+use crate::store::engines::{self, EngineRecord, Taken};
 
 /// The data directory's database and the engine as registered there.
 pub struct Trail {
@@ -53,9 +52,20 @@ impl Trail {
             .find(|e| e.endpoint == host);
         let engine = match found {
             Some(engine) => engine,
-            None if host == LOCAL_SOCKET => register_local(&db, &actor)
-                .await
-                .map_err(|e| format!("registering the local engine: {e:#}"))?,
+            None if host == LOCAL_SOCKET => crate::local_engine::register(
+                &db,
+                &actor,
+                "This host's Docker engine, registered by the command line.",
+                "from the command line",
+            )
+            .await
+            .map_err(|e| format!("registering the local engine: {e:#}"))?
+            .ok_or_else(|| {
+                format!(
+                    "an engine named local is registered at another endpoint in {}; rename it on the engines page",
+                    dir.display()
+                )
+            })?,
             None => {
                 return Err(format!(
                     "the engine at {host} is not registered in {}: an admin registers it on the engines page, so that its jobs are locked and recorded",
@@ -89,39 +99,4 @@ impl Trail {
             )),
         }
     }
-}
-
-async fn register_local(db: &Db, actor: &Actor) -> anyhow::Result<EngineRecord> {
-    let fields = EngineFields {
-        name: "local".into(),
-        endpoint: LOCAL_SOCKET.into(),
-        tls_ca: None,
-        tls_cert: None,
-        tls_key: None,
-        note: "This host's Docker engine, registered by the command line.".into(),
-        requires_approval: true,
-    };
-    let mut tx = db.write.begin().await?;
-    let id = match engines::insert(&mut tx, &fields, None).await? {
-        Some(id) => id,
-        None => anyhow::bail!(
-            "an engine named local is registered at another endpoint; rename it on the engines page"
-        ),
-    };
-    audit::append(
-        &mut tx,
-        &db.audit,
-        NewEntry::new(
-            actor,
-            "engine-register",
-            format!("registered engine local at {LOCAL_SOCKET} from the command line"),
-        )
-        .object("engine", id),
-    )
-    .await?;
-    tx.commit().await?;
-    let mut conn = db.read.acquire().await?;
-    engines::get(&mut conn, id)
-        .await?
-        .ok_or_else(|| anyhow::anyhow!("the engine just registered is gone"))
 }
