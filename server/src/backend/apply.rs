@@ -78,13 +78,16 @@ pub(super) async fn apply_plan(
             what: format!("Engine {}", stored.engine_id),
         })?;
     drop(conn);
-    let (valid, _) = super::plans::checked(rev.document).await?.map_err(|e| {
+    let (valid, blocked) = super::plans::checked(rev.document).await?.map_err(|e| {
         refused(format!(
             "revision {} of {} has errors ({e}); fix them and plan again",
             stored.revision, d.name
         ))
     })?;
 
+    if let Some(blocked) = blocked.into_iter().next() {
+        return Err(refused(blocked));
+    }
     let title = format!("apply of {} r{} by {}", d.name, stored.revision, user.name);
     let token = {
         let mut conn = service.db.write.acquire().await.map_err(internal)?;
@@ -141,14 +144,14 @@ pub(super) async fn apply_plan(
     Ok(view)
 }
 
-/// Connects, makes the plan again and checks it is the stored one; refuses what apply must
-/// not go on with (objects in the way, unaccepted error findings).
+/// Connects, makes the plan again and checks it is the stored one; refuses it with objects
+/// in the way.
 async fn prepare(
     engine: &EngineRecord,
     valid: &ValidDesign,
     stored: &deployments::PlanRecord,
 ) -> Result<(DockerEngine, Plan, String), AppError> {
-    let docker = super::engines::connect(engine).await.map_err(|e| {
+    let docker = super::engine_status::connect(engine).await.map_err(|e| {
         refused(format!(
             "engine {} did not answer ({e}); nothing was changed",
             engine.name
@@ -176,7 +179,6 @@ async fn prepare(
                 .join(", ")
         )));
     }
-    design::findings::release(valid).map_err(|blocked| refused(blocked.to_string()))?;
     Ok((docker, plan, plan_json))
 }
 

@@ -342,3 +342,52 @@ async fn the_command_line_leaves_the_same_trail() {
     let engines = admin.call("list_engines", &[]).await.ok();
     assert!(engines[0]["lock"].is_null(), "{engines}");
 }
+
+/// A revision with an error finding nobody accepted is planned (the plan says what blocks
+/// it) but never applied, and the engine is not even locked for it.
+#[tokio::test]
+async fn unaccepted_error_findings_block_apply() {
+    let _engine = ENGINE.lock().await;
+    let app = TestApp::spawn().await;
+    let admin = app.setup_admin().await;
+    let name = format!("blocked{}", std::process::id());
+    let _cleanup = Cleanup(name.clone());
+    let id = admin.create_design(&name, "").await.to_string();
+    let privileged = document(&name).replace(
+        "read_only: true, memory: 64m, pids_limit: 64 }\n    compose: { command: [httpd",
+        "read_only: true, memory: 64m, pids_limit: 64, privileged: true }\n    compose: { command: [httpd",
+    );
+    assert!(privileged.contains("privileged: true"));
+    admin
+        .call(
+            "save_design",
+            &[
+                ("id", &id),
+                ("base", "1"),
+                ("document", &privileged),
+                ("message", "privileged"),
+            ],
+        )
+        .await
+        .ok();
+    let engines = admin.call("list_engines", &[]).await.ok();
+    let local = engines[0]["id"].as_i64().unwrap().to_string();
+    let p = plan(&admin, &id, &local).await;
+    assert!(p["blocked"].to_string().contains("privileged"), "{p}");
+    let refused = admin
+        .call(
+            "apply_plan",
+            &[("plan_id", &p["id"].as_i64().unwrap().to_string())],
+        )
+        .await;
+    assert_eq!(refused.status, 409, "{}", refused.body);
+    assert!(
+        refused.body.to_string().contains("privileged"),
+        "{}",
+        refused.body
+    );
+    let engines = admin.call("list_engines", &[]).await.ok();
+    assert!(engines[0]["lock"].is_null(), "{engines}");
+    let history = admin.call("list_deployments", &[]).await.ok();
+    assert_eq!(history, serde_json::json!([]));
+}
