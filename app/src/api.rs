@@ -7,8 +7,9 @@ use crate::model::AuditFilter;
 #[cfg(feature = "ssr")]
 use crate::model::EngineForm;
 use crate::model::{
-    AuditPage, ComposeImported, DeploymentRow, DesignDetail, DesignSummary, DriftView, EngineRow,
-    JobView, Me, PlanView, RevisionInfo, Role, UserRow,
+    AuditPage, ComposeImported, DeploymentRow, DesignDetail, DesignSummary, DriftView,
+    EngineContainer, EngineRow, JobView, LiveRow, Me, PlanView, QuarantineRow, RevisionInfo, Role,
+    UserRow, VerificationView,
 };
 use leptos::prelude::*;
 
@@ -310,4 +311,48 @@ pub async fn list_deployments(
 #[server(prefix = "/api", endpoint = "check_drift")]
 pub async fn check_drift(design: i64, engine: i64) -> Result<DriftView, AppError> {
     delegate!(check_drift(design, engine))
+}
+
+#[server(prefix = "/api", endpoint = "list_live")]
+pub async fn list_live(design: Option<i64>, engine: Option<i64>) -> Result<Vec<LiveRow>, AppError> {
+    delegate!(list_live(design, engine))
+}
+
+#[server(prefix = "/api", endpoint = "verify_live")]
+pub async fn verify_live(design: i64, engine: i64) -> Result<JobView, AppError> {
+    delegate!(verify_live(design, engine))
+}
+
+#[server(prefix = "/api", endpoint = "get_verification")]
+pub async fn get_verification(id: i64) -> Result<VerificationView, AppError> {
+    delegate!(get_verification(id))
+}
+
+#[server(prefix = "/api", endpoint = "engine_containers")]
+pub async fn engine_containers(engine: i64) -> Result<Vec<EngineContainer>, AppError> {
+    delegate!(engine_containers(engine))
+}
+
+#[server(prefix = "/api", endpoint = "list_quarantines")]
+pub async fn list_quarantines(engine: i64) -> Result<Vec<QuarantineRow>, AppError> {
+    delegate!(list_quarantines(engine))
+}
+
+#[server(prefix = "/api", endpoint = "quarantine_container")]
+pub async fn quarantine_container(
+    engine: i64,
+    container: String,
+    reason: String,
+) -> Result<(), AppError> {
+    delegate!(quarantine_container(engine, container, reason))
+}
+
+#[server(prefix = "/api", endpoint = "release_container")]
+pub async fn release_container(engine: i64, container: String) -> Result<(), AppError> {
+    delegate!(release_container(engine, container))
+}
+
+#[server(prefix = "/api", endpoint = "import_engine")]
+pub async fn import_engine(engine: i64, name: String) -> Result<DesignSummary, AppError> {
+    delegate!(import_engine(engine, name))
 }

@@ -4,7 +4,8 @@
 use crate::error::AppError;
 use crate::model::{
     AuditFilter, AuditPage, ComposeImported, DeploymentRow, DesignDetail, DesignSummary, DriftView,
-    EngineForm, EngineRow, JobView, Me, PlanView, RevisionInfo, Role, UserRow,
+    EngineContainer, EngineForm, EngineRow, JobView, LiveRow, Me, PlanView, QuarantineRow,
+    RevisionInfo, Role, UserRow, VerificationView,
 };
 use design::RawDesign;
 use http::request::Parts;
@@ -142,6 +143,54 @@ pub trait Backend: Send + Sync + 'static {
         design: Option<i64>,
         engine: Option<i64>,
     ) -> Result<Vec<DeploymentRow>, AppError>;
+    /// What is live where (the revision last applied, its drift and verify state), of a
+    /// design and/or on an engine (viewer).
+    async fn list_live(
+        &self,
+        req: &Request,
+        design: Option<i64>,
+        engine: Option<i64>,
+    ) -> Result<Vec<LiveRow>, AppError>;
+    /// Starts verifying the revision live on an engine, as a job (editor).
+    async fn verify_live(&self, req: &Request, design: i64, engine: i64)
+    -> Result<JobView, AppError>;
+    /// A stored verify report (viewer).
+    async fn get_verification(&self, req: &Request, id: i64)
+    -> Result<VerificationView, AppError>;
+    /// The containers Bulkhead created on an engine, with their quarantines (viewer).
+    async fn engine_containers(
+        &self,
+        req: &Request,
+        engine: i64,
+    ) -> Result<Vec<EngineContainer>, AppError>;
+    /// The quarantines of an engine, those in force first (viewer).
+    async fn list_quarantines(
+        &self,
+        req: &Request,
+        engine: i64,
+    ) -> Result<Vec<QuarantineRow>, AppError>;
+    /// Cuts a container off every network, for a reason (approver).
+    async fn quarantine_container(
+        &self,
+        req: &Request,
+        engine: i64,
+        container: String,
+        reason: String,
+    ) -> Result<(), AppError>;
+    /// Reconnects a quarantined container exactly as it was (approver).
+    async fn release_container(
+        &self,
+        req: &Request,
+        engine: i64,
+        container: String,
+    ) -> Result<(), AppError>;
+    /// Reads a live engine into a new design (editor).
+    async fn import_engine(
+        &self,
+        req: &Request,
+        engine: i64,
+        name: String,
+    ) -> Result<DesignSummary, AppError>;
 }
 
 /// What the server provides as context to every render and server function.

@@ -87,6 +87,13 @@ pub fn now_text() -> String {
         .expect("a UTC time of this era formats as RFC 3339")
 }
 
+/// A stored time as Unix seconds; `None` for text that is not a stored time.
+pub fn unix_of(stored: &str) -> Option<i64> {
+    OffsetDateTime::parse(stored, &Rfc3339)
+        .ok()
+        .map(OffsetDateTime::unix_timestamp)
+}
+
 /// A stored time as the pages show it: `2026-11-22 14:05 UTC`; text that is not a stored
 /// time is shown as it is.
 pub fn display(stored: &str) -> String {

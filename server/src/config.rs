@@ -33,6 +33,12 @@ pub struct Config {
     /// How often every registered engine is checked in the background; `None`: never (the
     /// engines page still checks on demand).
     pub engine_check_interval: Option<Duration>,
+    /// How often every design live on an engine is compared with the revision applied there
+    /// (drift); `None`: only on demand.
+    pub drift_check_interval: Option<Duration>,
+    /// How often each live design's isolation is proved again by verify (one engine at a
+    /// time); `None` (the default): only on demand.
+    pub verify_interval: Option<Duration>,
     /// At the very first start, register this host's Docker socket as the engine `local`
     /// when it answers.
     pub register_local_engine: bool,
@@ -52,6 +58,8 @@ impl Config {
             clock: Clock::system(),
             trusted_proxies: Vec::new(),
             engine_check_interval: Some(Duration::from_secs(60)),
+            drift_check_interval: Some(Duration::from_secs(10 * 60)),
+            verify_interval: None,
             register_local_engine: true,
         }
     }

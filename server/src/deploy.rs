@@ -1,8 +1,6 @@
 //! What every apply does around the engine work, from the browser's jobs and from the
 //! command line alike: keep the engine's lock alive while it runs, say how it ended, record
-//! the deployment with its audit entry, give the lock back.
-
-use std::time::Duration;
+//! the deployment with its audit entry.
 
 use crate::clock::Clock;
 use crate::db::Db;
@@ -12,10 +10,7 @@ use crate::engine::{
 use crate::store::Actor;
 use crate::store::audit::{self, NewEntry};
 use crate::store::deployments::{self, NewDeployment};
-use crate::store::engines::{self, EngineRecord};
-
-/// How often a running apply renews its engine lock (well within the lease).
-const RENEW_EVERY: Duration = Duration::from_secs(30);
+use crate::store::engines::EngineRecord;
 
 /// Applies `plan` while renewing the engine's lock held with `token`, with the firewall
 /// wherever the design needs it.
@@ -36,30 +31,7 @@ pub async fn apply_locked(
         ..ApplyOptions::default()
     };
     let applying = engine::apply(design, docker, plan, options, on_event);
-    let renewing = async {
-        loop {
-            tokio::time::sleep(RENEW_EVERY).await;
-            let renewed = async {
-                let mut conn = db.write.acquire().await?;
-                engines::renew(&mut conn, engine_record.id, token, clock.unix()).await
-            }
-            .await;
-            match renewed {
-                Ok(true) => {}
-                Ok(false) => tracing::warn!(
-                    "the lock on engine {} was broken while an apply ran",
-                    engine_record.name
-                ),
-                Err(e) => {
-                    tracing::warn!("renewing the lock on {} failed: {e:#}", engine_record.name)
-                }
-            }
-        }
-    };
-    tokio::select! {
-        outcome = applying => outcome,
-        () = renewing => unreachable!("renewing never ends"),
-    }
+    crate::engine_lock::keep_while(db, clock, engine_record, token, applying).await
 }
 
 /// How an apply ended.
@@ -199,18 +171,6 @@ pub async fn record(db: &Db, a: &Applied<'_>, end: &Ending) -> anyhow::Result<i6
     audit::append(&mut tx, &db.audit, entry).await?;
     tx.commit().await?;
     Ok(id)
-}
-
-/// Gives the engine's lock back (logged, not returned, when that fails: the lease expires).
-pub async fn release(db: &Db, engine_id: i64, token: &str) {
-    let result = async {
-        let mut conn = db.write.acquire().await?;
-        engines::unlock(&mut conn, engine_id, token).await
-    }
-    .await;
-    if let Err(e) = result {
-        tracing::error!("releasing the lock on engine {engine_id} failed: {e:#}");
-    }
 }
 
 /// The SHA-256 of a plan's JSON.

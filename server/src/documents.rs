@@ -130,3 +130,28 @@ mod tests {
         assert_eq!(name_of(&blank("b1")).unwrap(), "b1");
     }
 }
+
+/// A stored revision read and checked off the async threads, for the engine work that
+/// follows: the design and what blocks applying it (unaccepted error findings), or its
+/// errors in one line.
+pub async fn checked(
+    document: String,
+) -> Result<Result<(design::ValidDesign, Vec<String>), String>, crate::offload::OffloadError> {
+    crate::offload::run("checking the design", document.len(), move || {
+        let raw = design::parse_document(&document).map_err(|e| e.to_string())?;
+        let valid = design::check(&raw).map_err(|diagnostics| {
+            diagnostics
+                .iter()
+                .filter(|d| d.severity == design::Severity::Error)
+                .map(|d| format!("{}: {}", d.path, d.message))
+                .collect::<Vec<_>>()
+                .join("; ")
+        })?;
+        let blocked = match design::findings::release(&valid) {
+            Ok(()) => Vec::new(),
+            Err(b) => vec![b.to_string()],
+        };
+        Ok((valid, blocked))
+    })
+    .await
+}

@@ -1,4 +1,4 @@
-//! Jobs on engines (applies) run on the server, not inside the request that started them:
+//! Jobs on engines (applies, verifies) run on the server, not inside the request that started them:
 //! each keeps every step it reports, numbered, so a page that opens late (a reload, a second
 //! browser) gets the job where it stands and then follows it live (server-sent events with
 //! `Last-Event-ID`). Finished jobs stay readable here until the server stops; what lasts is
@@ -48,13 +48,22 @@ impl Job {
         self.changed.send_replace(seq);
     }
 
-    /// Ends the job; steps still queued were not attempted.
+    /// Ends an apply, with the deployment it recorded; steps still queued were not attempted.
     pub fn finish(&self, result: &str, summary: String, deployment: Option<i64>) {
+        self.end(result, summary, |view| view.deployment = deployment);
+    }
+
+    /// Ends a verify, with the report it recorded.
+    pub fn finish_verify(&self, result: &str, summary: String, verification: i64) {
+        self.end(result, summary, |view| view.verification = Some(verification));
+    }
+
+    fn end(&self, result: &str, summary: String, recorded: impl FnOnce(&mut JobView)) {
         let seq = {
             let mut view = self.lock();
             view.result = result.to_owned();
             view.summary = Some(summary);
-            view.deployment = deployment;
+            recorded(&mut view);
             let mut seq = view.steps.iter().map(|s| s.seq).max().unwrap_or(0);
             let mut unattempted: Vec<JobStep> = Vec::new();
             view.steps.retain(|s| {
@@ -97,12 +106,20 @@ pub struct Jobs {
 }
 
 impl Jobs {
-    /// Starts a job's record (the work itself is the caller's to spawn).
-    pub fn start(&self, title: String, design_id: i64, engine: String, total: usize) -> Arc<Job> {
+    /// Starts a job's record, `apply` or `verify` (the work itself is the caller's to spawn).
+    pub fn start(
+        &self,
+        kind: &str,
+        title: String,
+        design_id: i64,
+        engine: String,
+        total: usize,
+    ) -> Arc<Job> {
         let id = self.next.fetch_add(1, Ordering::Relaxed) + 1;
         let job = Arc::new(Job {
             view: Mutex::new(JobView {
                 id,
+                kind: kind.to_owned(),
                 title,
                 design_id,
                 engine,
@@ -112,6 +129,7 @@ impl Jobs {
                 result: "running".into(),
                 summary: None,
                 deployment: None,
+                verification: None,
             }),
             changed: watch::channel(0).0,
         });
@@ -153,7 +171,7 @@ mod tests {
     #[tokio::test]
     async fn steps_and_the_end() {
         let jobs = Jobs::default();
-        let job = jobs.start("apply of x r1 by a".into(), 1, "local".into(), 2);
+        let job = jobs.start("apply", "apply of x r1 by a".into(), 1, "local".into(), 2);
         let mut follower = job.follow();
         job.step("create network x_a", "running");
         job.step("create network x_a", "done");
@@ -187,12 +205,12 @@ mod tests {
     #[test]
     fn ended_jobs_are_bounded() {
         let jobs = Jobs::default();
-        let running = jobs.start("running".into(), 1, "local".into(), 0);
+        let running = jobs.start("apply", "running".into(), 1, "local".into(), 0);
         for _ in 0..KEEP_ENDED + 5 {
-            let j = jobs.start("ended".into(), 1, "local".into(), 0);
+            let j = jobs.start("apply", "ended".into(), 1, "local".into(), 0);
             j.finish("applied", String::new(), None);
         }
-        jobs.start("newest".into(), 1, "local".into(), 0);
+        jobs.start("apply", "newest".into(), 1, "local".into(), 0);
         assert!(jobs.get(running.view().id).is_some());
         assert!(jobs.get(2).is_none(), "the oldest ended job is forgotten");
         let kept = jobs

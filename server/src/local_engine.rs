@@ -83,3 +83,28 @@ pub async fn at_first_start(service: &crate::backend::Service) -> anyhow::Result
     .await?;
     Ok(registered.map(|e| e.id))
 }
+
+/// Moves the quarantine files earlier versions wrote under the data directory into the
+/// database, for the local engine they were made on (the command line only ever used it);
+/// left in place, with a warning, while no local engine is registered.
+pub async fn adopt_quarantine_files(service: &crate::backend::Service) -> anyhow::Result<()> {
+    let dir = &service.config.data_dir;
+    if !dir.join("quarantine").is_dir() {
+        return Ok(());
+    }
+    let local = engines::list(&service.db.read)
+        .await?
+        .into_iter()
+        .find(|e| e.endpoint == LOCAL_SOCKET);
+    let Some(local) = local else {
+        tracing::warn!(
+            "{} holds quarantine records of an earlier version, and no engine is registered at {LOCAL_SOCKET}: register it to take them over",
+            dir.join("quarantine").display()
+        );
+        return Ok(());
+    };
+    for said in crate::quarantine::adopt_files(&service.db, dir, &local).await? {
+        tracing::info!("quarantine: {said}");
+    }
+    Ok(())
+}

@@ -143,24 +143,12 @@ impl Application {
         if let Err(e) = crate::local_engine::at_first_start(&service).await {
             tracing::warn!("registering the local Docker engine failed: {e:#}");
         }
-        // Every registered engine is checked now and then, so the engines page shows how
-        // each one is without waiting for it.
-        if let Some(every) = service.config.engine_check_interval {
-            let checks = Arc::downgrade(&service);
-            tokio::spawn(async move {
-                let mut tick = tokio::time::interval(every);
-                tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-                loop {
-                    tick.tick().await;
-                    let Some(service) = checks.upgrade() else {
-                        return;
-                    };
-                    if let Err(e) = crate::backend::engine_status::check_all(&service).await {
-                        tracing::warn!("checking the engines failed: {e:#}");
-                    }
-                }
-            });
+        if let Err(e) = crate::local_engine::adopt_quarantine_files(&service).await {
+            tracing::warn!("taking over earlier quarantine records failed: {e:#}");
         }
+        // Engines, drift and (when asked for) verify are checked now and then, so the pages
+        // show how things are without waiting for a click.
+        crate::watch::start(&service);
         let router = http::router(service.clone(), options, store, origins);
         Ok(Application {
             listener,

@@ -5,3 +5,4 @@ pub mod deployments;
 pub mod error;
 pub mod hydrated;
 pub mod layout;
+pub mod live;

@@ -199,7 +199,7 @@ fn EngineCard(e: EngineRow, actions: Actions) -> impl IntoView {
     view! {
         <section class="card engine" data-engine=e.name.clone()>
             <div class="page-head">
-                <h2>{e.name.clone()}</h2>
+                <h2><a href=format!("/engines/{id}") data-test="open">{e.name.clone()}</a></h2>
                 <span class="muted small" data-test="endpoint">
                     {e.endpoint.clone()}{e.uses_tls.then_some(" (TLS)")}
                 </span>

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
-/// A job on an engine (an apply), followed live: each step as it starts and ends, then the
+/// A job on an engine (an apply, a verify), followed live: each step as it starts and ends, then the
 /// result. Reloading, or opening it in another browser, shows the same job where it stands.
 #[component]
 pub fn Job() -> impl IntoView {
@@ -58,21 +58,28 @@ fn Follow(initial: JobView) -> impl IntoView {
                 .count()
         })
     };
+    let succeeded = move || job.with(|j| j.result == "applied" || j.result == "passed");
     view! {
         <div class="page-head">
             <h1>{move || job.with(|j| j.title.clone())}</h1>
-            <a href=move || format!("/designs/{}/operate", job.with(|j| j.design_id))>"back to planning"</a>
+            <a href=move || format!("/designs/{}/operate", job.with(|j| j.design_id))>"back to the design's engines"</a>
         </div>
         <section class="card job" data-test="job" data-result=move || job.with(|j| j.result.clone())>
             <p data-test="progress">
-                {move || job.with(|j| format!(
-                    "On {}, started {}: {} of {} change(s) done — {}.",
-                    j.engine, j.started_at, done(), j.total, j.result
-                ))}
+                {move || job.with(|j| if j.kind == "verify" {
+                    format!("On {}, started {}: probing — {}.", j.engine, j.started_at, j.result)
+                } else {
+                    format!(
+                        "On {}, started {}: {} of {} change(s) done — {}.",
+                        j.engine, j.started_at, done(), j.total, j.result
+                    )
+                })}
             </p>
             {move || job.with(|j| j.summary.clone()).map(|s| view! {
-                <p class="banner" class:banner-info=move || job.with(|j| j.result == "applied")
-                    class:banner-error=move || job.with(|j| j.result != "applied") data-test="summary">{s}</p>
+                <p class="banner" class:banner-info=succeeded class:banner-error=move || !succeeded() data-test="summary">{s}</p>
+            })}
+            {move || job.with(|j| j.verification).map(|v| view! {
+                <p><a href=format!("/verifications/{v}") data-test="report">"Open the verify report"</a></p>
             })}
             <ol class="job-steps">
                 {move || job.with(|j| j.steps.iter().map(|s| {

@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod design;
 pub mod designs;
+pub mod engine;
 pub mod engines;
 pub mod home;
 pub mod job;
@@ -11,6 +12,7 @@ pub mod not_found;
 pub mod operate;
 pub mod setup;
 pub mod users;
+pub mod verification;
 
 /// A route whose page the browser loads only when it is shown: the release build splits each
 /// such page into its own WebAssembly file (`cargo leptos build --split`), so opening the
@@ -62,6 +64,14 @@ page_on_demand!(
 page_on_demand!(
     /// `/engines`.
     EnginesRoute => engines::Engines
+);
+page_on_demand!(
+    /// `/engines/:id`.
+    EngineRoute => engine::EnginePage
+);
+page_on_demand!(
+    /// `/verifications/:id`.
+    VerificationRoute => verification::Verification
 );
 page_on_demand!(
     /// `/audit`.

@@ -1,9 +1,10 @@
-use crate::api::{ApplyPlan, CheckDrift, PlanDesign, get_design, list_engines};
+use crate::api::{ApplyPlan, PlanDesign, get_design, list_engines};
 use crate::components::auth::{RequireRole, use_session};
 use crate::components::deployments::Deployments;
 use crate::components::error::ErrorBanner;
+use crate::components::live::Live;
 use crate::error::AppError;
-use crate::model::{PlanView, Role};
+use crate::model::{PairChange, PlanView, ReachDelta, Role};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -70,7 +71,6 @@ fn OperateDesign() -> impl IntoView {
                         <h1>{format!("{} on an engine", d.name)}</h1>
                         <a href=format!("/designs/{design_id}?rev={number}")>{format!("back to revision {number}")}</a>
                     </div>
-                    {(!list.is_empty()).then(|| view! { <DriftPanel design_id engines=list.iter().map(|e| (e.id, e.name.clone())).collect() /> })}
                     {if list.is_empty() {
                         view! { <p class="muted">"No engine is registered: an admin registers one on the " <a href="/engines">"engines page"</a> "."</p> }.into_any()
                     } else if can_plan() {
@@ -96,57 +96,13 @@ fn OperateDesign() -> impl IntoView {
         </Transition>
         {move || plan.value().get().and_then(|r| r.ok()).map(|p| view! { <Plan p /> })}
         <section class="card">
+            <h2>"Live"</h2>
+            {move || id().map(|design| view! { <Live design=Some(design) engine=None /> })}
+        </section>
+        <section class="card">
             <h2>"Applied"</h2>
             {move || id().map(|design| view! { <Deployments design=Some(design) engine=None /> })}
         </section>
-    }
-}
-
-/// Drift, for everyone signed in: the live engine against the revision last applied there.
-#[component]
-fn DriftPanel(design_id: i64, engines: Vec<(i64, String)>) -> impl IntoView {
-    let check = ServerAction::<CheckDrift>::new();
-    let engine = RwSignal::new(
-        engines
-            .first()
-            .map(|(id, _)| id.to_string())
-            .unwrap_or_default(),
-    );
-    let on_check = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        if let Ok(id) = engine.get_untracked().parse() {
-            check.dispatch(CheckDrift {
-                design: design_id,
-                engine: id,
-            });
-        }
-    };
-    view! {
-        <form class="card row-form" on:submit=on_check data-test="drift-form">
-            <label>
-                "Drift on"
-                <select name="engine" bind:value=engine>
-                    {engines.into_iter().map(|(id, name)| view! { <option value=id.to_string()>{name}</option> }).collect_view()}
-                </select>
-            </label>
-            <button class="btn" type="submit" data-test="check-drift" disabled=move || check.pending().get()>
-                "Check drift"
-            </button>
-            {move || check.value().get().map(|r| match r {
-                Ok(d) if d.in_sync => view! {
-                    <p data-test="drift" data-state="in-sync">
-                        {format!("In sync with revision {} (applied by {} on {}); checked {}.", d.revision, d.applied_by, d.applied_at, d.checked_at)}
-                    </p>
-                }.into_any(),
-                Ok(d) => view! {
-                    <div class="banner banner-error" data-test="drift" data-state="drifting">
-                        {format!("Drifting from revision {} (applied by {} on {}): {} difference(s), checked {}.", d.revision, d.applied_by, d.applied_at, d.differences.len(), d.checked_at)}
-                        <ul>{d.differences.into_iter().map(|x| view! { <li>{x}</li> }).collect_view()}</ul>
-                    </div>
-                }.into_any(),
-                Err(e) => view! { <p class="banner banner-error" data-test="drift" data-state="error">{e.to_string()}</p> }.into_any(),
-            })}
-        </form>
     }
 }
 
@@ -204,6 +160,7 @@ fn Plan(p: PlanView) -> impl IntoView {
                     }).collect_view()}
                 </ul>
             }).collect_view()}
+            <Delta d=p.delta.clone() engine=p.engine.clone() />
             <h3 data-group="firewall">"firewall"</h3>
             <p data-test="firewall">{p.firewall.clone()}</p>
             {(!p.notes.is_empty()).then(|| view! {
@@ -211,6 +168,49 @@ fn Plan(p: PlanView) -> impl IntoView {
             })}
             <p class="muted small">{format!("Plan hash {}; engine fingerprint {}.", short(&p.hash), short(&p.fingerprint))}</p>
             {(p.conflicts.is_empty() && p.blocked.is_empty() && can_apply).then(|| view! { <ApplyButton plan_id=p.id /> })}
+        </section>
+    }
+}
+
+/// Who reaches whom differently once the plan is applied: newly reachable pairs first, in
+/// red; pairs that become blocked in green.
+#[component]
+fn Delta(d: ReachDelta, engine: String) -> impl IntoView {
+    let against = match d.baseline {
+        Some(r) => format!("against revision {r}, live on {engine}"),
+        None => format!("nothing of this design is live on {engine}"),
+    };
+    let nothing = d.gained.is_empty() && d.lost.is_empty() && d.exposure.is_empty();
+    let (gained, lost) = (d.gained.len(), d.lost.len());
+    let pairs = |list: Vec<PairChange>, class: &'static str, sign: &'static str| {
+        list.into_iter()
+            .map(|c| {
+                view! {
+                    <li class=class data-pair=format!("{}>{}", c.from, c.to)>
+                        <strong>{format!("{sign} {} → {}", c.from, c.to)}</strong>
+                        {format!(": {}", c.ports)}
+                        <span class="muted small">{format!(" ({})", c.why)}</span>
+                    </li>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <section data-test="delta" data-gained=gained.to_string() data-lost=lost.to_string()>
+            <h3>{format!("Reachability ({against})")}</h3>
+            {nothing.then(|| view! { <p class="muted">"No pair changes."</p> })}
+            {(!d.gained.is_empty()).then(|| view! {
+                <p class="small">{format!("Newly reachable ({gained}):")}</p>
+                <ul class="delta">{pairs(d.gained, "gained", "+")}</ul>
+            })}
+            {(!d.lost.is_empty()).then(|| view! {
+                <p class="small">{format!("Newly blocked ({lost}):")}</p>
+                <ul class="delta">{pairs(d.lost, "lost", "−")}</ul>
+            })}
+            {(!d.exposure.is_empty()).then(|| view! {
+                <p class="small">"Exposure:"</p>
+                <ul class="delta">{d.exposure.into_iter().map(|e| view! { <li data-test="exposure">{e}</li> }).collect_view()}</ul>
+            })}
         </section>
     }
 }

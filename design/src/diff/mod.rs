@@ -54,6 +54,18 @@ pub struct Diff {
     pub exposure: Vec<ExposureDelta>,
 }
 
+/// `web 443:443/tcp reachable by: nobody -> outside`, `web reaches the internet: no -> yes`.
+impl std::fmt::Display for ExposureDelta {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.what == "internet" {
+            write!(f, "{} reaches the internet", self.service)?;
+        } else {
+            write!(f, "{} {} reachable by", self.service, self.what)?;
+        }
+        write!(f, ": {} -> {}", self.before, self.after)
+    }
+}
+
 fn audience(a: Audience) -> &'static str {
     match a {
         Audience::Outside => "outside",
@@ -232,12 +244,7 @@ impl Diff {
         }
         let _ = writeln!(out, "\nexposure ({}):", self.exposure.len());
         for e in &self.exposure {
-            let what = if e.what == "internet" {
-                "reaches the internet".to_owned()
-            } else {
-                format!("{} reachable by", e.what)
-            };
-            let _ = writeln!(out, "  ~ {} {what}: {} -> {}", e.service, e.before, e.after);
+            let _ = writeln!(out, "  ~ {e}");
         }
         out
     }

@@ -19,7 +19,7 @@ use crate::deploy;
 use crate::engine::{self, ApplyEvent, DockerEngine, EventStatus, Plan};
 use crate::jobs::Job;
 use crate::store::deployments;
-use crate::store::engines::{self, EngineRecord, Taken};
+use crate::store::engines::{self, EngineRecord};
 use crate::store::{Actor, designs};
 
 /// What the job needs once it runs on its own.
@@ -78,7 +78,9 @@ pub(super) async fn apply_plan(
             what: format!("Engine {}", stored.engine_id),
         })?;
     drop(conn);
-    let (valid, blocked) = super::plans::checked(rev.document).await?.map_err(|e| {
+    let (valid, blocked) = crate::documents::checked(rev.document)
+        .await
+        .map_err(super::offloaded)?.map_err(|e| {
         refused(format!(
             "revision {} of {} has errors ({e}); fix them and plan again",
             stored.revision, d.name
@@ -89,35 +91,22 @@ pub(super) async fn apply_plan(
         return Err(refused(blocked));
     }
     let title = format!("apply of {} r{} by {}", d.name, stored.revision, user.name);
-    let token = {
-        let mut conn = service.db.write.acquire().await.map_err(internal)?;
-        match engines::lock(&mut conn, engine.id, &title, service.config.clock.unix())
-            .await
-            .map_err(internal)?
-        {
-            Taken::Ours(token) => token,
-            Taken::HeldBy(held) => {
-                return Err(refused(format!(
-                    "engine {} is in use: {} (since {}); wait for it to end",
-                    engine.name,
-                    held.holder,
-                    clock::display(&held.acquired_at)
-                )));
-            }
-        }
-    };
+    let token = crate::engine_lock::take(&service.db, &service.config.clock, &engine, &title)
+        .await
+        .map_err(internal)?
+        .map_err(refused)?;
     // Until the job owns the lock, every refusal gives it back.
     let prepared = prepare(&engine, &valid, &stored).await;
     let (docker, plan, plan_json) = match prepared {
         Ok(p) => p,
         Err(e) => {
-            deploy::release(&service.db, engine.id, &token).await;
+            crate::engine_lock::release(&service.db, engine.id, &token).await;
             return Err(e);
         }
     };
     let job = service
         .jobs
-        .start(title, d.id, engine.name.clone(), plan.actions.len());
+        .start("apply", title, d.id, engine.name.clone(), plan.actions.len());
     // Every change is listed from the start, queued, then followed as it runs.
     for a in &plan.actions {
         job.step(&format!("{} {}", a.kind.verb(), a.target), "queued");
@@ -221,7 +210,7 @@ async fn run(w: Work) {
         started_at: &w.started_at,
     };
     let recorded = deploy::record(&w.db, &applied, &end).await;
-    deploy::release(&w.db, w.engine.id, &w.token).await;
+    crate::engine_lock::release(&w.db, w.engine.id, &w.token).await;
     match recorded {
         Ok(id) => w.job.finish(&end.result, end.summary, Some(id)),
         Err(e) => {

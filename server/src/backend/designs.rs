@@ -7,6 +7,8 @@ use crate::documents;
 use crate::offload;
 use crate::store::audit::NewEntry;
 use crate::store::designs;
+use crate::store::users::UserRecord;
+use crate::store::Actor;
 use app::backend::Request;
 use app::error::AppError;
 use app::model::{DesignDetail, DesignSummary, RevisionInfo, Role};
@@ -94,6 +96,22 @@ pub(super) async fn create(
         }
         None => documents::blank(&name),
     };
+    let message = match &template {
+        Some(t) => format!("created from template {t}"),
+        None => "created blank".to_string(),
+    };
+    store_new(service, &user, &actor, name, &document, message).await
+}
+
+/// Stores a new design under a name not taken, with its audit entry.
+pub(super) async fn store_new(
+    service: &Service,
+    user: &UserRecord,
+    actor: &Actor,
+    name: String,
+    document: &str,
+    message: String,
+) -> Result<DesignSummary, AppError> {
     let mut tx = service.write_tx().await?;
     if designs::name_taken(&mut tx, &name, None)
         .await
@@ -101,18 +119,14 @@ pub(super) async fn create(
     {
         return Err(name_taken(&name, "name"));
     }
-    let message = match &template {
-        Some(t) => format!("created from template {t}"),
-        None => "created blank".to_string(),
-    };
-    let id = designs::create(&mut tx, &name, &document, user.id, &message)
+    let id = designs::create(&mut tx, &name, document, user.id, &message)
         .await
         .map_err(internal)?;
     audited(
         &service.db,
         tx,
         NewEntry::new(
-            &actor,
+            actor,
             "design-create",
             format!("created design {name} ({message})"),
         )
@@ -124,7 +138,7 @@ pub(super) async fn create(
         name,
         revision: 1,
         updated_at: clock::display(&clock::now_text()),
-        updated_by: user.name,
+        updated_by: user.name.clone(),
         deleted: false,
     })
 }

@@ -42,7 +42,7 @@ pub async fn connect(record: &EngineRecord) -> Result<DockerEngine, EngineError>
     }
 }
 
-fn firewall_words(state: &FirewallState) -> String {
+pub(crate) fn firewall_words(state: &FirewallState) -> String {
     match state {
         FirewallState::Installed { .. } => "in place".into(),
         FirewallState::NotJumpedTo { chain } => format!("{chain} is not jumped to"),

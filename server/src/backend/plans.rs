@@ -5,12 +5,12 @@
 
 use app::backend::Request;
 use app::error::AppError;
-use app::model::{PlanGroup, PlanLine, PlanView, Role};
+use app::model::{PairChange, PlanGroup, PlanLine, PlanView, ReachDelta, Role};
 
 use super::{Service, internal, offloaded};
 use crate::engine::{self, FirewallState};
 use crate::offload;
-use crate::store::{designs, engines};
+use crate::store::{designs, engines, live};
 
 /// The kinds a plan's changes are grouped by, in the order the page lists them.
 const KINDS: [&str; 6] = [
@@ -24,31 +24,6 @@ const KINDS: [&str; 6] = [
 
 fn missing(what: String) -> AppError {
     AppError::NotFound { what }
-}
-
-/// A stored revision read and checked (off the async threads): the design and what blocks
-/// applying it (unaccepted error findings), or its errors in one line.
-pub(super) async fn checked(
-    document: String,
-) -> Result<Result<(design::ValidDesign, Vec<String>), String>, AppError> {
-    offload::run("checking the design", document.len(), move || {
-        let raw = design::parse_document(&document).map_err(|e| e.to_string())?;
-        let valid = design::check(&raw).map_err(|diagnostics| {
-            diagnostics
-                .iter()
-                .filter(|d| d.severity == design::Severity::Error)
-                .map(|d| format!("{}: {}", d.path, d.message))
-                .collect::<Vec<_>>()
-                .join("; ")
-        })?;
-        let blocked = match design::findings::release(&valid) {
-            Ok(()) => Vec::new(),
-            Err(b) => vec![b.to_string()],
-        };
-        Ok((valid, blocked))
-    })
-    .await
-    .map_err(offloaded)
 }
 
 pub(super) async fn plan(
@@ -76,13 +51,17 @@ pub(super) async fn plan(
         .ok_or_else(|| missing(format!("Engine {engine_id}")))?;
     drop(conn);
 
-    let (valid, blocked) = checked(rev.document).await?.map_err(|e| AppError::Conflict {
+    let rev_document = rev.document.clone();
+    let (valid, blocked) = crate::documents::checked(rev.document)
+        .await
+        .map_err(offloaded)?.map_err(|e| AppError::Conflict {
         message: format!(
             "revision {number} of {} has errors, so it cannot be planned; fix them in the designer: {e}",
             d.name
         ),
     })?;
 
+    let delta = delta_from_live(service, id, engine_id, &d.name, &rev_document).await?;
     let docker = super::engine_status::connect(&record)
         .await
         .map_err(|e| AppError::Conflict {
@@ -148,7 +127,69 @@ pub(super) async fn plan(
         groups,
         firewall,
         notes: plan.notes,
+        delta,
     })
+}
+
+/// Who reaches whom differently once `document` is applied, against the revision live on the
+/// engine (an empty design when none is): the delta `bulkhead diff` prints, computed off the
+/// async threads.
+async fn delta_from_live(
+    service: &Service,
+    design_id: i64,
+    engine_id: i64,
+    name: &str,
+    document: &str,
+) -> Result<ReachDelta, AppError> {
+    let baseline = live::list(&service.db.read, Some(design_id), Some(engine_id))
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .next()
+        .map(|row| row.revision);
+    let before = match baseline {
+        Some(number) => {
+            let mut conn = service.db.read.acquire().await.map_err(internal)?;
+            designs::revision(&mut conn, design_id, number)
+                .await
+                .map_err(internal)?
+                .ok_or_else(|| missing(format!("Revision {number} of {name}")))?
+                .document
+        }
+        None => format!("bulkhead: 1\nname: {name}\n"),
+    };
+    let after = document.to_owned();
+    let bytes = before.len() + after.len();
+    offload::run("comparing with what is live", bytes, move || {
+        let old = design::parse_document(&before).map_err(|e| e.to_string())?;
+        let new = design::parse_document(&after).map_err(|e| e.to_string())?;
+        let diff = design::diff::diff(&old, &new);
+        let pair = |d: &design::diff::PairDelta, ports: &design::model::PortSet| PairChange {
+            from: d.from.clone(),
+            to: d.to.clone(),
+            ports: ports.to_string(),
+            why: d.why.clone(),
+        };
+        Ok::<_, String>(ReachDelta {
+            baseline,
+            gained: diff
+                .reachability
+                .iter()
+                .filter(|d| !d.gained.is_empty())
+                .map(|d| pair(d, &d.gained))
+                .collect(),
+            lost: diff
+                .reachability
+                .iter()
+                .filter(|d| !d.lost.is_empty())
+                .map(|d| pair(d, &d.lost))
+                .collect(),
+            exposure: diff.exposure.iter().map(ToString::to_string).collect(),
+        })
+    })
+    .await
+    .map_err(offloaded)?
+    .map_err(|e| internal(anyhow::anyhow!("a stored revision does not parse: {e}")))
 }
 
 /// What apply will do with the design's firewall on this engine's host.

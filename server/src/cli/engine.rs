@@ -32,13 +32,16 @@ pub enum ImportWhat {
     },
 }
 
-/// `bulkhead quarantine NAME [--release]`.
+/// `bulkhead quarantine NAME --reason WHY | --release`.
 #[derive(clap::Args, Debug)]
 pub struct QuarantineArgs {
-    /// The container.
+    /// The container (one Bulkhead created).
     pub name: String,
+    /// Why it is cut off, for the audit log.
+    #[arg(long, required_unless_present = "release")]
+    pub reason: Option<String>,
     /// Reconnect it exactly as it was.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "reason")]
     pub release: bool,
     #[command(flatten)]
     pub data: DataArg,
@@ -166,7 +169,7 @@ pub async fn apply(file: &Path, yes: bool, firewall: bool, data: &Path) -> ExitC
         }
     };
     let code = apply_recorded(&d, &engine, yes, firewall, &trail, &token).await;
-    crate::deploy::release(&trail.db, trail.engine.id, &token).await;
+    crate::engine_lock::release(&trail.db, trail.engine.id, &token).await;
     code
 }
 
@@ -210,8 +213,12 @@ async fn apply_recorded(
         &progress,
     )
     .await;
-    let needed = firewall && crate::engine::design_needs_firewall(d);
-    let end = crate::deploy::conclude(p.actions.len(), needed, &outcome);
+    let needs = crate::engine::design_needs_firewall(d);
+    let mut end = crate::deploy::conclude(p.actions.len(), firewall && needs, &outcome);
+    if needs && !firewall {
+        end.firewall = "skipped with --no-firewall: the exported firewall script is to be installed by hand".into();
+        eprintln!("bulkhead: the design's firewall was not installed (--no-firewall): install the exported script (bulkhead export --format iptables) by hand, or its isolation does not hold");
+    }
     let mut conn = match trail.db.read.acquire().await {
         Ok(c) => c,
         Err(e) => return fail(e),
@@ -271,10 +278,17 @@ async fn apply_unrecorded(
         firewall,
         ..ApplyOptions::default()
     };
-    let code = finish(
-        engine::apply(d, engine, &p, options, &progress).await,
-        Format::Text,
-    );
+    let outcome = engine::apply(d, engine, &p, options, &progress).await;
+    let needs = crate::engine::design_needs_firewall(d);
+    let end = crate::deploy::conclude(p.actions.len(), firewall && needs, &outcome);
+    if needs && !firewall {
+        eprintln!("bulkhead: the design's firewall was not installed (--no-firewall): install the exported script (bulkhead export --format iptables) by hand, or its isolation does not hold");
+    }
+    let code = finish(outcome, Format::Text);
+    if end.result != "applied" {
+        eprintln!("bulkhead: {}", end.summary);
+        return ExitCode::FAILURE;
+    }
     if p.conflicts.is_empty() {
         code
     } else {
@@ -304,16 +318,49 @@ pub async fn drift(file: &Path, format: Format) -> ExitCode {
     }
 }
 
-pub async fn destroy(file: &Path, yes: bool) -> ExitCode {
+pub async fn destroy(file: &Path, yes: bool, data: &Path) -> ExitCode {
     if !yes {
         return fail(
             "destroy removes every container and network of the design, and its firewall: add --yes to confirm",
         );
     }
-    match prepare(file).await {
-        Ok((d, engine)) => finish(engine::destroy(&d, &engine).await, Format::Text),
-        Err(c) => c,
+    let (d, engine) = match prepare(file).await {
+        Ok(x) => x,
+        Err(c) => return c,
+    };
+    let trail = match Trail::open(data, &engine).await {
+        Ok(t) => t,
+        Err(e) => return fail(e),
+    };
+    let Some(trail) = trail else {
+        eprintln!(
+            "bulkhead: no Bulkhead database in {}: this destroy is neither locked against the web server's nor recorded (pass --data DIR)",
+            data.display()
+        );
+        return finish(engine::destroy(&d, &engine).await, Format::Text);
+    };
+    let token = match trail.lock(&format!("destroy of {}", d.name)).await {
+        Ok(token) => token,
+        Err(e) => {
+            eprintln!("bulkhead: nothing removed: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let clock = crate::clock::Clock::system();
+    let removing = engine::destroy(&d, &engine);
+    let outcome =
+        crate::engine_lock::keep_while(&trail.db, &clock, &trail.engine, &token, removing).await;
+    let recorded = trail.record_teardown(&d, &outcome).await;
+    crate::engine_lock::release(&trail.db, trail.engine.id, &token).await;
+    match recorded {
+        Ok(id) => eprintln!(
+            "bulkhead: recorded as teardown {id} on engine {} in {}",
+            trail.engine.name,
+            trail.dir.display()
+        ),
+        Err(e) => eprintln!("bulkhead: recording the destroy failed: {e:#}"),
     }
+    finish(outcome, Format::Text)
 }
 
 pub async fn import(what: ImportWhat) -> ExitCode {
@@ -337,32 +384,52 @@ pub async fn quarantine(args: QuarantineArgs) -> ExitCode {
         Ok(e) => e,
         Err(c) => return c,
     };
-    let result = if args.release {
-        engine::release(&engine, &args.data.dir, &args.name).await
-    } else {
-        engine::quarantine(&engine, &args.data.dir, &args.name).await
+    // A quarantine is kept in the database for its release: one is made when there is none.
+    let trail = match Trail::create(&args.data.dir, &engine).await {
+        Ok(t) => t,
+        Err(e) => return fail(e),
     };
-    match result {
-        Ok(record) => {
-            let verb = if args.release {
-                "reconnected to"
-            } else {
-                "disconnected from"
-            };
-            println!(
-                "{} {verb} {} network(s):",
-                record.container,
-                record.networks.len()
-            );
-            for n in &record.networks {
-                println!(
-                    "  {} {}",
-                    n.network,
-                    n.ipv4.map(|a| a.to_string()).unwrap_or_default()
-                );
-            }
-            ExitCode::SUCCESS
-        }
-        Err(e) => fail(e),
+    match crate::quarantine::adopt_files(&trail.db, &trail.dir, &trail.engine).await {
+        Ok(said) => said.iter().for_each(|s| eprintln!("bulkhead: {s}")),
+        Err(e) => return fail(format!("moving earlier quarantine files: {e:#}")),
     }
+    let clock = crate::clock::Clock::system();
+    let on = crate::quarantine::On {
+        db: &trail.db,
+        clock: &clock,
+        engine: &trail.engine,
+        docker: &engine,
+        actor: &trail.actor,
+    };
+    let result = if args.release {
+        crate::quarantine::release(&on, &args.name).await
+    } else {
+        let reason = args.reason.as_deref().unwrap_or_default();
+        crate::quarantine::quarantine(&on, &args.name, reason).await
+    };
+    let record = match result {
+        Ok(Ok(record)) => record,
+        Ok(Err(refused)) => return fail(refused),
+        Err(e) => return fail(format!("{e:#}")),
+    };
+    let verb = if args.release {
+        "reconnected to"
+    } else {
+        "disconnected from"
+    };
+    println!(
+        "{} {verb} {} network(s) on {} (recorded in {}):",
+        record.container,
+        record.networks.len(),
+        trail.engine.name,
+        trail.dir.display()
+    );
+    for n in &record.networks {
+        println!(
+            "  {} {}",
+            n.network,
+            n.ipv4.map(|a| a.to_string()).unwrap_or_default()
+        );
+    }
+    ExitCode::SUCCESS
 }

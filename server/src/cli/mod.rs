@@ -82,8 +82,13 @@ enum Command {
         file: PathBuf,
         #[arg(long)]
         yes: bool,
-        /// Also install the design's firewall chain on this host.
+        /// Do not install the design's firewall chain on this host (it is installed by default
+        /// wherever the design needs it): for those who install the exported script by hand.
+        /// The record says so.
         #[arg(long)]
+        no_firewall: bool,
+        /// Accepted for scripts written for earlier versions: the firewall is the default now.
+        #[arg(long, hide = true, conflicts_with = "no_firewall")]
         firewall: bool,
         /// Bulkhead's data directory: the engine's lock is taken there (shared with the web
         /// server) and the apply recorded as a deployment and in the audit log. Without a
@@ -102,17 +107,30 @@ enum Command {
         #[arg(long, value_name = "IPV4:PORT")]
         egress_target: Option<std::net::SocketAddrV4>,
     },
-    /// What differs between the engine and a design; exit 1 on drift.
+    /// What differs between the engine and a design file; or, with --engine, between an
+    /// engine and every design applied there through Bulkhead (the recorded baseline); exit 1
+    /// on drift.
     Drift {
-        file: PathBuf,
+        #[arg(required_unless_present = "engine", conflicts_with = "engine")]
+        file: Option<PathBuf>,
+        /// A registered engine (in --data's database): check each design live there against
+        /// the revision last applied, and record what was found.
+        #[arg(long)]
+        engine: Option<String>,
         #[arg(long, value_enum, default_value = "text")]
         format: engine::Format,
+        #[command(flatten)]
+        data: DataArg,
     },
     /// Remove everything Bulkhead created for a design, firewall included.
     Destroy {
         file: PathBuf,
         #[arg(long)]
         yes: bool,
+        /// Bulkhead's data directory: the engine's lock is taken there and the removal
+        /// recorded; without a database there, it runs unrecorded and says so.
+        #[command(flatten)]
+        data: DataArg,
     },
     /// Read a design from somewhere else.
     #[command(subcommand)]
@@ -188,16 +206,26 @@ pub fn main() -> ExitCode {
             Command::Apply {
                 file,
                 yes,
-                firewall,
+                no_firewall,
+                firewall: _,
                 data,
-            } => engine::apply(&file, yes, firewall, &data.dir).await,
+            } => engine::apply(&file, yes, !no_firewall, &data.dir).await,
             Command::Verify {
                 file,
                 format,
                 egress_target,
             } => engine::verify(&file, format, egress_target).await,
-            Command::Drift { file, format } => engine::drift(&file, format).await,
-            Command::Destroy { file, yes } => engine::destroy(&file, yes).await,
+            Command::Drift {
+                file: Some(file),
+                format,
+                ..
+            } => engine::drift(&file, format).await,
+            Command::Drift {
+                engine: name,
+                data,
+                ..
+            } => trail::drift_on(name.as_deref().unwrap_or_default(), &data.dir).await,
+            Command::Destroy { file, yes, data } => engine::destroy(&file, yes, &data.dir).await,
             Command::Import(ImportFrom::Engine(what)) => engine::import(what).await,
             Command::Quarantine(args) => engine::quarantine(args).await,
             Command::Check { .. }

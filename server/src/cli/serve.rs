@@ -46,6 +46,14 @@ pub struct ServeArgs {
     /// on demand).
     #[arg(long, env = "BULKHEAD_ENGINE_CHECK_SECS", default_value_t = 60)]
     engine_check_secs: u64,
+    /// Minutes between background drift checks of every design live on an engine (against
+    /// the revision applied there; changes of state go to the audit log); 0 turns them off.
+    #[arg(long, env = "BULKHEAD_DRIFT_CHECK_MINS", default_value_t = 10)]
+    drift_check_mins: u64,
+    /// Minutes between scheduled verifies of each live design (probe containers on the
+    /// engine, one engine at a time; a mismatch is an alert); 0, the default, turns them off.
+    #[arg(long, env = "BULKHEAD_VERIFY_EVERY_MINS", default_value_t = 0)]
+    verify_every_mins: u64,
     /// Do not register this host's Docker socket as the engine `local` at the first start
     /// (for a Bulkhead that manages remote engines only).
     #[arg(long, env = "BULKHEAD_NO_LOCAL_ENGINE")]
@@ -66,6 +74,10 @@ pub async fn run(args: ServeArgs) -> ExitCode {
         trusted_proxies: args.trusted_proxies,
         engine_check_interval: (args.engine_check_secs > 0)
             .then(|| Duration::from_secs(args.engine_check_secs)),
+        drift_check_interval: (args.drift_check_mins > 0)
+            .then(|| Duration::from_secs(args.drift_check_mins * 60)),
+        verify_interval: (args.verify_every_mins > 0)
+            .then(|| Duration::from_secs(args.verify_every_mins * 60)),
         register_local_engine: !args.no_local_engine,
     };
     let app = match Application::build(config).await {

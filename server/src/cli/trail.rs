@@ -10,7 +10,9 @@ use crate::db::Db;
 use crate::engine::DockerEngine;
 use crate::engine_endpoint::LOCAL_SOCKET;
 use crate::store::Actor;
-use crate::store::engines::{self, EngineRecord, Taken};
+use crate::store::audit::{self, NewEntry};
+use crate::store::engines::{self, EngineRecord};
+use crate::store::live;
 
 /// The data directory's database and the engine as registered there.
 pub struct Trail {
@@ -40,6 +42,13 @@ impl Trail {
         if !dir.join("bulkhead.db").exists() {
             return Ok(None);
         }
+        Self::create(dir, docker).await.map(Some)
+    }
+
+    /// Opens the trail in `dir`, creating Bulkhead's database there when there is none (for
+    /// the commands that cannot work unrecorded: a quarantine must be kept for its release).
+    pub async fn create(dir: &Path, docker: &DockerEngine) -> Result<Trail, String> {
+        std::fs::create_dir_all(dir).map_err(|e| format!("creating {}: {e}", dir.display()))?;
         let db = Db::open(dir)
             .await
             .map_err(|e| format!("opening Bulkhead's database in {}: {e}", dir.display()))?;
@@ -73,30 +82,139 @@ impl Trail {
                 ));
             }
         };
-        Ok(Some(Trail {
+        Ok(Trail {
             db,
             dir: dir.to_owned(),
             engine,
             actor,
-        }))
+        })
     }
 
     /// Takes the engine's lock for `what`, or says who holds it.
     pub async fn lock(&self, what: &str) -> Result<String, String> {
         let holder = format!("{what} by {}", self.actor.name.as_deref().unwrap_or("cli"));
-        let now = crate::clock::Clock::system().unix();
-        let mut conn = self.db.write.acquire().await.map_err(|e| e.to_string())?;
-        match engines::lock(&mut conn, self.engine.id, &holder, now)
+        crate::engine_lock::take(&self.db, &crate::clock::Clock::system(), &self.engine, &holder)
             .await
             .map_err(|e| format!("{e:#}"))?
-        {
-            Taken::Ours(token) => Ok(token),
-            Taken::HeldBy(held) => Err(format!(
-                "engine {} is in use: {} (since {}); wait for it to end",
-                self.engine.name,
-                held.holder,
-                crate::clock::display(&held.acquired_at)
-            )),
+    }
+}
+
+impl Trail {
+    /// Records a destroy as a teardown with its audit entry: after it, nothing of the design
+    /// is live on the engine until the next apply.
+    pub async fn record_teardown(
+        &self,
+        d: &design::ValidDesign,
+        outcome: &Result<crate::engine::DestroyReport, crate::engine::EngineError>,
+    ) -> anyhow::Result<i64> {
+        let name = d.name.as_str();
+        let (result, report_json, summary) = match outcome {
+            Ok(r) => (
+                "removed",
+                serde_json::to_string(r)?,
+                format!(
+                    "removed {} container(s), {} network(s), firewall {}",
+                    r.containers.len(),
+                    r.networks.len(),
+                    r.firewall.as_deref().unwrap_or("none")
+                ),
+            ),
+            Err(e) => (
+                "failed",
+                serde_json::json!({ "error": e.to_string() }).to_string(),
+                format!("failed: {e}"),
+            ),
+        };
+        let mut tx = self.db.write.begin().await?;
+        let design_id = crate::store::designs::live_by_name(&mut tx, name).await?;
+        let id = live::record_teardown(
+            &mut tx,
+            &live::NewTeardown {
+                design_name: name,
+                design_id,
+                engine_id: self.engine.id,
+                engine_name: &self.engine.name,
+                actor_id: None,
+                actor_name: self.actor.name.as_deref().unwrap_or("cli"),
+                result,
+                report_json: &report_json,
+            },
+        )
+        .await?;
+        let mut entry = NewEntry::new(
+            &self.actor,
+            "engine-destroy",
+            format!("destroyed {name} on {}: {summary}", self.engine.name),
+        )
+        .details(serde_json::json!({ "teardown": id, "engine": self.engine.name, "result": result }));
+        entry = match design_id {
+            Some(id) => entry.design(id),
+            None => entry.object("engine", self.engine.id),
+        };
+        entry.target = Some(&self.engine.name);
+        audit::append(&mut tx, &self.db.audit, entry).await?;
+        tx.commit().await?;
+        Ok(id)
+    }
+}
+
+/// `bulkhead drift --engine NAME --data DIR`: every design live on a registered engine
+/// against the revision last applied there, recorded like the server's checks; exit 1 when
+/// one drifts or cannot be read, 2 when the command cannot run.
+pub async fn drift_on(name: &str, dir: &Path) -> std::process::ExitCode {
+    use std::process::ExitCode;
+    if !dir.join("bulkhead.db").exists() {
+        return crate::cli::fail(format!(
+            "no Bulkhead database in {}: --engine compares with what was applied through Bulkhead; pass --data DIR, or a design file instead",
+            dir.display()
+        ));
+    }
+    let db = match Db::open(dir).await {
+        Ok(db) => db,
+        Err(e) => return crate::cli::fail(format!("opening Bulkhead's database in {}: {e}", dir.display())),
+    };
+    let engines = match engines::list(&db.read).await {
+        Ok(list) => list,
+        Err(e) => return crate::cli::fail(format!("{e:#}")),
+    };
+    let Some(engine) = engines.into_iter().find(|e| e.name.eq_ignore_ascii_case(name)) else {
+        return crate::cli::fail(format!(
+            "no engine named {name} is registered in {}; the engines page lists them",
+            dir.display()
+        ));
+    };
+    let rows = match live::list(&db.read, None, Some(engine.id)).await {
+        Ok(rows) => rows,
+        Err(e) => return crate::cli::fail(format!("{e:#}")),
+    };
+    if rows.is_empty() {
+        println!("nothing is live on {} through Bulkhead", engine.name);
+        return ExitCode::SUCCESS;
+    }
+    let actor = actor();
+    let mut clean = true;
+    for row in rows {
+        match crate::watch::drift::check_pair(&db, &actor, row.design_id, &engine).await {
+            Ok(Ok(view)) => {
+                let state = view.state.as_str();
+                println!(
+                    "{} r{} on {}: {state} ({} difference(s))",
+                    row.design,
+                    view.revision,
+                    engine.name,
+                    view.differences.len()
+                );
+                for d in &view.differences {
+                    println!("  {d}");
+                }
+                clean &= view.state == app::model::DriftState::InSync;
+            }
+            Ok(Err(why)) => {
+                println!("{}: {why}", row.design);
+                clean = false;
+            }
+            Err(e) => return crate::cli::fail(format!("{e:#}")),
         }
     }
+    if clean { ExitCode::SUCCESS } else { ExitCode::FAILURE }
 }

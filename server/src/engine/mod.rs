@@ -1,7 +1,7 @@
 //! The Docker engine boundary (docs/architecture.md, "On an engine"): [`DockerEngine`] wraps bollard, one file per
 //! resource, and converts bollard's models to our own at once, so nothing outside this
 //! module sees a bollard type. On top of it: [`plan()`], [`apply()`], [`verify()`],
-//! [`drift()`], [`import_docker`], [`quarantine()`], [`destroy()`].
+//! [`drift()`], [`import_docker`], quarantine ([`isolate()`], [`restore()`]), [`destroy()`].
 
 mod apply;
 mod containers;
@@ -42,7 +42,9 @@ pub use info::EngineInfo;
 pub use inventory::{DeployedDesign, Inventory, inventory};
 pub use live::{LiveContainer, LiveEndpoint, LiveNetwork};
 pub use plan::{Action, ActionKind, Conflict, Phase, Plan};
-pub use quarantine::{QuarantineRecord, QuarantinedEndpoint, quarantine, release};
+pub use quarantine::{
+    QuarantineRecord, QuarantinedEndpoint, isolate, legacy_records, restore, snapshot,
+};
 pub use report::Report;
 pub use snapshot::Live;
 pub use spec::{

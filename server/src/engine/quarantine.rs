@@ -1,18 +1,15 @@
 //! Quarantine: disconnect a container from every network in one action (incident
-//! response) and record what it was attached to, so `release` restores exactly that.
-//!
-//! The record is a JSON file under the data directory (`<data>/quarantine/<name>.json`):
-//! labels cannot be changed on a live container, and a file Bulkhead owns survives the
-//! container being stopped, inspected or restarted during the incident.
+//! response), from a record of what it was attached to, so that release restores exactly
+//! that. Only containers Bulkhead created can be quarantined. Keeping the record (in the
+//! database, before anything is cut) is the caller's: see `crate::quarantine`.
 
 use std::net::Ipv4Addr;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::DockerEngine;
 use super::error::EngineError;
-
+use super::{DockerEngine, labels};
 /// One network a quarantined container was on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct QuarantinedEndpoint {
@@ -39,28 +36,22 @@ pub struct QuarantineRecord {
     pub networks: Vec<QuarantinedEndpoint>,
 }
 
-fn record_path(data: &Path, container: &str) -> PathBuf {
-    data.join("quarantine").join(format!("{container}.json"))
-}
-
-/// Disconnects `container` from every network and records the attachments under `data`.
-pub async fn quarantine(
+/// Reads what `container` is attached to, for quarantine to cut and release to restore;
+/// refuses a container Bulkhead did not create.
+pub async fn snapshot(
     engine: &DockerEngine,
-    data: &Path,
     container: &str,
 ) -> Result<QuarantineRecord, EngineError> {
-    let path = record_path(data, container);
-    if path.exists() {
-        return Err(EngineError::Design(format!(
-            "{container} is already quarantined (record {}); release it first with --release",
-            path.display()
-        )));
-    }
     let live = engine
         .container(container)
         .await?
         .ok_or_else(|| EngineError::Design(format!("no container called {container}")))?;
-    let record = QuarantineRecord {
+    if !live.labels.contains_key(labels::DESIGN) || live.labels.contains_key(labels::PROBE) {
+        return Err(EngineError::Design(format!(
+            "{container} was not created by Bulkhead, which never changes what it did not create; cut it off with docker network disconnect"
+        )));
+    }
+    Ok(QuarantineRecord {
         container: live.name.clone(),
         id: live.id.clone(),
         at: std::time::SystemTime::now()
@@ -77,45 +68,25 @@ pub async fn quarantine(
                 aliases: e.aliases.clone(),
             })
             .collect(),
-    };
-    // Record first: a crash halfway must still let release restore what was cut.
-    std::fs::create_dir_all(path.parent().unwrap_or(data))
-        .map_err(|e| EngineError::local(format!("creating {}", data.display()), e))?;
-    let json = serde_json::to_string_pretty(&record)
-        .map_err(|e| EngineError::local("encoding the record", e))?;
-    crate::files::write_atomically(&path, json.as_bytes(), false)
-        .map_err(|e| EngineError::local(format!("writing {}", path.display()), e))?;
+    })
+}
+
+/// Disconnects the recorded container from every network it was on (all at once).
+pub async fn isolate(engine: &DockerEngine, record: &QuarantineRecord) -> Result<(), EngineError> {
     let all = futures_util::future::join_all(
         record
             .networks
             .iter()
-            .map(|e| engine.disconnect(container, &e.network)),
+            .map(|e| engine.disconnect(&record.container, &e.network)),
     )
     .await;
-    for r in all {
-        r?;
-    }
-    Ok(record)
+    all.into_iter().collect()
 }
 
-/// Reconnects a quarantined container exactly as recorded and removes the record.
-pub async fn release(
-    engine: &DockerEngine,
-    data: &Path,
-    container: &str,
-) -> Result<QuarantineRecord, EngineError> {
-    let path = record_path(data, container);
-    let text = std::fs::read_to_string(&path).map_err(|e| {
-        EngineError::local(
-            format!(
-                "{container} is not quarantined here (reading {})",
-                path.display()
-            ),
-            e,
-        )
-    })?;
-    let record: QuarantineRecord = serde_json::from_str(&text)
-        .map_err(|e| EngineError::local(format!("reading {}", path.display()), e))?;
+/// Reconnects a quarantined container exactly as recorded (networks it is on again are left
+/// as they are).
+pub async fn restore(engine: &DockerEngine, record: &QuarantineRecord) -> Result<(), EngineError> {
+    let container = record.container.as_str();
     let live = engine.container(container).await?;
     for e in &record.networks {
         if live
@@ -138,7 +109,26 @@ pub async fn release(
                 .await?;
         }
     }
-    std::fs::remove_file(&path)
-        .map_err(|e| EngineError::local(format!("removing {}", path.display()), e))?;
-    Ok(record)
+    Ok(())
+}
+
+/// Records that earlier versions kept as files (`<data>/quarantine/<container>.json`), to be
+/// moved into the database: each file with its record, or why it does not read.
+pub fn legacy_records(data: &Path) -> Vec<(PathBuf, Result<QuarantineRecord, String>)> {
+    let Ok(dir) = std::fs::read_dir(data.join("quarantine")) else {
+        return Vec::new();
+    };
+    let mut out: Vec<_> = dir
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .map(|p| {
+            let read = std::fs::read_to_string(&p)
+                .map_err(|e| e.to_string())
+                .and_then(|t| serde_json::from_str(&t).map_err(|e| e.to_string()));
+            (p, read)
+        })
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
 }

@@ -1,12 +1,16 @@
 //! What Bulkhead keeps in its database: users, designs and their revisions, the audit log,
-//! sign-in failures, Docker engines and their locks.
+//! sign-in failures, Docker engines and their locks, what was applied, verified, drifted
+//! and quarantined there.
 
 pub mod audit;
 pub mod deployments;
 pub mod designs;
 pub mod engines;
+pub mod live;
+pub mod quarantines;
 pub mod throttle;
 pub mod users;
+pub mod verifications;
 
 /// Who did something, for the audit log.
 #[derive(Clone, Debug)]

@@ -9,7 +9,7 @@ use server::engine::{self, DockerEngine, PROBE_IMAGE};
 use crate::helpers::{Client, TestApp};
 
 /// A design on the probe image: an isolated zone with one flow, so the firewall is needed.
-fn document(name: &str) -> String {
+pub(crate) fn document(name: &str) -> String {
     format!(
         "bulkhead: 1
 name: {name}
@@ -36,7 +36,7 @@ host:
 
 /// Removes what a design of this test left on the engine, whether the test passed or not
 /// (containers, networks and firewall chains carry the design's name).
-struct Cleanup(String);
+pub(crate) struct Cleanup(pub(crate) String);
 
 impl Drop for Cleanup {
     fn drop(&mut self) {
@@ -72,9 +72,9 @@ impl Drop for Cleanup {
 
 /// One of these tests at a time: a plan's fingerprint covers every network on the engine,
 /// so one test's apply would make the other's plan stale (as it should).
-static ENGINE: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+pub(crate) static ENGINE: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
-async fn plan(client: &Client, design: &str, engine: &str) -> serde_json::Value {
+pub(crate) async fn plan(client: &Client, design: &str, engine: &str) -> serde_json::Value {
     client
         .call("plan_design", &[("id", design), ("engine_id", engine)])
         .await
@@ -210,7 +210,7 @@ async fn approvers_apply_a_plan_as_a_job() {
         .call("check_drift", &[("design", &id), ("engine", &local)])
         .await
         .ok();
-    assert_eq!(drift["in_sync"], true, "{drift}");
+    assert_eq!(drift["state"], "in-sync", "{drift}");
     // The history shows it, for the design and for the engine.
     for args in [[("design", id.as_str())], [("engine", local.as_str())]] {
         let history = editor.call("list_deployments", &args).await.ok();
@@ -250,7 +250,7 @@ async fn approvers_apply_a_plan_as_a_job() {
         .call("check_drift", &[("design", &id), ("engine", &local)])
         .await
         .ok();
-    assert_eq!(drift["in_sync"], false, "{drift}");
+    assert_eq!(drift["state"], "drifting", "{drift}");
     assert_eq!(drift["revision"], 2);
     assert!(
         drift["differences"].to_string().contains(&container),
@@ -287,7 +287,7 @@ async fn the_command_line_leaves_the_same_trail() {
         std::process::Command::new(env!("CARGO_BIN_EXE_bulkhead"))
             .arg("apply")
             .arg(&file)
-            .args(["--yes", "--firewall", "--data"])
+            .args(["--yes", "--data"])
             .arg(app.data_dir())
             .output()
             .unwrap()

@@ -12,6 +12,7 @@ mod export_cli;
 mod headers;
 mod helpers;
 mod hostile;
+mod operations;
 mod origin;
 mod plans;
 mod roles;

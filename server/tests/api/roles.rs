@@ -141,6 +141,46 @@ fn endpoints(design: i64, deleted: i64, user: i64, head: i64) -> Vec<Endpoint> {
             vec![("design", "9999".into()), ("engine", "9999".into())],
             Some(Role::Viewer),
         ),
+        ("list_live", vec![], Some(Role::Viewer)),
+        (
+            "verify_live",
+            vec![("design", "9999".into()), ("engine", "9999".into())],
+            Some(Role::Editor),
+        ),
+        (
+            "get_verification",
+            vec![("id", "9999".into())],
+            Some(Role::Viewer),
+        ),
+        (
+            "engine_containers",
+            vec![("engine", "9999".into())],
+            Some(Role::Viewer),
+        ),
+        (
+            "list_quarantines",
+            vec![("engine", "9999".into())],
+            Some(Role::Viewer),
+        ),
+        (
+            "quarantine_container",
+            vec![
+                ("engine", "9999".into()),
+                ("container", "x".into()),
+                ("reason", "r".into()),
+            ],
+            Some(Role::Approver),
+        ),
+        (
+            "release_container",
+            vec![("engine", "9999".into()), ("container", "x".into())],
+            Some(Role::Approver),
+        ),
+        (
+            "import_engine",
+            vec![("engine", "9999".into()), ("name", "imported".into())],
+            Some(Role::Editor),
+        ),
     ]
 }
 

@@ -54,7 +54,8 @@ async fn docker_moving_a_service_converges() {
     );
 }
 
-/// Quarantine cuts every network and records them; release restores exactly that.
+/// Quarantine reads what a container is on, cuts every network, and release restores
+/// exactly that; a container Bulkhead did not create is refused.
 #[tokio::test]
 async fn docker_quarantine_and_release() {
     let _churn = shared().await;
@@ -65,13 +66,11 @@ async fn docker_quarantine_and_release() {
         "bulkhead: 1\nname: {name}\nzones:\n  a: {{ trust: internal, subnet: 172.45.1.0/24 }}\n  b: {{ trust: internal, subnet: 172.45.2.0/24 }}\nservices:\n  gw: {{ image: {TEST_IMAGE}, zones: {{ a: {{ aliases: [door] }}, b: {{ ipv4: 172.45.2.77 }} }} }}\n"
     ));
     apply(&d, &engine, false).await;
-    let data = tempfile::tempdir().unwrap();
     let cname = container(&name, "gw");
     let before = engine.container(&cname).await.unwrap().unwrap().networks;
-    let record = engine::quarantine(&engine, data.path(), &cname)
-        .await
-        .unwrap();
+    let record = engine::snapshot(&engine, &cname).await.unwrap();
     assert_eq!(record.networks.len(), 2);
+    engine::isolate(&engine, &record).await.unwrap();
     assert!(
         engine
             .container(&cname)
@@ -81,16 +80,24 @@ async fn docker_quarantine_and_release() {
             .networks
             .is_empty()
     );
-    assert!(
-        engine::quarantine(&engine, data.path(), &cname)
-            .await
-            .is_err(),
-        "twice is refused"
-    );
-    engine::release(&engine, data.path(), &cname).await.unwrap();
+    engine::restore(&engine, &record).await.unwrap();
     let after = engine.container(&cname).await.unwrap().unwrap().networks;
     assert_eq!(before, after);
     assert!(engine::plan(&d, &engine).await.unwrap().is_empty());
+
+    // Not Bulkhead's: refused before anything is read off it.
+    let foreign = format!("{name}-foreign");
+    let run = std::process::Command::new("docker")
+        .args(["run", "-d", "--name", &foreign, TEST_IMAGE, "sleep", "600"])
+        .output()
+        .unwrap();
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let refused = engine::snapshot(&engine, &foreign).await;
+    let _ = std::process::Command::new("docker")
+        .args(["rm", "-f", &foreign])
+        .output();
+    let e = refused.unwrap_err().to_string();
+    assert!(e.contains("not created by Bulkhead"), "{e}");
 }
 
 /// Import reads an applied design back: its zones and services, with addresses.
