@@ -152,11 +152,14 @@ pub trait Backend: Send + Sync + 'static {
         engine: Option<i64>,
     ) -> Result<Vec<LiveRow>, AppError>;
     /// Starts verifying the revision live on an engine, as a job (editor).
-    async fn verify_live(&self, req: &Request, design: i64, engine: i64)
-    -> Result<JobView, AppError>;
+    async fn verify_live(
+        &self,
+        req: &Request,
+        design: i64,
+        engine: i64,
+    ) -> Result<JobView, AppError>;
     /// A stored verify report (viewer).
-    async fn get_verification(&self, req: &Request, id: i64)
-    -> Result<VerificationView, AppError>;
+    async fn get_verification(&self, req: &Request, id: i64) -> Result<VerificationView, AppError>;
     /// The containers Bulkhead created on an engine, with their quarantines (viewer).
     async fn engine_containers(
         &self,

@@ -55,7 +55,9 @@ impl Job {
 
     /// Ends a verify, with the report it recorded.
     pub fn finish_verify(&self, result: &str, summary: String, verification: i64) {
-        self.end(result, summary, |view| view.verification = Some(verification));
+        self.end(result, summary, |view| {
+            view.verification = Some(verification)
+        });
     }
 
     fn end(&self, result: &str, summary: String, recorded: impl FnOnce(&mut JobView)) {

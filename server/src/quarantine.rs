@@ -176,7 +176,10 @@ pub async fn adopt_files(
         let record = match read {
             Ok(r) => r,
             Err(e) => {
-                said.push(format!("{} does not read ({e}); left as it is", path.display()));
+                said.push(format!(
+                    "{} does not read ({e}); left as it is",
+                    path.display()
+                ));
                 continue;
             }
         };

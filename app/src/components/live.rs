@@ -68,7 +68,10 @@ fn LiveLine(
 ) -> impl IntoView {
     let (design, engine) = (row.design_id, row.engine_id);
     let verified = match &row.verified {
-        None => view! { <span class="muted" data-test="verified" data-state="never">"never"</span> }.into_any(),
+        None => {
+            view! { <span class="muted" data-test="verified" data-state="never">"never"</span> }
+                .into_any()
+        }
         Some(v) => {
             let words = if v.passed {
                 format!("passed, {} checks", v.checks)

@@ -30,6 +30,24 @@ fn Engine() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok());
     let engines = crate::loaded::load(|| (), |_| list_engines());
+    // The sections load their own data: they are made here, outside the heading's Suspend,
+    // so that the browser hydrates them with their handlers.
+    let sections = move || {
+        id().map(|id| {
+            view! {
+                <section class="card">
+                    <h2>"Live here"</h2>
+                    <Live design=None engine=Some(id) />
+                </section>
+                <Containers engine=id />
+                <section class="card">
+                    <h2>"Applies"</h2>
+                    <Deployments design=None engine=Some(id) />
+                </section>
+                <Import engine=id />
+            }
+        })
+    };
     view! {
         <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
@@ -40,7 +58,6 @@ fn Engine() -> impl IntoView {
                 let Some(e) = id().and_then(|id| list.into_iter().find(|e| e.id == id)) else {
                     return view! { <p class="banner banner-error" role="alert">"This engine is not registered."</p> }.into_any();
                 };
-                let id = e.id;
                 view! {
                     <div class="page-head">
                         <h1>{format!("Engine {}", e.name)}</h1>
@@ -50,19 +67,10 @@ fn Engine() -> impl IntoView {
                     {e.lock.map(|l| view! {
                         <p class="banner banner-info" data-test="lock">{format!("In use: {} (since {}).", l.holder, l.since)}</p>
                     })}
-                    <section class="card">
-                        <h2>"Live here"</h2>
-                        <Live design=None engine=Some(id) />
-                    </section>
-                    <Containers engine=id />
-                    <section class="card">
-                        <h2>"Applies"</h2>
-                        <Deployments design=None engine=Some(id) />
-                    </section>
-                    <Import engine=id />
                 }.into_any()
             })}
         </Transition>
+        {sections}
     }
 }
 

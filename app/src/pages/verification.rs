@@ -68,7 +68,12 @@ fn Report(v: VerificationView) -> impl IntoView {
             }
         )
     };
-    let mismatches: Vec<VerifyCheck> = v.checks.iter().filter(|c| c.is_mismatch()).cloned().collect();
+    let mismatches: Vec<VerifyCheck> = v
+        .checks
+        .iter()
+        .filter(|c| c.is_mismatch())
+        .cloned()
+        .collect();
     let back = v.design_id.map(|d| format!("/designs/{d}/operate"));
     view! {
         <div class="page-head">
@@ -125,7 +130,10 @@ fn Matrix(checks: Vec<VerifyCheck>, observed: bool) -> impl IntoView {
         }
     }
     let cell = move |from: &str, to: &str| {
-        let here: Vec<&VerifyCheck> = checks.iter().filter(|c| c.from == from && c.to == to).collect();
+        let here: Vec<&VerifyCheck> = checks
+            .iter()
+            .filter(|c| c.from == from && c.to == to)
+            .collect();
         if here.is_empty() {
             return view! { <td class="muted">"·"</td> }.into_any();
         }
@@ -135,7 +143,11 @@ fn Matrix(checks: Vec<VerifyCheck>, observed: bool) -> impl IntoView {
             .map(|c| c.port_label())
             .collect();
         reached.dedup();
-        let text = if reached.is_empty() { "—".to_owned() } else { reached.join(" ") };
+        let text = if reached.is_empty() {
+            "—".to_owned()
+        } else {
+            reached.join(" ")
+        };
         let mismatch = here.iter().any(|c| c.is_mismatch());
         let unjudged = here.iter().any(|c| c.not_judged());
         view! {

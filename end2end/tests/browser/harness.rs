@@ -114,6 +114,19 @@ impl Driver {
 /// Starts the application with these users (password = `{name} password 2026`) already in
 /// its fresh database.
 pub async fn start_app_with(users: &[(&str, app::model::Role)]) -> (String, tempfile::TempDir) {
+    start_app_seeded(users, |_| async {}).await
+}
+
+/// [`start_app_with`], with `seed` run on the fresh database (after the users, before the
+/// server starts).
+pub async fn start_app_seeded<F, Fut>(
+    users: &[(&str, app::model::Role)],
+    seed: F,
+) -> (String, tempfile::TempDir)
+where
+    F: FnOnce(server::db::Db) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     std::fs::create_dir_all(&data).unwrap();
@@ -128,6 +141,7 @@ pub async fn start_app_with(users: &[(&str, app::model::Role)]) -> (String, temp
             .unwrap()
             .unwrap();
     }
+    seed(db.clone()).await;
     db.write.close().await;
     db.read.close().await;
     (serve(dir.path().join("data")).await, dir)

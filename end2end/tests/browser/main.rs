@@ -5,3 +5,4 @@ mod designer;
 mod engines;
 mod foundation;
 mod harness;
+mod operations;

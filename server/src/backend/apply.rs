@@ -80,12 +80,13 @@ pub(super) async fn apply_plan(
     drop(conn);
     let (valid, blocked) = crate::documents::checked(rev.document)
         .await
-        .map_err(super::offloaded)?.map_err(|e| {
-        refused(format!(
-            "revision {} of {} has errors ({e}); fix them and plan again",
-            stored.revision, d.name
-        ))
-    })?;
+        .map_err(super::offloaded)?
+        .map_err(|e| {
+            refused(format!(
+                "revision {} of {} has errors ({e}); fix them and plan again",
+                stored.revision, d.name
+            ))
+        })?;
 
     if let Some(blocked) = blocked.into_iter().next() {
         return Err(refused(blocked));
@@ -104,9 +105,13 @@ pub(super) async fn apply_plan(
             return Err(e);
         }
     };
-    let job = service
-        .jobs
-        .start("apply", title, d.id, engine.name.clone(), plan.actions.len());
+    let job = service.jobs.start(
+        "apply",
+        title,
+        d.id,
+        engine.name.clone(),
+        plan.actions.len(),
+    );
     // Every change is listed from the start, queued, then followed as it runs.
     for a in &plan.actions {
         job.step(&format!("{} {}", a.kind.verb(), a.target), "queued");

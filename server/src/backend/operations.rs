@@ -178,8 +178,11 @@ pub(super) async fn import(
     let document = crate::engine::import_docker(&docker, &name)
         .await
         .map_err(|e| refused(format!("reading engine {} failed: {e}", record.name)))?;
-    crate::documents::inspect(&document)
-        .map_err(|e| refused(format!("the engine reads as no design Bulkhead can keep: {e}")))?;
+    crate::documents::inspect(&document).map_err(|e| {
+        refused(format!(
+            "the engine reads as no design Bulkhead can keep: {e}"
+        ))
+    })?;
     let message = format!("imported from engine {}", record.name);
     super::designs::store_new(service, &user, &actor, name, &document, message).await
 }

@@ -254,11 +254,7 @@ impl Backend for Service {
         operations::verify(self, req, design, engine).await
     }
 
-    async fn get_verification(
-        &self,
-        req: &Request,
-        id: i64,
-    ) -> Result<VerificationView, AppError> {
+    async fn get_verification(&self, req: &Request, id: i64) -> Result<VerificationView, AppError> {
         operations::verification(self, req, id).await
     }
 

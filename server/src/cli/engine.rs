@@ -216,8 +216,12 @@ async fn apply_recorded(
     let needs = crate::engine::design_needs_firewall(d);
     let mut end = crate::deploy::conclude(p.actions.len(), firewall && needs, &outcome);
     if needs && !firewall {
-        end.firewall = "skipped with --no-firewall: the exported firewall script is to be installed by hand".into();
-        eprintln!("bulkhead: the design's firewall was not installed (--no-firewall): install the exported script (bulkhead export --format iptables) by hand, or its isolation does not hold");
+        end.firewall =
+            "skipped with --no-firewall: the exported firewall script is to be installed by hand"
+                .into();
+        eprintln!(
+            "bulkhead: the design's firewall was not installed (--no-firewall): install the exported script (bulkhead export --format iptables) by hand, or its isolation does not hold"
+        );
     }
     let mut conn = match trail.db.read.acquire().await {
         Ok(c) => c,
@@ -282,7 +286,9 @@ async fn apply_unrecorded(
     let needs = crate::engine::design_needs_firewall(d);
     let end = crate::deploy::conclude(p.actions.len(), firewall && needs, &outcome);
     if needs && !firewall {
-        eprintln!("bulkhead: the design's firewall was not installed (--no-firewall): install the exported script (bulkhead export --format iptables) by hand, or its isolation does not hold");
+        eprintln!(
+            "bulkhead: the design's firewall was not installed (--no-firewall): install the exported script (bulkhead export --format iptables) by hand, or its isolation does not hold"
+        );
     }
     let code = finish(outcome, Format::Text);
     if end.result != "applied" {

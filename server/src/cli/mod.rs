@@ -221,9 +221,7 @@ pub fn main() -> ExitCode {
                 ..
             } => engine::drift(&file, format).await,
             Command::Drift {
-                engine: name,
-                data,
-                ..
+                engine: name, data, ..
             } => trail::drift_on(name.as_deref().unwrap_or_default(), &data.dir).await,
             Command::Destroy { file, yes, data } => engine::destroy(&file, yes, &data.dir).await,
             Command::Import(ImportFrom::Engine(what)) => engine::import(what).await,

@@ -93,9 +93,14 @@ impl Trail {
     /// Takes the engine's lock for `what`, or says who holds it.
     pub async fn lock(&self, what: &str) -> Result<String, String> {
         let holder = format!("{what} by {}", self.actor.name.as_deref().unwrap_or("cli"));
-        crate::engine_lock::take(&self.db, &crate::clock::Clock::system(), &self.engine, &holder)
-            .await
-            .map_err(|e| format!("{e:#}"))?
+        crate::engine_lock::take(
+            &self.db,
+            &crate::clock::Clock::system(),
+            &self.engine,
+            &holder,
+        )
+        .await
+        .map_err(|e| format!("{e:#}"))?
     }
 }
 
@@ -146,7 +151,9 @@ impl Trail {
             "engine-destroy",
             format!("destroyed {name} on {}: {summary}", self.engine.name),
         )
-        .details(serde_json::json!({ "teardown": id, "engine": self.engine.name, "result": result }));
+        .details(
+            serde_json::json!({ "teardown": id, "engine": self.engine.name, "result": result }),
+        );
         entry = match design_id {
             Some(id) => entry.design(id),
             None => entry.object("engine", self.engine.id),
@@ -171,13 +178,21 @@ pub async fn drift_on(name: &str, dir: &Path) -> std::process::ExitCode {
     }
     let db = match Db::open(dir).await {
         Ok(db) => db,
-        Err(e) => return crate::cli::fail(format!("opening Bulkhead's database in {}: {e}", dir.display())),
+        Err(e) => {
+            return crate::cli::fail(format!(
+                "opening Bulkhead's database in {}: {e}",
+                dir.display()
+            ));
+        }
     };
     let engines = match engines::list(&db.read).await {
         Ok(list) => list,
         Err(e) => return crate::cli::fail(format!("{e:#}")),
     };
-    let Some(engine) = engines.into_iter().find(|e| e.name.eq_ignore_ascii_case(name)) else {
+    let Some(engine) = engines
+        .into_iter()
+        .find(|e| e.name.eq_ignore_ascii_case(name))
+    else {
         return crate::cli::fail(format!(
             "no engine named {name} is registered in {}; the engines page lists them",
             dir.display()
@@ -216,5 +231,9 @@ pub async fn drift_on(name: &str, dir: &Path) -> std::process::ExitCode {
             Err(e) => return crate::cli::fail(format!("{e:#}")),
         }
     }
-    if clean { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+    if clean {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
 }

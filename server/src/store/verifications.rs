@@ -29,10 +29,7 @@ pub struct NewVerification<'a> {
 }
 
 /// Records a finished verify; returns its id.
-pub async fn insert(
-    conn: &mut SqliteConnection,
-    v: &NewVerification<'_>,
-) -> anyhow::Result<i64> {
+pub async fn insert(conn: &mut SqliteConnection, v: &NewVerification<'_>) -> anyhow::Result<i64> {
     sqlx::query_scalar(
         "INSERT INTO verifications (design_name, design_id, revision, engine_id, engine_name, \
          deployment_id, actor_id, actor_name, started_at, finished_at, passed, checks, mismatches, \
@@ -109,13 +106,12 @@ fn summary(r: &Row) -> VerifySummary {
 
 /// A stored report, read back for its page.
 pub async fn get(pool: &sqlx::SqlitePool, id: i64) -> anyhow::Result<Option<VerificationView>> {
-    let row: Option<Row> = sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM verifications WHERE id = ?"
-    ))
-    .bind(id)
-    .fetch_optional(pool)
-    .await
-    .context("reading a verify report")?;
+    let row: Option<Row> =
+        sqlx::query_as(&format!("SELECT {COLUMNS} FROM verifications WHERE id = ?"))
+            .bind(id)
+            .fetch_optional(pool)
+            .await
+            .context("reading a verify report")?;
     let Some(r) = row else { return Ok(None) };
     let stored: StoredReport = serde_json::from_str(&r.report)
         .with_context(|| format!("verify report {id} does not read back"))?;

@@ -47,9 +47,15 @@ pub async fn check_pair(
         Err(error) => (DriftState::Unreachable, vec![error]),
     };
     let mut tx = db.write.begin().await?;
-    let before =
-        live::record_drift(&mut tx, design_id, engine.id, row.revision, state, &differences)
-            .await?;
+    let before = live::record_drift(
+        &mut tx,
+        design_id,
+        engine.id,
+        row.revision,
+        state,
+        &differences,
+    )
+    .await?;
     // An apply leaves the design in sync: that is the state before the first check.
     if before.unwrap_or(DriftState::InSync) != state {
         let what = format!("{} r{} on {}", row.design, row.revision, engine.name);
@@ -61,7 +67,10 @@ pub async fn check_pair(
                 differences.join("; ")
             ),
             DriftState::Unreachable => {
-                format!("{what}: the engine could not be read ({})", differences.join("; "))
+                format!(
+                    "{what}: the engine could not be read ({})",
+                    differences.join("; ")
+                )
             }
         };
         let mut entry = NewEntry::new(actor, "engine-drift", summary)
@@ -89,7 +98,10 @@ pub async fn check_pair(
 }
 
 /// The differences between the engine and the design, in words; or why it could not be read.
-async fn observe(valid: &design::ValidDesign, engine: &EngineRecord) -> Result<Vec<String>, String> {
+async fn observe(
+    valid: &design::ValidDesign,
+    engine: &EngineRecord,
+) -> Result<Vec<String>, String> {
     let docker = crate::backend::engine_status::connect(engine)
         .await
         .map_err(|e| format!("engine {} did not answer ({e})", engine.name))?;
@@ -122,7 +134,11 @@ pub async fn check_all(db: &Db) -> anyhow::Result<()> {
         match check_pair(db, &actor, row.design_id, engine).await {
             Ok(Ok(_)) => {}
             Ok(Err(e)) => tracing::info!("drift of {} on {}: {e}", row.design, engine.name),
-            Err(e) => tracing::warn!("checking drift of {} on {} failed: {e:#}", row.design, engine.name),
+            Err(e) => tracing::warn!(
+                "checking drift of {} on {} failed: {e:#}",
+                row.design,
+                engine.name
+            ),
         }
     }
     Ok(())

@@ -56,8 +56,11 @@ pub fn start(service: &Arc<Service>) {
         });
     }
     if let Some(interval) = service.config.verify_interval {
-        every(service, interval, "the scheduled verify", move |s| async move {
-            verify::verify_due(&s.db, &s.config.clock, &s.jobs, interval).await
-        });
+        every(
+            service,
+            interval,
+            "the scheduled verify",
+            move |s| async move { verify::verify_due(&s.db, &s.config.clock, &s.jobs, interval).await },
+        );
     }
 }

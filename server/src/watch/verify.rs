@@ -105,7 +105,8 @@ pub async fn start(
 async fn run(w: Work) {
     w.job.step("probes", "running");
     let probing = engine::verify(&w.design, &w.docker, VerifyOptions::default());
-    let outcome = engine_lock::keep_while(&w.at.db, &w.at.clock, &w.at.engine, &w.token, probing).await;
+    let outcome =
+        engine_lock::keep_while(&w.at.db, &w.at.clock, &w.at.engine, &w.token, probing).await;
     let ended = match outcome {
         Ok(report) => {
             w.job.step("probes", "done");
@@ -149,7 +150,10 @@ fn verdict(r: &VerifyReport) -> (&'static str, String) {
     if r.passed() {
         ("passed", format!("passed: {s}"))
     } else {
-        ("mismatches", format!("the engine does not do what the design says: {s}"))
+        (
+            "mismatches",
+            format!("the engine does not do what the design says: {s}"),
+        )
     }
 }
 
@@ -183,7 +187,10 @@ async fn record(w: &Work, report: &VerifyReport) -> anyhow::Result<i64> {
     let mut entry = NewEntry::new(
         &w.at.actor,
         "engine-verify",
-        format!("verified {name} r{} on {}: {summary}", w.revision, w.at.engine.name),
+        format!(
+            "verified {name} r{} on {}: {summary}",
+            w.revision, w.at.engine.name
+        ),
     )
     .design(w.design_id)
     .details(serde_json::json!({
@@ -228,7 +235,12 @@ async fn audit_failure(w: &Work, error: &str) -> anyhow::Result<()> {
 
 /// Verifies, one after another, every live design whose last report is older than `every`
 /// (the scheduled proof); a busy engine is left for the next round.
-pub async fn verify_due(db: &Db, clock: &Clock, jobs: &Jobs, every: std::time::Duration) -> anyhow::Result<()> {
+pub async fn verify_due(
+    db: &Db,
+    clock: &Clock,
+    jobs: &Jobs,
+    every: std::time::Duration,
+) -> anyhow::Result<()> {
     let engines = crate::store::engines::list(&db.read).await?;
     for row in live::list(&db.read, None, None).await? {
         let Some(engine) = engines.iter().find(|e| e.id == row.engine_id) else {
@@ -254,7 +266,11 @@ pub async fn verify_due(db: &Db, clock: &Clock, jobs: &Jobs, every: std::time::D
                     }
                 }
             }
-            Err(why) => tracing::info!("scheduled verify of {} on {}: {why}", row.design, engine.name),
+            Err(why) => tracing::info!(
+                "scheduled verify of {} on {}: {why}",
+                row.design,
+                engine.name
+            ),
         }
     }
     Ok(())

@@ -31,7 +31,10 @@ async fn ended(client: &Client, job: &serde_json::Value) -> serde_json::Value {
 }
 
 fn docker(args: &[&str]) -> String {
-    let out = std::process::Command::new("docker").args(args).output().unwrap();
+    let out = std::process::Command::new("docker")
+        .args(args)
+        .output()
+        .unwrap();
     assert!(
         out.status.success(),
         "docker {args:?}: {}",
@@ -80,7 +83,12 @@ async fn verify_drift_and_quarantine_after_apply() {
             editor
                 .call(
                     "save_design",
-                    &[("id", &id), ("base", base), ("document", &doc), ("message", "m")],
+                    &[
+                        ("id", &id),
+                        ("base", base),
+                        ("document", &doc),
+                        ("message", "m"),
+                    ],
                 )
                 .await
                 .ok()
@@ -132,9 +140,10 @@ async fn verify_drift_and_quarantine_after_apply() {
     assert_eq!(report["summary"]["mismatches"], 0);
     let checks = report["checks"].as_array().unwrap();
     assert!(
-        checks
-            .iter()
-            .any(|c| c["from"] == "client" && c["to"] == "web" && c["port"] == 80 && c["observed"] == true),
+        checks.iter().any(|c| c["from"] == "client"
+            && c["to"] == "web"
+            && c["port"] == 80
+            && c["observed"] == true),
         "{report}"
     );
     assert!(count(&viewer, "engine-verify").await == 1);
@@ -142,7 +151,14 @@ async fn verify_drift_and_quarantine_after_apply() {
     assert_eq!(live[0]["verified"]["passed"], true, "{live}");
 
     // A new revision without the flow: the delta against revision 2 live there.
-    save("2", text.replace("flows:\n  - { from: client, to: web, ports: [tcp/80] }\n", "")).await;
+    save(
+        "2",
+        text.replace(
+            "flows:\n  - { from: client, to: web, ports: [tcp/80] }\n",
+            "",
+        ),
+    )
+    .await;
     let second = plan(&editor, &id, &local).await;
     assert_eq!(second["delta"]["baseline"], 2, "{second}");
     assert!(
@@ -172,7 +188,9 @@ async fn verify_drift_and_quarantine_after_apply() {
     docker(&[
         "network", "connect", "--ip", &address, "--alias", "client", &network, &client,
     ]);
-    server::watch::drift::check_all(&app.service.db).await.unwrap();
+    server::watch::drift::check_all(&app.service.db)
+        .await
+        .unwrap();
     let live = viewer.call("list_live", &[("design", &id)]).await.ok();
     assert_eq!(live[0]["drift"]["state"], "in-sync", "{live}");
     assert_eq!(count(&viewer, "engine-drift").await, 2);
@@ -184,8 +202,15 @@ async fn verify_drift_and_quarantine_after_apply() {
         .output()
         .unwrap();
     let out = String::from_utf8_lossy(&cli.stdout);
-    assert!(cli.status.success(), "{out}{}", String::from_utf8_lossy(&cli.stderr));
-    assert!(out.contains(&format!("{name} r2 on local: in-sync")), "{out}");
+    assert!(
+        cli.status.success(),
+        "{out}{}",
+        String::from_utf8_lossy(&cli.stderr)
+    );
+    assert!(
+        out.contains(&format!("{name} r2 on local: in-sync")),
+        "{out}"
+    );
 
     // Quarantine: approvers only, with a reason; it cuts every network and keeps the record.
     let web = format!("{name}-web-1");
@@ -206,7 +231,11 @@ async fn verify_drift_and_quarantine_after_apply() {
     approver.call("quarantine_container", &cut).await.ok();
     assert_eq!(networks_of(&web), "");
     let twice = approver.call("quarantine_container", &cut).await;
-    assert!(twice.body.to_string().contains("already quarantined"), "{}", twice.body);
+    assert!(
+        twice.body.to_string().contains("already quarantined"),
+        "{}",
+        twice.body
+    );
     let listed = viewer
         .call("engine_containers", &[("engine", &local)])
         .await
@@ -223,7 +252,11 @@ async fn verify_drift_and_quarantine_after_apply() {
     let foreign = approver
         .call(
             "quarantine_container",
-            &[("engine", &local), ("container", "no-such-container"), ("reason", "x")],
+            &[
+                ("engine", &local),
+                ("container", "no-such-container"),
+                ("reason", "x"),
+            ],
         )
         .await;
     assert_eq!(foreign.status, 409, "{}", foreign.body);
@@ -248,17 +281,17 @@ async fn verify_drift_and_quarantine_after_apply() {
         403
     );
     let imported = editor
-        .call("import_engine", &[("engine", &local), ("name", &format!("{name}-seen"))])
+        .call(
+            "import_engine",
+            &[("engine", &local), ("name", &format!("{name}-seen"))],
+        )
         .await
         .ok();
     let detail = editor
         .call("get_design", &[("id", &imported["id"].to_string())])
         .await
         .ok();
-    assert!(
-        detail.to_string().contains("172.49.3."),
-        "{detail}"
-    );
+    assert!(detail.to_string().contains("172.49.3."), "{detail}");
 
     // Destroy from the command line, recorded: nothing of the design is live any more.
     let file = app.dir.path().join("ops.yaml");

@@ -91,7 +91,11 @@ async fn docker_quarantine_and_release() {
         .args(["run", "-d", "--name", &foreign, TEST_IMAGE, "sleep", "600"])
         .output()
         .unwrap();
-    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
     let refused = engine::snapshot(&engine, &foreign).await;
     let _ = std::process::Command::new("docker")
         .args(["rm", "-f", &foreign])

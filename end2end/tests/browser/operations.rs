@@ -1,0 +1,228 @@
+//! The operating loop in a real browser, on this host's engine: an approver plans a design
+//! (with its reachability delta), applies it and watches the job end, verifies it and reads
+//! the report's matrices, sees a container moved by hand as drift at the next check, and
+//! quarantines and releases a container from the engine's page; a viewer sees all of it
+//! and can press none of it.
+
+use app::model::Role;
+use fantoccini::Locator;
+use server::engine::{DockerEngine, PROBE_IMAGE};
+
+use crate::harness::{Driver, Page, start_app_seeded};
+
+fn document(name: &str) -> String {
+    let hardening = "{ cap_drop: [ALL], no_new_privileges: true, read_only: true, memory: 64m, pids_limit: 64 }";
+    format!(
+        "bulkhead: 1\nname: {name}\nzones:\n  app: {{ trust: internal, isolated: true, subnet: 172.49.5.0/24 }}\n\
+         services:\n  web:\n    image: {PROBE_IMAGE}\n    zones: [app]\n    hardening: {hardening}\n    \
+         compose: {{ command: [httpd, -f, -p, \"0.0.0.0:80\", -h, /] }}\n  client:\n    image: {PROBE_IMAGE}\n    \
+         zones: [app]\n    hardening: {hardening}\n    compose: {{ command: [sleep, \"3600\"] }}\n\
+         flows:\n  - {{ from: client, to: web, ports: [tcp/80] }}\n"
+    )
+}
+
+fn docker(args: &[&str]) -> String {
+    let out = std::process::Command::new("docker")
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "docker {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).trim().to_owned()
+}
+
+/// Takes the design off the engine whatever happens to the test.
+struct Cleanup(String);
+
+impl Drop for Cleanup {
+    fn drop(&mut self) {
+        let label = format!("label=io.bulkhead.design={}", self.0);
+        let run = |args: &[&str]| {
+            std::process::Command::new("docker")
+                .args(args)
+                .output()
+                .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+                .unwrap_or_default()
+        };
+        for id in run(&["ps", "-aq", "--filter", &label]).split_whitespace() {
+            run(&["rm", "-f", id]);
+        }
+        for id in run(&["network", "ls", "-q", "--filter", &label]).split_whitespace() {
+            run(&["network", "rm", id]);
+        }
+        let name = design::model::DesignName::parse(&self.0).unwrap();
+        let chain = design::compile::chain_name(&name);
+        while std::process::Command::new("iptables")
+            .args(["-w", "-D", "DOCKER-USER", "-j", &chain])
+            .output()
+            .is_ok_and(|o| o.status.success())
+        {}
+        let _ = std::process::Command::new("iptables")
+            .args(["-w", "-F", &chain])
+            .output();
+        let _ = std::process::Command::new("iptables")
+            .args(["-w", "-X", &chain])
+            .output();
+    }
+}
+
+#[tokio::test]
+async fn apply_verify_drift_and_quarantine_from_the_browser() {
+    DockerEngine::connect()
+        .await
+        .expect("the local engine answers")
+        .ensure_probe_image()
+        .await
+        .unwrap();
+    let name = format!("loop{}", std::process::id());
+    let _cleanup = Cleanup(name.clone());
+    let doc = document(&name);
+    let seeded = name.clone();
+    let (base, _dir) = start_app_seeded(
+        &[("ann", Role::Approver), ("vic", Role::Viewer)],
+        |db| async move {
+            let mut conn = db.write.acquire().await.unwrap();
+            server::store::designs::create(&mut conn, &seeded, &doc, 1, "seeded")
+                .await
+                .unwrap();
+            let local = server::store::engines::EngineFields {
+                name: "local".into(),
+                endpoint: "unix:///var/run/docker.sock".into(),
+                tls_ca: None,
+                tls_cert: None,
+                tls_key: None,
+                note: String::new(),
+                requires_approval: true,
+            };
+            server::store::engines::insert(&mut conn, &local, None)
+                .await
+                .unwrap();
+        },
+    )
+    .await;
+    let mut driver = Driver::start().await;
+    let c = driver.browser().await;
+    let p = Page::new(&c, &base);
+    p.sign_in("ann", "ann password 2026").await;
+
+    // Plan: the changes and who would reach whom that nobody reaches now.
+    p.open("/designs/1/operate").await;
+    p.hydrated().await;
+    p.wait_text("[data-test=live]", "Nothing is live").await;
+    p.click("form[data-test=plan-form] [data-test=plan]").await;
+    p.wait_text(
+        "[data-test=plan-view] [data-test=summary]",
+        "change(s) on local",
+    )
+    .await;
+    p.wait_text("[data-test=delta] li.gained", "client → web")
+        .await;
+    p.screenshot("24-plan-delta").await;
+
+    // Apply, and watch the job to its end.
+    p.click("[data-test=plan-view] [data-test=apply]").await;
+    p.wait_path(|x| x.starts_with("/jobs/")).await;
+    p.find("[data-test=job][data-result=applied]").await;
+
+    // Verify: a job, then the report with both matrices.
+    p.open("/designs/1/operate").await;
+    p.hydrated().await;
+    p.find(&format!("[data-live='{name}@local']")).await;
+    p.click("[data-test=live] [data-test=verify]").await;
+    p.wait_path(|x| x.starts_with("/jobs/")).await;
+    p.find("[data-test=job][data-result=passed]").await;
+    p.click("[data-test=report]").await;
+    p.wait_path(|x| x.starts_with("/verifications/")).await;
+    p.find("[data-test=verification][data-passed=true]").await;
+    p.wait_text(
+        "table[data-test=observed] [data-cell='client>web']",
+        "tcp/80",
+    )
+    .await;
+    p.find("table[data-test=predicted]").await;
+    p.screenshot("25-verify-report").await;
+
+    // A container moved by hand is drift at the next check.
+    let client = format!("{name}-client-1");
+    let network = format!("{name}_app");
+    docker(&["network", "disconnect", &network, &client]);
+    p.open("/designs/1/operate").await;
+    p.hydrated().await;
+    p.click("[data-test=live] [data-test=check-drift]").await;
+    p.wait_text(
+        "[data-test=live] [data-test=drift][data-state=drifting]",
+        "drifting",
+    )
+    .await;
+    p.screenshot("26-drift").await;
+
+    // Quarantine and release from the engine's page.
+    let web = format!("{name}-web-1");
+    p.open("/engines/1").await;
+    p.hydrated().await;
+    let row = format!("tr[data-container='{web}']");
+    let reason = format!("{row} input[name=reason]");
+    // The list is read from the engine after the page hydrates: fill the field once it stays.
+    for _ in 0..20 {
+        p.fill(&reason, "odd traffic").await;
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        if p.value(&reason).await == "odd traffic" {
+            break;
+        }
+    }
+    p.click(&format!("{row} [data-test=quarantine]")).await;
+    p.find(&format!(
+        "tr[data-container='{web}'][data-quarantined=true]"
+    ))
+    .await;
+    assert_eq!(
+        docker(&["inspect", "-f", "{{len .NetworkSettings.Networks}}", &web]),
+        "0"
+    );
+    p.screenshot("27-quarantined").await;
+    p.click(&format!("{row} [data-test=release]")).await;
+    p.find(&format!(
+        "tr[data-container='{web}'][data-quarantined=false]"
+    ))
+    .await;
+    assert_eq!(
+        docker(&["inspect", "-f", "{{len .NetworkSettings.Networks}}", &web]),
+        "1"
+    );
+
+    // The viewer sees the same, and has nothing to press.
+    let v = driver.browser().await;
+    let pv = Page::new(&v, &base);
+    pv.sign_in("vic", "vic password 2026").await;
+    pv.open("/designs/1/operate").await;
+    pv.hydrated().await;
+    pv.find("[data-test=live] [data-test=drift][data-state=drifting]")
+        .await;
+    pv.find("[data-test=live] [data-test=verified][data-state=passed]")
+        .await;
+    for control in ["[data-test=plan]", "[data-test=verify]"] {
+        assert!(
+            v.find(Locator::Css(control)).await.is_err(),
+            "a viewer sees {control}"
+        );
+    }
+    pv.open("/engines/1").await;
+    pv.hydrated().await;
+    pv.find(&format!("tr[data-container='{web}']")).await;
+    for control in [
+        "[data-test=quarantine]",
+        "[data-test=release]",
+        "[data-test=import-engine]",
+    ] {
+        assert!(
+            v.find(Locator::Css(control)).await.is_err(),
+            "a viewer sees {control}"
+        );
+    }
+    pv.screenshot("28-engine-viewer").await;
+    v.close().await.unwrap();
+    c.close().await.unwrap();
+}
