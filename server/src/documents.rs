@@ -107,30 +107,6 @@ pub fn rename(document: &str, name: &str) -> Result<String, String> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Renaming keeps comments and the rest of the text; templates come out named.
-    #[test]
-    fn rename_keeps_text() {
-        let doc = "bulkhead: 1\n# the web host\nname: old\nzones: {}\nservices: {}\n";
-        let out = rename(doc, "new-name").unwrap();
-        assert_eq!(
-            out,
-            "bulkhead: 1\n# the web host\nname: new-name\nzones: {}\nservices: {}\n"
-        );
-        let t = from_template("three-tier", "shop").unwrap();
-        assert_eq!(name_of(&t).unwrap(), "shop");
-        assert!(
-            from_template("nope", "x")
-                .unwrap_err()
-                .contains("three-tier")
-        );
-        assert_eq!(name_of(&blank("b1")).unwrap(), "b1");
-    }
-}
-
 /// A stored revision read and checked off the async threads, for the engine work that
 /// follows: the design and what blocks applying it (unaccepted error findings), or its
 /// errors in one line.
@@ -154,4 +130,28 @@ pub async fn checked(
         Ok((valid, blocked))
     })
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Renaming keeps comments and the rest of the text; templates come out named.
+    #[test]
+    fn rename_keeps_text() {
+        let doc = "bulkhead: 1\n# the web host\nname: old\nzones: {}\nservices: {}\n";
+        let out = rename(doc, "new-name").unwrap();
+        assert_eq!(
+            out,
+            "bulkhead: 1\n# the web host\nname: new-name\nzones: {}\nservices: {}\n"
+        );
+        let t = from_template("three-tier", "shop").unwrap();
+        assert_eq!(name_of(&t).unwrap(), "shop");
+        assert!(
+            from_template("nope", "x")
+                .unwrap_err()
+                .contains("three-tier")
+        );
+        assert_eq!(name_of(&blank("b1")).unwrap(), "b1");
+    }
 }
