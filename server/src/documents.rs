@@ -132,6 +132,32 @@ pub async fn checked(
     .await
 }
 
+/// `; accepts errors: host-pid at services.tool, …` for a revision that accepts findings of
+/// severity error (their reasons are in the entry's details and the revision itself).
+pub fn accepting_summary(accepted: &[serde_json::Value]) -> String {
+    if accepted.is_empty() {
+        return String::new();
+    }
+    let named: Vec<String> = accepted
+        .iter()
+        .take(5)
+        .map(|a| {
+            format!(
+                "{} at {}",
+                a["code"].as_str().unwrap_or_default(),
+                a["path"].as_str().unwrap_or_default()
+            )
+        })
+        .collect();
+    let more = accepted.len().saturating_sub(named.len());
+    let more = if more > 0 {
+        format!(" and {more} more")
+    } else {
+        String::new()
+    };
+    format!("; accepts errors: {}{more}", named.join(", "))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

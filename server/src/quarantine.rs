@@ -44,6 +44,35 @@ impl On<'_> {
     }
 }
 
+fn networks_of(record: &QuarantineRecord) -> Vec<&str> {
+    record.networks.iter().map(|n| n.network.as_str()).collect()
+}
+
+impl On<'_> {
+    /// The audit entry of a quarantine or a release, in the transaction that records it.
+    async fn audit(
+        &self,
+        tx: &mut sqlx::SqliteConnection,
+        action: &str,
+        summary: String,
+        id: i64,
+        record: &QuarantineRecord,
+        reason: Option<&str>,
+    ) -> anyhow::Result<()> {
+        let mut entry = NewEntry::new(self.actor, action, summary)
+            .object("quarantine", id)
+            .details(serde_json::json!({
+                "engine": self.engine.name,
+                "container": record.container,
+                "networks": networks_of(record),
+                "reason": reason,
+            }));
+        entry.target = Some(&self.engine.name);
+        audit::append(tx, &self.db.audit, entry).await?;
+        Ok(())
+    }
+}
+
 fn already(container: &str, q: &QuarantineRow) -> String {
     format!(
         "{container} is already quarantined (since {}, by {}: {}); release it first",
@@ -83,25 +112,13 @@ pub async fn quarantine(
             Recorded::New(id) => id,
             Recorded::Already(q) => return Ok(Err(already(container, &q))),
         };
-        let networks: Vec<&str> = record.networks.iter().map(|n| n.network.as_str()).collect();
-        let mut entry = NewEntry::new(
-            on.actor,
-            "engine-quarantine",
-            format!(
-                "quarantined {container} on {} (cut from {}): {reason}",
-                on.engine.name,
-                networks.join(", ")
-            ),
-        )
-        .object("quarantine", id)
-        .details(serde_json::json!({
-            "engine": on.engine.name,
-            "container": container,
-            "networks": networks,
-            "reason": reason,
-        }));
-        entry.target = Some(&on.engine.name);
-        audit::append(&mut tx, &on.db.audit, entry).await?;
+        let summary = format!(
+            "quarantined {container} on {} (cut from {}): {reason}",
+            on.engine.name,
+            networks_of(&record).join(", ")
+        );
+        on.audit(&mut tx, "engine-quarantine", summary, id, &record, Some(reason))
+            .await?;
         // The record is kept before anything is cut: release can always restore.
         tx.commit().await?;
         Ok(engine::isolate(on.docker, &record)
@@ -139,24 +156,13 @@ pub async fn release(
         }
         let mut tx = on.db.write.begin().await?;
         quarantines::release(&mut tx, id, on.actor.id, on.who()).await?;
-        let networks: Vec<&str> = record.networks.iter().map(|n| n.network.as_str()).collect();
-        let mut entry = NewEntry::new(
-            on.actor,
-            "engine-release",
-            format!(
-                "released {container} on {} (back on {})",
-                on.engine.name,
-                networks.join(", ")
-            ),
-        )
-        .object("quarantine", id)
-        .details(serde_json::json!({
-            "engine": on.engine.name,
-            "container": container,
-            "networks": networks,
-        }));
-        entry.target = Some(&on.engine.name);
-        audit::append(&mut tx, &on.db.audit, entry).await?;
+        let summary = format!(
+            "released {container} on {} (back on {})",
+            on.engine.name,
+            networks_of(&record).join(", ")
+        );
+        on.audit(&mut tx, "engine-release", summary, id, &record, None)
+            .await?;
         tx.commit().await?;
         Ok(Ok(record))
     })

@@ -13,32 +13,6 @@ use app::backend::Request;
 use app::error::AppError;
 use app::model::{DesignDetail, DesignSummary, RevisionInfo, Role};
 
-/// `; accepts errors: host-pid at services.tool, …` for a revision that accepts findings of
-/// severity error (their reasons are in the entry's details and the revision itself).
-fn accepting_summary(accepted: &[serde_json::Value]) -> String {
-    if accepted.is_empty() {
-        return String::new();
-    }
-    let named: Vec<String> = accepted
-        .iter()
-        .take(5)
-        .map(|a| {
-            format!(
-                "{} at {}",
-                a["code"].as_str().unwrap_or_default(),
-                a["path"].as_str().unwrap_or_default()
-            )
-        })
-        .collect();
-    let more = accepted.len().saturating_sub(named.len());
-    let more = if more > 0 {
-        format!(" and {more} more")
-    } else {
-        String::new()
-    };
-    format!("; accepts errors: {}{more}", named.join(", "))
-}
-
 fn not_found(id: i64) -> AppError {
     AppError::NotFound {
         what: format!("Design {id}"),
@@ -383,7 +357,7 @@ pub(super) async fn save(
             "design-save",
             format!(
                 "saved {name} revision {number}: {message}{}",
-                accepting_summary(&accepted)
+                documents::accepting_summary(&accepted)
             ),
         )
         .design(id)

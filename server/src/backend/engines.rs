@@ -89,7 +89,8 @@ fn name_taken(name: &str) -> AppError {
     )
 }
 
-async fn record(service: &Service, id: i64) -> Result<EngineRecord, AppError> {
+/// A registered engine, or `NotFound`.
+pub(super) async fn record(service: &Service, id: i64) -> Result<EngineRecord, AppError> {
     let mut conn = service.db.read.acquire().await.map_err(internal)?;
     engines::get(&mut conn, id)
         .await

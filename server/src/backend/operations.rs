@@ -11,21 +11,11 @@ use app::model::{
 
 use super::{Service, internal};
 use crate::engine::labels;
-use crate::store::engines::{self, EngineRecord};
+use crate::store::engines::EngineRecord;
 use crate::store::{live, quarantines, verifications};
 
 fn refused(message: String) -> AppError {
     AppError::Conflict { message }
-}
-
-async fn engine(service: &Service, id: i64) -> Result<EngineRecord, AppError> {
-    let mut conn = service.db.read.acquire().await.map_err(internal)?;
-    engines::get(&mut conn, id)
-        .await
-        .map_err(internal)?
-        .ok_or_else(|| AppError::NotFound {
-            what: format!("Engine {id}"),
-        })
 }
 
 async fn connected(record: &EngineRecord) -> Result<crate::engine::DockerEngine, AppError> {
@@ -61,7 +51,7 @@ pub(super) async fn verify(
     let at = crate::watch::verify::Verifying {
         db: service.db.clone(),
         clock: service.config.clock.clone(),
-        engine: engine(service, engine_id).await?,
+        engine: super::engines::record(service, engine_id).await?,
         actor,
     };
     crate::watch::verify::start(at, &service.jobs, design)
@@ -92,7 +82,7 @@ pub(super) async fn containers(
     engine_id: i64,
 ) -> Result<Vec<EngineContainer>, AppError> {
     service.require(req, Role::Viewer).await?;
-    let record = engine(service, engine_id).await?;
+    let record = super::engines::record(service, engine_id).await?;
     let docker = connected(&record).await?;
     let read = |e: crate::engine::EngineError| {
         refused(format!("reading engine {} failed: {e}", record.name))
@@ -148,7 +138,7 @@ pub(super) async fn quarantine(
     reason: Option<String>,
 ) -> Result<(), AppError> {
     let (_, actor) = service.require(req, Role::Approver).await?;
-    let record = engine(service, engine_id).await?;
+    let record = super::engines::record(service, engine_id).await?;
     let docker = connected(&record).await?;
     let on = crate::quarantine::On {
         db: &service.db,
@@ -173,7 +163,7 @@ pub(super) async fn import(
 ) -> Result<DesignSummary, AppError> {
     let (user, actor) = service.require(req, Role::Editor).await?;
     let name = super::checks::design_name("name", name.trim())?.to_string();
-    let record = engine(service, engine_id).await?;
+    let record = super::engines::record(service, engine_id).await?;
     let docker = connected(&record).await?;
     let document = crate::engine::import_docker(&docker, &name)
         .await

@@ -5,6 +5,7 @@ mod design;
 mod engine;
 mod export;
 mod import;
+mod quarantine;
 mod serve;
 mod trail;
 mod user;
@@ -136,7 +137,7 @@ enum Command {
     #[command(subcommand)]
     Import(ImportFrom),
     /// Disconnect a container from every network at once (recorded); --release restores it.
-    Quarantine(engine::QuarantineArgs),
+    Quarantine(quarantine::QuarantineArgs),
 }
 
 /// `bulkhead import …`: where a design comes from.
@@ -225,7 +226,7 @@ pub fn main() -> ExitCode {
             } => trail::drift_on(name.as_deref().unwrap_or_default(), &data.dir).await,
             Command::Destroy { file, yes, data } => engine::destroy(&file, yes, &data.dir).await,
             Command::Import(ImportFrom::Engine(what)) => engine::import(what).await,
-            Command::Quarantine(args) => engine::quarantine(args).await,
+            Command::Quarantine(args) => quarantine::run(args).await,
             Command::Check { .. }
             | Command::Reach { .. }
             | Command::Diff { .. }

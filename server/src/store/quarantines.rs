@@ -101,13 +101,13 @@ fn row(r: Row) -> anyhow::Result<QuarantineRow> {
     })
 }
 
-/// The container's quarantine in force on an engine, if it has one.
-pub async fn active(
+/// The container's quarantine in force on an engine, as stored.
+async fn active_row(
     conn: &mut SqliteConnection,
     engine_id: i64,
     container: &str,
-) -> anyhow::Result<Option<QuarantineRow>> {
-    let r: Option<Row> = sqlx::query_as(&format!(
+) -> anyhow::Result<Option<Row>> {
+    sqlx::query_as(&format!(
         "SELECT {COLUMNS} FROM quarantines WHERE engine_id = ? AND container = ? \
          AND released_at IS NULL"
     ))
@@ -115,8 +115,19 @@ pub async fn active(
     .bind(container)
     .fetch_optional(conn)
     .await
-    .context("reading a quarantine")?;
-    r.map(row).transpose()
+    .context("reading a quarantine")
+}
+
+/// The container's quarantine in force on an engine, if it has one.
+pub async fn active(
+    conn: &mut SqliteConnection,
+    engine_id: i64,
+    container: &str,
+) -> anyhow::Result<Option<QuarantineRow>> {
+    active_row(conn, engine_id, container)
+        .await?
+        .map(row)
+        .transpose()
 }
 
 /// The record release restores from: the quarantine in force of `container` on an engine.
@@ -125,16 +136,9 @@ pub async fn record_of(
     engine_id: i64,
     container: &str,
 ) -> anyhow::Result<Option<(i64, QuarantineRecord)>> {
-    let r: Option<Row> = sqlx::query_as(&format!(
-        "SELECT {COLUMNS} FROM quarantines WHERE engine_id = ? AND container = ? \
-         AND released_at IS NULL"
-    ))
-    .bind(engine_id)
-    .bind(container)
-    .fetch_optional(conn)
-    .await
-    .context("reading a quarantine")?;
-    let Some(r) = r else { return Ok(None) };
+    let Some(r) = active_row(conn, engine_id, container).await? else {
+        return Ok(None);
+    };
     let record = QuarantineRecord {
         networks: endpoints(&r)?,
         container: r.container,
