@@ -88,6 +88,9 @@ pub struct DesignSummary {
     pub updated_at: String,
     pub updated_by: String,
     pub deleted: bool,
+    /// What needs a look where the design is live: drift, an unreachable engine, a verify
+    /// whose observations contradict the design.
+    pub alerts: Vec<String>,
 }
 
 /// One saved version of a design.

@@ -179,6 +179,9 @@ fn DesignRow(
                             on:click=move |_| editing.set(false)>"Cancel"</button>
                     </form>
                 </Show>
+                {d.alerts.iter().map(|a| view! {
+                    <a class="alert-badge" data-test="alert" href=format!("/designs/{id}/operate")>{a.clone()}</a>
+                }).collect_view()}
             </td>
             <td>{d.revision}</td>
             <td><time>{d.updated_at.clone()}</time></td>

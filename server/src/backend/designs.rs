@@ -49,9 +49,19 @@ pub(super) async fn list(
             needed: Role::Admin,
         });
     }
-    designs::list(&service.db.read, include_deleted)
+    let mut list = designs::list(&service.db.read, include_deleted)
         .await
-        .map_err(internal)
+        .map_err(internal)?;
+    for row in crate::store::live::list(&service.db.read, None, None)
+        .await
+        .map_err(internal)?
+    {
+        let Some(d) = list.iter_mut().find(|d| d.id == row.design_id) else {
+            continue;
+        };
+        d.alerts.extend(crate::store::live::alerts(&row));
+    }
+    Ok(list)
 }
 
 pub(super) async fn create(
@@ -114,6 +124,7 @@ pub(super) async fn store_new(
         updated_at: clock::display(&clock::now_text()),
         updated_by: user.name.clone(),
         deleted: false,
+        alerts: Vec::new(),
     })
 }
 

@@ -64,6 +64,7 @@ pub async fn list(pool: &SqlitePool, include_deleted: bool) -> anyhow::Result<Ve
             updated_at: clock::display(&r.created_at),
             updated_by: r.author,
             deleted: r.deleted,
+            alerts: Vec::new(),
         })
         .collect())
 }

@@ -90,6 +90,33 @@ pub async fn list(
     Ok(out)
 }
 
+/// What needs a look about a live design, in words: drift, an unreachable engine, a verify
+/// of the live revision whose observations contradict the design.
+pub fn alerts(row: &LiveRow) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(d) = &row.drift {
+        match d.state {
+            DriftState::InSync => {}
+            DriftState::Drifting => out.push(format!(
+                "drifting on {} ({} difference(s))",
+                row.engine,
+                d.differences.len()
+            )),
+            DriftState::Unreachable => out.push(format!("{} unreachable", row.engine)),
+        }
+    }
+    if let Some(v) = &row.verified
+        && !v.passed
+        && v.revision == Some(row.revision)
+    {
+        out.push(format!(
+            "verify on {}: {} mismatch(es)",
+            row.engine, v.mismatches
+        ));
+    }
+    out
+}
+
 /// Records a drift check; returns the state the pair was in before, if it had one (a check
 /// against another baseline revision counts as none).
 pub async fn record_drift(

@@ -184,6 +184,22 @@ async fn verify_drift_and_quarantine_after_apply() {
     assert_eq!(drift["state"], "drifting", "{drift}");
     viewer.call("check_drift", &pair).await.ok();
     assert_eq!(count(&viewer, "engine-drift").await, 1);
+    // …and the designs list says it needs a look.
+    let list = viewer
+        .call("list_designs", &[("include_deleted", "false")])
+        .await
+        .ok();
+    let row = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["name"] == name.as_str())
+        .unwrap()
+        .clone();
+    assert!(
+        row["alerts"].to_string().contains("drifting on local"),
+        "{row}"
+    );
     // Put back by hand: the background check finds it in sync, and that change is audited.
     docker(&[
         "network", "connect", "--ip", &address, "--alias", "client", &network, &client,
