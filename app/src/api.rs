@@ -323,6 +323,11 @@ pub async fn verify_live(design: i64, engine: i64) -> Result<JobView, AppError> 
     delegate!(verify_live(design, engine))
 }
 
+#[server(prefix = "/api", endpoint = "destroy_live")]
+pub async fn destroy_live(design: i64, engine: i64) -> Result<JobView, AppError> {
+    delegate!(destroy_live(design, engine))
+}
+
 #[server(prefix = "/api", endpoint = "get_verification")]
 pub async fn get_verification(id: i64) -> Result<VerificationView, AppError> {
     delegate!(get_verification(id))

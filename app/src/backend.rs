@@ -158,6 +158,14 @@ pub trait Backend: Send + Sync + 'static {
         design: i64,
         engine: i64,
     ) -> Result<JobView, AppError>;
+    /// Starts removing what Bulkhead created for the revision live on an engine, as a job
+    /// (approver).
+    async fn destroy_live(
+        &self,
+        req: &Request,
+        design: i64,
+        engine: i64,
+    ) -> Result<JobView, AppError>;
     /// A stored verify report (viewer).
     async fn get_verification(&self, req: &Request, id: i64) -> Result<VerificationView, AppError>;
     /// The containers Bulkhead created on an engine, with their quarantines (viewer).

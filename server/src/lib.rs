@@ -23,6 +23,7 @@ pub mod session;
 pub mod setup_token;
 pub mod startup;
 pub mod store;
+pub mod teardown;
 pub mod user_name;
 pub mod watch;
 

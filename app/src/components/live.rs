@@ -1,8 +1,8 @@
 //! What is live where: for a design, or on an engine, the revision applied there, by whom
 //! and when, its drift (checked in the background and on demand) and its last verify report.
-//! Everyone signed in checks drift; editors start a verify.
+//! Everyone signed in checks drift; editors start a verify; approvers destroy.
 
-use crate::api::{CheckDrift, VerifyLive, list_live};
+use crate::api::{CheckDrift, DestroyLive, VerifyLive, list_live};
 use crate::components::auth::use_session;
 use crate::components::error::ErrorBanner;
 use crate::error::AppError;
@@ -13,6 +13,7 @@ use leptos::prelude::*;
 pub fn Live(design: Option<i64>, engine: Option<i64>) -> impl IntoView {
     let check = ServerAction::<CheckDrift>::new();
     let verify = ServerAction::<VerifyLive>::new();
+    let destroy = ServerAction::<DestroyLive>::new();
     let rows = crate::loaded::load(
         move || (design, engine, check.version().get()),
         |(design, engine, _)| list_live(design, engine),
@@ -24,13 +25,21 @@ pub fn Live(design: Option<i64>, engine: Option<i64>) -> impl IntoView {
             error.set(Some(e));
         }
     });
-    Effect::new(move |_| match verify.value().get() {
-        Some(Ok(job)) => navigate(&format!("/jobs/{}", job.id), Default::default()),
-        Some(Err(e)) => error.set(Some(e)),
-        None => {}
+    Effect::new(move |_| {
+        let started = [verify.value().get(), destroy.value().get()];
+        match started.into_iter().flatten().next() {
+            Some(Ok(job)) => navigate(&format!("/jobs/{}", job.id), Default::default()),
+            Some(Err(e)) => error.set(Some(e)),
+            None => {}
+        }
     });
     let session = use_session();
-    let can_verify = move || session.user().is_some_and(|m| m.role >= Role::Editor);
+    let role = move || session.user().map(|m| m.role);
+    let actions = Actions {
+        check,
+        verify,
+        destroy,
+    };
     view! {
         <ErrorBanner error=error />
         <Transition fallback=|| view! { <p class="muted small">"Loading…"</p> }>
@@ -47,7 +56,7 @@ pub fn Live(design: Option<i64>, engine: Option<i64>) -> impl IntoView {
                             </tr></thead>
                             <tbody>
                                 {list.into_iter().map(|row| view! {
-                                    <LiveLine row check verify can_verify=can_verify() />
+                                    <LiveLine row actions role=role() />
                                 }).collect_view()}
                             </tbody>
                         </table>
@@ -59,14 +68,23 @@ pub fn Live(design: Option<i64>, engine: Option<i64>) -> impl IntoView {
     }
 }
 
-#[component]
-fn LiveLine(
-    row: LiveRow,
+#[derive(Clone, Copy)]
+struct Actions {
     check: ServerAction<CheckDrift>,
     verify: ServerAction<VerifyLive>,
-    can_verify: bool,
-) -> impl IntoView {
+    destroy: ServerAction<DestroyLive>,
+}
+
+#[component]
+fn LiveLine(row: LiveRow, actions: Actions, role: Option<Role>) -> impl IntoView {
+    let Actions {
+        check,
+        verify,
+        destroy,
+    } = actions;
     let (design, engine) = (row.design_id, row.engine_id);
+    let can = move |needed: Role| role.is_some_and(|r| r >= needed);
+    let what = format!("{} r{} on {}", row.design, row.revision, row.engine);
     let verified = match &row.verified {
         None => {
             view! { <span class="muted" data-test="verified" data-state="never">"never"</span> }
@@ -103,10 +121,25 @@ fn LiveLine(
                     on:click=move |_| { check.dispatch(CheckDrift { design, engine }); }>
                     "Check drift"
                 </button>
-                {can_verify.then(|| view! {
+                {can(Role::Editor).then(|| view! {
                     <button class="btn btn-small" data-test="verify" disabled=move || verify.pending().get()
                         on:click=move |_| { verify.dispatch(VerifyLive { design, engine }); }>
                         "Verify"
+                    </button>
+                })}
+                {can(Role::Approver).then(|| view! {
+                    <button class="btn btn-small btn-danger" data-test="destroy" disabled=move || destroy.pending().get()
+                        on:click=move |_| {
+                            let ok = web_sys::window()
+                                .and_then(|w| w.confirm_with_message(&format!(
+                                    "Remove {what}: its containers, networks and firewall? What Bulkhead did not create is left alone."
+                                )).ok())
+                                .unwrap_or(false);
+                            if ok {
+                                destroy.dispatch(DestroyLive { design, engine });
+                            }
+                        }>
+                        "Destroy"
                     </button>
                 })}
             </td>

@@ -176,7 +176,7 @@ pub struct JobStep {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct JobView {
     pub id: u64,
-    /// `apply` or `verify`.
+    /// `apply`, `verify` or `destroy`.
     pub kind: String,
     /// "apply of three-tier r7 by alice".
     pub title: String,
@@ -188,7 +188,7 @@ pub struct JobView {
     /// How many changes the plan has.
     pub total: usize,
     /// `running`; an apply ends `applied` or `failed`, a verify `passed`, `mismatches` or
-    /// `failed`.
+    /// `failed`, a destroy `removed` or `failed`.
     pub result: String,
     /// The closing summary, once it ended.
     pub summary: Option<String>,

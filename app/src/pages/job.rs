@@ -58,7 +58,8 @@ fn Follow(initial: JobView) -> impl IntoView {
                 .count()
         })
     };
-    let succeeded = move || job.with(|j| j.result == "applied" || j.result == "passed");
+    let succeeded =
+        move || job.with(|j| ["applied", "passed", "removed"].contains(&j.result.as_str()));
     view! {
         <div class="page-head">
             <h1>{move || job.with(|j| j.title.clone())}</h1>
@@ -66,8 +67,8 @@ fn Follow(initial: JobView) -> impl IntoView {
         </div>
         <section class="card job" data-test="job" data-result=move || job.with(|j| j.result.clone())>
             <p data-test="progress">
-                {move || job.with(|j| if j.kind == "verify" {
-                    format!("On {}, started {}: probing — {}.", j.engine, j.started_at, j.result)
+                {move || job.with(|j| if j.kind != "apply" {
+                    format!("On {}, started {}: {}.", j.engine, j.started_at, j.result)
                 } else {
                     format!(
                         "On {}, started {}: {} of {} change(s) done — {}.",

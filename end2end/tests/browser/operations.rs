@@ -124,7 +124,11 @@ async fn apply_verify_drift_and_quarantine_from_the_browser() {
 
     // Apply, and watch the job to its end.
     p.click("[data-test=plan-view] [data-test=apply]").await;
-    p.wait_path(|x| x.starts_with("/jobs/")).await;
+    let job = p.wait_path(|x| x.starts_with("/jobs/")).await;
+    // Reloaded at once (while it runs, on this engine usually): the same job, followed to
+    // its end.
+    p.open(&job).await;
+    p.wait_text("h1", &format!("apply of {name} r1 by ann")).await;
     p.find("[data-test=job][data-result=applied]").await;
 
     // Verify: a job, then the report with both matrices.

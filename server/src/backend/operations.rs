@@ -1,5 +1,5 @@
 //! The operating loop after apply, in the browser: what is live where, verify as a job and
-//! its stored reports, quarantine and release of a container, and a live engine imported as
+//! its stored reports, destroy as a job, quarantine and release of a container, and a live engine imported as
 //! a new design. Every call checks the role; every change to an engine is locked and audited
 //! by the functions it hands over to (`crate::watch`, `crate::quarantine`).
 
@@ -59,6 +59,29 @@ pub(super) async fn verify(
         .map_err(internal)?
         .map(|job| job.view())
         .map_err(refused)
+}
+
+/// Starts removing the revision live on an engine (approver or admin).
+pub(super) async fn destroy(
+    service: &Service,
+    req: &Request,
+    design: i64,
+    engine_id: i64,
+) -> Result<JobView, AppError> {
+    let (_, actor) = service.require(req, Role::Approver).await?;
+    let engine = super::engines::record(service, engine_id).await?;
+    crate::teardown::start(
+        &service.db,
+        &service.config.clock,
+        &service.jobs,
+        actor,
+        engine,
+        design,
+    )
+    .await
+    .map_err(internal)?
+    .map(|job| job.view())
+    .map_err(refused)
 }
 
 pub(super) async fn verification(

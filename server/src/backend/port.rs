@@ -254,6 +254,15 @@ impl Backend for Service {
         operations::verify(self, req, design, engine).await
     }
 
+    async fn destroy_live(
+        &self,
+        req: &Request,
+        design: i64,
+        engine: i64,
+    ) -> Result<JobView, AppError> {
+        operations::destroy(self, req, design, engine).await
+    }
+
     async fn get_verification(&self, req: &Request, id: i64) -> Result<VerificationView, AppError> {
         operations::verification(self, req, id).await
     }

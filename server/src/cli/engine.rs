@@ -341,7 +341,14 @@ pub async fn destroy(file: &Path, yes: bool, data: &Path) -> ExitCode {
     let removing = engine::destroy(&d, &engine);
     let outcome =
         crate::engine_lock::keep_while(&trail.db, &clock, &trail.engine, &token, removing).await;
-    let recorded = trail.record_teardown(&d, &outcome).await;
+    let recorded = crate::teardown::record(
+        &trail.db,
+        &trail.actor,
+        &trail.engine,
+        d.name.as_str(),
+        &outcome,
+    )
+    .await;
     crate::engine_lock::release(&trail.db, trail.engine.id, &token).await;
     match recorded {
         Ok(id) => eprintln!(

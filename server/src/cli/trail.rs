@@ -10,7 +10,6 @@ use crate::db::Db;
 use crate::engine::DockerEngine;
 use crate::engine_endpoint::LOCAL_SOCKET;
 use crate::store::Actor;
-use crate::store::audit::{self, NewEntry};
 use crate::store::engines::{self, EngineRecord};
 use crate::store::live;
 
@@ -101,67 +100,6 @@ impl Trail {
         )
         .await
         .map_err(|e| format!("{e:#}"))?
-    }
-}
-
-impl Trail {
-    /// Records a destroy as a teardown with its audit entry: after it, nothing of the design
-    /// is live on the engine until the next apply.
-    pub async fn record_teardown(
-        &self,
-        d: &design::ValidDesign,
-        outcome: &Result<crate::engine::DestroyReport, crate::engine::EngineError>,
-    ) -> anyhow::Result<i64> {
-        let name = d.name.as_str();
-        let (result, report_json, summary) = match outcome {
-            Ok(r) => (
-                "removed",
-                serde_json::to_string(r)?,
-                format!(
-                    "removed {} container(s), {} network(s), firewall {}",
-                    r.containers.len(),
-                    r.networks.len(),
-                    r.firewall.as_deref().unwrap_or("none")
-                ),
-            ),
-            Err(e) => (
-                "failed",
-                serde_json::json!({ "error": e.to_string() }).to_string(),
-                format!("failed: {e}"),
-            ),
-        };
-        let mut tx = self.db.write.begin().await?;
-        let design_id = crate::store::designs::live_by_name(&mut tx, name).await?;
-        let id = live::record_teardown(
-            &mut tx,
-            &live::NewTeardown {
-                design_name: name,
-                design_id,
-                engine_id: self.engine.id,
-                engine_name: &self.engine.name,
-                actor_id: None,
-                actor_name: self.actor.name.as_deref().unwrap_or("cli"),
-                result,
-                report_json: &report_json,
-            },
-        )
-        .await?;
-        let mut entry = NewEntry::new(
-            &self.actor,
-            "engine-destroy",
-            format!("destroyed {name} on {}: {summary}", self.engine.name),
-        )
-        .details(
-            serde_json::json!({ "teardown": id, "engine": self.engine.name, "result": result }),
-        );
-        entry = match design_id {
-            Some(id) => entry.design(id),
-            None => entry.object("engine", self.engine.id),
-        };
-        entry.target = Some(&self.engine.name);
-        audit::append(&mut tx, &self.db.audit, entry).await?;
-        tx.commit().await?;
-        Ok(id)
     }
 }
 

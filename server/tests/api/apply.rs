@@ -341,6 +341,27 @@ async fn the_command_line_leaves_the_same_trail() {
     // The lock is free again.
     let engines = admin.call("list_engines", &[]).await.ok();
     assert!(engines[0]["lock"].is_null(), "{engines}");
+    // --no-firewall leaves the design's firewall to the exported script, and the record says so.
+    let skipped = std::process::Command::new(env!("CARGO_BIN_EXE_bulkhead"))
+        .arg("apply")
+        .arg(&file)
+        .args(["--yes", "--no-firewall", "--data"])
+        .arg(app.data_dir())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&skipped.stderr);
+    assert!(stderr.contains("--no-firewall"), "{stderr}");
+    let firewall: String = sqlx::query_scalar(
+        "SELECT firewall FROM deployments WHERE design_name = ? ORDER BY id DESC LIMIT 1",
+    )
+    .bind(&name)
+    .fetch_one(&app.service.db.read)
+    .await
+    .unwrap();
+    assert!(
+        firewall.starts_with("skipped with --no-firewall"),
+        "{firewall}"
+    );
 }
 
 /// A revision with an error finding nobody accepted is planned (the plan says what blocks

@@ -309,7 +309,24 @@ async fn verify_drift_and_quarantine_after_apply() {
         .ok();
     assert!(detail.to_string().contains("172.49.3."), "{detail}");
 
-    // Destroy from the command line, recorded: nothing of the design is live any more.
+    // Destroy from the browser: approvers only, a job under the lock, recorded; nothing of
+    // the design is live any more.
+    assert_eq!(editor.call("destroy_live", &pair).await.status, 403);
+    let job = approver.call("destroy_live", &pair).await.ok();
+    let done = ended(&approver, &job).await;
+    assert_eq!(done["result"], "removed", "{done}");
+    assert!(docker(&["ps", "-aq", "--filter", &format!("name={web}")]).is_empty());
+    let live = viewer.call("list_live", &[("design", &id)]).await.ok();
+    assert_eq!(live.as_array().unwrap().len(), 0, "{live}");
+    assert_eq!(count(&viewer, "engine-destroy").await, 1);
+    let again = approver.call("destroy_live", &pair).await;
+    assert!(
+        again.body.to_string().contains("not live"),
+        "{}",
+        again.body
+    );
+
+    // Destroy from the command line is recorded the same way (nothing is left to remove).
     let file = app.dir.path().join("ops.yaml");
     std::fs::write(&file, &text).unwrap();
     let destroy = std::process::Command::new(env!("CARGO_BIN_EXE_bulkhead"))
@@ -324,7 +341,5 @@ async fn verify_drift_and_quarantine_after_apply() {
         "{}",
         String::from_utf8_lossy(&destroy.stderr)
     );
-    let live = viewer.call("list_live", &[("design", &id)]).await.ok();
-    assert_eq!(live.as_array().unwrap().len(), 0, "{live}");
-    assert_eq!(count(&viewer, "engine-destroy").await, 1);
+    assert_eq!(count(&viewer, "engine-destroy").await, 2);
 }

@@ -148,6 +148,11 @@ fn endpoints(design: i64, deleted: i64, user: i64, head: i64) -> Vec<Endpoint> {
             Some(Role::Editor),
         ),
         (
+            "destroy_live",
+            vec![("design", "9999".into()), ("engine", "9999".into())],
+            Some(Role::Approver),
+        ),
+        (
             "get_verification",
             vec![("id", "9999".into())],
             Some(Role::Viewer),
