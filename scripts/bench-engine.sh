@@ -3,6 +3,7 @@
 #  1. apply of a 20-zone, 50-service design to an empty engine, by `bulkhead apply` and by
 #     a sequential shell script of `docker network create` / `docker run` /
 #     `docker network connect` generated from the same design;
+#     and by `docker-compose up -d` of Bulkhead's own Compose export of it;
 #  2. re-apply of the unchanged design (the whole command: start, connect, plan, nothing);
 #  3. verify of three-tier (local images, firewall installed).
 # Usage: scripts/bench-engine.sh [path/to/bulkhead]   (root, Docker engine, busybox-static)
@@ -63,6 +64,13 @@ t0=$(now); bash "$WORK/docker.sh"; t1=$(now)
 SHELL_MS=$(ms "$t0" "$t1")
 cleanup
 
+# The tool users would otherwise run: docker-compose up -d of Bulkhead's own Compose export.
+"$BIN" export "$WORK/d.yaml" --format compose -o "$WORK/compose.yaml" >/dev/null
+t0=$(now); docker-compose -p "$NAME" -f "$WORK/compose.yaml" up -d >"$WORK/compose.log" 2>&1; t1=$(now)
+COMPOSE_MS=$(ms "$t0" "$t1")
+docker-compose -p "$NAME" -f "$WORK/compose.yaml" down >/dev/null 2>&1 || true
+cleanup
+
 t0=$(now); "$BIN" apply "$WORK/d.yaml" --yes >/dev/null 2>&1; t1=$(now)
 APPLY_MS=$(ms "$t0" "$t1")
 t0=$(now); "$BIN" apply "$WORK/d.yaml" --yes >"$WORK/reapply.txt" 2>&1; t1=$(now)
@@ -83,5 +91,6 @@ CHECKS=$(grep -o '([0-9]* checks' "$WORK/verify.txt" | tr -dc 0-9)
 
 echo "engine: $(docker version -f '{{.Server.Version}}') API $(docker version -f '{{.Server.APIVersion}}'), $(nproc) CPUs"
 echo "apply 20 zones / 50 services, empty engine:  bulkhead apply ${APPLY_MS} ms   docker CLI script ${SHELL_MS} ms   ratio $(awk "BEGIN{printf \"%.2f\", $APPLY_MS/$SHELL_MS}")"
+echo "                                             docker-compose up -d ${COMPOSE_MS} ms   ratio $(awk "BEGIN{printf \"%.2f\", $APPLY_MS/$COMPOSE_MS}")"
 echo "re-apply unchanged (whole command):          ${REAPPLY_MS} ms"
 echo "verify three-tier (${CHECKS} checks, whole command): ${VERIFY_MS} ms"
