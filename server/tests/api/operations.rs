@@ -149,6 +149,29 @@ async fn verify_drift_and_quarantine_after_apply() {
     assert!(count(&viewer, "engine-verify").await == 1);
     let live = viewer.call("list_live", &[("design", &id)]).await.ok();
     assert_eq!(live[0]["verified"]["passed"], true, "{live}");
+    // The scheduled verify: each live design whose last report is older than the interval,
+    // done by `schedule`; a fresh report is not due.
+    let service = &app.service;
+    server::watch::verify::verify_due(
+        &service.db,
+        &service.config.clock,
+        &service.jobs,
+        Duration::from_secs(3600),
+    )
+    .await
+    .unwrap();
+    assert_eq!(count(&viewer, "engine-verify").await, 1, "not due yet");
+    server::watch::verify::verify_due(
+        &service.db,
+        &service.config.clock,
+        &service.jobs,
+        Duration::ZERO,
+    )
+    .await
+    .unwrap();
+    let live = viewer.call("list_live", &[("design", &id)]).await.ok();
+    assert_eq!(live[0]["verified"]["by"], "schedule", "{live}");
+    assert_eq!(count(&viewer, "engine-verify").await, 2);
 
     // A new revision without the flow: the delta against revision 2 live there.
     save(
