@@ -128,7 +128,8 @@ async fn apply_verify_drift_and_quarantine_from_the_browser() {
     // Reloaded at once (while it runs, on this engine usually): the same job, followed to
     // its end.
     p.open(&job).await;
-    p.wait_text("h1", &format!("apply of {name} r1 by ann")).await;
+    p.wait_text("h1", &format!("apply of {name} r1 by ann"))
+        .await;
     p.find("[data-test=job][data-result=applied]").await;
 
     // Verify: a job, then the report with both matrices.
