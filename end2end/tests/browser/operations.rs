@@ -208,7 +208,11 @@ async fn apply_verify_drift_and_quarantine_from_the_browser() {
         .await;
     pv.find("[data-test=live] [data-test=verified][data-state=passed]")
         .await;
-    for control in ["[data-test=plan]", "[data-test=verify]"] {
+    for control in [
+        "[data-test=plan]",
+        "[data-test=verify]",
+        "[data-test=destroy]",
+    ] {
         assert!(
             v.find(Locator::Css(control)).await.is_err(),
             "a viewer sees {control}"
