@@ -8,8 +8,8 @@ use crate::model::AuditFilter;
 use crate::model::EngineForm;
 use crate::model::{
     AuditPage, ComposeImported, DeploymentRow, DesignDetail, DesignSummary, DriftView,
-    EngineContainer, EngineRow, JobView, LiveRow, Me, PlanView, QuarantineRow, RevisionInfo, Role,
-    UserRow, VerificationView,
+    EngineContainer, EngineRow, JobView, LiveRow, Me, PlanView, QuarantineRow, RevisionDiff,
+    RevisionInfo, Role, UserRow, VerificationView,
 };
 use leptos::prelude::*;
 
@@ -360,4 +360,19 @@ pub async fn release_container(engine: i64, container: String) -> Result<(), App
 #[server(prefix = "/api", endpoint = "import_engine")]
 pub async fn import_engine(engine: i64, name: String) -> Result<DesignSummary, AppError> {
     delegate!(import_engine(engine, name))
+}
+
+#[server(prefix = "/api", endpoint = "diff_revisions")]
+pub async fn diff_revisions(
+    id: i64,
+    to: i64,
+    against: Option<i64>,
+    engine: Option<i64>,
+) -> Result<RevisionDiff, AppError> {
+    delegate!(diff_revisions(id, to, against, engine))
+}
+
+#[server(prefix = "/api", endpoint = "restore_revision")]
+pub async fn restore_revision(id: i64, revision: i64) -> Result<RevisionInfo, AppError> {
+    delegate!(restore_revision(id, revision))
 }

@@ -5,7 +5,7 @@ use crate::error::AppError;
 use crate::model::{
     AuditFilter, AuditPage, ComposeImported, DeploymentRow, DesignDetail, DesignSummary, DriftView,
     EngineContainer, EngineForm, EngineRow, JobView, LiveRow, Me, PlanView, QuarantineRow,
-    RevisionInfo, Role, UserRow, VerificationView,
+    RevisionDiff, RevisionInfo, Role, UserRow, VerificationView,
 };
 use design::RawDesign;
 use http::request::Parts;
@@ -143,6 +143,23 @@ pub trait Backend: Send + Sync + 'static {
         design: Option<i64>,
         engine: Option<i64>,
     ) -> Result<Vec<DeploymentRow>, AppError>;
+    /// Revision `to` of a design against revision `against` (the one before by default), or
+    /// against what is live on `engine` (viewer).
+    async fn diff_revisions(
+        &self,
+        req: &Request,
+        id: i64,
+        to: i64,
+        against: Option<i64>,
+        engine: Option<i64>,
+    ) -> Result<RevisionDiff, AppError>;
+    /// Restores an old revision as a new one (editor).
+    async fn restore_revision(
+        &self,
+        req: &Request,
+        id: i64,
+        revision: i64,
+    ) -> Result<RevisionInfo, AppError>;
     /// What is live where (the revision last applied, its drift and verify state), of a
     /// design and/or on an engine (viewer).
     async fn list_live(

@@ -297,6 +297,7 @@ pub fn Designer(
                     </Show>
                     <ExportMenu id rev=detail.revision.number />
                     <a class="btn btn-small" data-test="operate" href=format!("/designs/{id}/operate?rev={}", detail.revision.number)>"Plan on an engine"</a>
+                    <a class="btn btn-small" data-test="history" href=format!("/designs/{id}/history?to={}", detail.revision.number)>"History"</a>
                     <button type="button" class="btn btn-small btn-quiet" on:click=move |_| help.update(|h| *h = !*h)
                         title="Keyboard shortcuts (?)">"?"</button>
                 </div>

@@ -178,4 +178,6 @@ pub const MAX_DOCUMENT_BYTES: usize = 1024 * 1024;
 pub const MAX_LAYOUT_BYTES: usize = 256 * 1024;
 
 mod engines;
+mod review;
 pub use engines::*;
+pub use review::*;

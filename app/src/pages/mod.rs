@@ -5,6 +5,7 @@ pub mod design;
 pub mod designs;
 pub mod engine;
 pub mod engines;
+pub mod history;
 pub mod home;
 pub mod job;
 pub mod login;
@@ -56,6 +57,10 @@ page_on_demand!(
 page_on_demand!(
     /// `/designs/:id/operate`.
     OperateRoute => operate::Operate
+);
+page_on_demand!(
+    /// `/designs/:id/history`.
+    HistoryRoute => history::History
 );
 page_on_demand!(
     /// `/jobs/:id`.

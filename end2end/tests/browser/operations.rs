@@ -198,6 +198,22 @@ async fn apply_verify_drift_and_quarantine_from_the_browser() {
         "1"
     );
 
+    // The history: revision 1 against what is live on local (itself), and against nothing.
+    p.open("/designs/1/history").await;
+    p.hydrated().await;
+    p.find("[data-test=revisions] tr[data-revision='1']").await;
+    p.click("form[data-test=compare-form] [data-test=compare]")
+        .await;
+    p.wait_text(
+        "[data-test=diff] [data-view=reachability] li.gained",
+        "client → web",
+    )
+    .await;
+    p.click("[data-test=diff] [data-tab=yaml]").await;
+    p.wait_text("[data-test=diff] [data-view=yaml]", "client:")
+        .await;
+    p.screenshot("29-history-diff").await;
+
     // The viewer sees the same, and has nothing to press.
     let v = driver.browser().await;
     let pv = Page::new(&v, &base);

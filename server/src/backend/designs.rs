@@ -13,14 +13,14 @@ use app::backend::Request;
 use app::error::AppError;
 use app::model::{DesignDetail, DesignSummary, RevisionInfo, Role};
 
-fn not_found(id: i64) -> AppError {
+pub(super) fn not_found(id: i64) -> AppError {
     AppError::NotFound {
         what: format!("Design {id}"),
     }
 }
 
 /// The design `id` unless it is deleted.
-async fn live_design(
+pub(super) async fn live_design(
     conn: &mut sqlx::SqliteConnection,
     id: i64,
 ) -> Result<designs::DesignRecord, AppError> {

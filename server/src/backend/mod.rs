@@ -11,6 +11,7 @@ mod documents;
 mod drift;
 pub mod engine_status;
 pub mod engines;
+mod history;
 mod operations;
 mod plans;
 mod port;

@@ -5,7 +5,7 @@
 
 use app::backend::Request;
 use app::error::AppError;
-use app::model::{PairChange, PlanGroup, PlanLine, PlanView, ReachDelta, Role};
+use app::model::{PlanGroup, PlanLine, PlanView, ReachDelta, Role};
 
 use super::{Service, internal, offloaded};
 use crate::engine::{self, FirewallState};
@@ -164,28 +164,7 @@ async fn delta_from_live(
         let old = design::parse_document(&before).map_err(|e| e.to_string())?;
         let new = design::parse_document(&after).map_err(|e| e.to_string())?;
         let diff = design::diff::diff(&old, &new);
-        let pair = |d: &design::diff::PairDelta, ports: &design::model::PortSet| PairChange {
-            from: d.from.clone(),
-            to: d.to.clone(),
-            ports: ports.to_string(),
-            why: d.why.clone(),
-        };
-        Ok::<_, String>(ReachDelta {
-            baseline,
-            gained: diff
-                .reachability
-                .iter()
-                .filter(|d| !d.gained.is_empty())
-                .map(|d| pair(d, &d.gained))
-                .collect(),
-            lost: diff
-                .reachability
-                .iter()
-                .filter(|d| !d.lost.is_empty())
-                .map(|d| pair(d, &d.lost))
-                .collect(),
-            exposure: diff.exposure.iter().map(ToString::to_string).collect(),
-        })
+        Ok::<_, String>(crate::review::reach_delta(&diff, baseline))
     })
     .await
     .map_err(offloaded)?

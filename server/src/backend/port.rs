@@ -2,8 +2,8 @@
 //! function of its concern.
 
 use super::{
-    Service, accounts, apply, auth, designs, documents, drift, engines, internal, me, operations,
-    plans,
+    Service, accounts, apply, auth, designs, documents, drift, engines, history, internal, me,
+    operations, plans,
 };
 use crate::store::audit;
 use app::backend::{Backend, Request};
@@ -11,7 +11,7 @@ use app::error::AppError;
 use app::model::{
     AuditFilter, AuditPage, ComposeImported, DeploymentRow, DesignDetail, DesignSummary, DriftView,
     EngineContainer, EngineForm, EngineRow, JobView, LiveRow, Me, PlanView, QuarantineRow,
-    RevisionInfo, Role, UserRow, VerificationView,
+    RevisionDiff, RevisionInfo, Role, UserRow, VerificationView,
 };
 use design::RawDesign;
 
@@ -234,6 +234,26 @@ impl Backend for Service {
             .ok_or_else(|| AppError::NotFound {
                 what: format!("Job {id}"),
             })
+    }
+
+    async fn diff_revisions(
+        &self,
+        req: &Request,
+        id: i64,
+        to: i64,
+        against: Option<i64>,
+        engine: Option<i64>,
+    ) -> Result<RevisionDiff, AppError> {
+        history::diff(self, req, id, to, against, engine).await
+    }
+
+    async fn restore_revision(
+        &self,
+        req: &Request,
+        id: i64,
+        revision: i64,
+    ) -> Result<RevisionInfo, AppError> {
+        history::restore(self, req, id, revision).await
     }
 
     async fn list_live(

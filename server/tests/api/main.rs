@@ -11,6 +11,7 @@ mod engines;
 mod export_cli;
 mod headers;
 mod helpers;
+mod history;
 mod hostile;
 mod operations;
 mod origin;

@@ -143,6 +143,16 @@ fn endpoints(design: i64, deleted: i64, user: i64, head: i64) -> Vec<Endpoint> {
         ),
         ("list_live", vec![], Some(Role::Viewer)),
         (
+            "diff_revisions",
+            vec![("id", "9999".into()), ("to", "1".into())],
+            Some(Role::Viewer),
+        ),
+        (
+            "restore_revision",
+            vec![("id", "9999".into()), ("revision", "1".into())],
+            Some(Role::Editor),
+        ),
+        (
             "verify_live",
             vec![("design", "9999".into()), ("engine", "9999".into())],
             Some(Role::Editor),
