@@ -246,6 +246,29 @@ pub(super) async fn restore(service: &Service, req: &Request, id: i64) -> Result
     .await
 }
 
+/// A connection and the design `id` as the asking viewer may read it: deleted designs are
+/// for admins only.
+pub(super) async fn readable_design(
+    service: &Service,
+    req: &Request,
+    id: i64,
+) -> Result<
+    (
+        sqlx::pool::PoolConnection<sqlx::Sqlite>,
+        designs::DesignRecord,
+    ),
+    AppError,
+> {
+    let (user, _) = service.require(req, Role::Viewer).await?;
+    let mut conn = service.db.read.acquire().await.map_err(internal)?;
+    let d = designs::get(&mut conn, id)
+        .await
+        .map_err(internal)?
+        .filter(|d| d.deleted_at.is_none() || user.role >= Role::Admin)
+        .ok_or_else(|| not_found(id))?;
+    Ok((conn, d))
+}
+
 /// One revision of a design (the head by default) with its history; deleted designs are
 /// visible to admins only.
 pub(super) async fn get(
@@ -254,13 +277,7 @@ pub(super) async fn get(
     id: i64,
     revision: Option<i64>,
 ) -> Result<DesignDetail, AppError> {
-    let (user, _) = service.require(req, Role::Viewer).await?;
-    let mut conn = service.db.read.acquire().await.map_err(internal)?;
-    let d = designs::get(&mut conn, id)
-        .await
-        .map_err(internal)?
-        .filter(|d| d.deleted_at.is_none() || user.role >= Role::Admin)
-        .ok_or_else(|| not_found(id))?;
+    let (mut conn, d) = readable_design(service, req, id).await?;
     let number = revision.unwrap_or(d.head);
     let rev = designs::revision(&mut conn, id, number)
         .await

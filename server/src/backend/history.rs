@@ -5,7 +5,7 @@ use app::backend::Request;
 use app::error::AppError;
 use app::model::{RevisionDiff, RevisionInfo, Role};
 
-use super::designs::{live_design, not_found};
+use super::designs::live_design;
 use super::{Service, audited, internal, offloaded};
 use crate::documents;
 use crate::offload;
@@ -37,13 +37,7 @@ pub(super) async fn diff(
     against: Option<i64>,
     engine: Option<i64>,
 ) -> Result<RevisionDiff, AppError> {
-    let (user, _) = service.require(req, Role::Viewer).await?;
-    let mut conn = service.db.read.acquire().await.map_err(internal)?;
-    let d = designs::get(&mut conn, id)
-        .await
-        .map_err(internal)?
-        .filter(|d| d.deleted_at.is_none() || user.role >= Role::Admin)
-        .ok_or_else(|| not_found(id))?;
+    let (mut conn, d) = super::designs::readable_design(service, req, id).await?;
     let after = document(&mut conn, id, to, &d.name).await?;
     let empty = format!("bulkhead: 1\nname: {}\n", d.name);
     let (from, baseline, before) = match (engine, against) {

@@ -203,6 +203,21 @@ impl Client {
         v["id"].as_i64().expect("a design id")
     }
 
+    /// Saves `document` as the revision after `base` of design `id`.
+    pub async fn save(&self, id: &str, base: &str, document: &str) -> Value {
+        self.call(
+            "save_design",
+            &[
+                ("id", id),
+                ("base", base),
+                ("document", document),
+                ("message", "m"),
+            ],
+        )
+        .await
+        .ok()
+    }
+
     pub async fn audit_actions(&self) -> Vec<String> {
         let page = self.call("audit", &[]).await.ok();
         page["entries"]

@@ -15,31 +15,14 @@ async fn compare_and_restore_revisions() {
     let editor = app.login_as(&admin, "ed", Role::Editor).await;
     let viewer = app.login_as(&admin, "vic", Role::Viewer).await;
     let id = editor.create_design("hist", "").await.to_string();
-    let save = |base: &'static str, doc: String| {
-        let (editor, id) = (&editor, id.clone());
-        async move {
-            editor
-                .call(
-                    "save_design",
-                    &[
-                        ("id", &id),
-                        ("base", base),
-                        ("document", &doc),
-                        ("message", "m"),
-                    ],
-                )
-                .await
-                .ok()
-        }
-    };
-    save("1", FIRST.to_owned()).await;
+    editor.save(&id, "1", FIRST).await;
     let second = FIRST
         .replace("{ trust: internal }", "{ trust: internal, isolated: true }")
         .replace(
             "zones: [a] }\n  db",
             "zones: [a], hardening: { privileged: true } }\n  db",
         );
-    save("2", second).await;
+    editor.save(&id, "2", &second).await;
 
     // Revision 3 against the one before it: viewers read every view.
     let d = viewer

@@ -77,24 +77,7 @@ async fn verify_drift_and_quarantine_after_apply() {
     let _cleanup = Cleanup(name.clone());
     let text = document(&name).replace("172.49.1.0/24", "172.49.3.0/24");
     let id = editor.create_design(&name, "").await.to_string();
-    let save = |base: &'static str, doc: String| {
-        let (editor, id) = (&editor, id.clone());
-        async move {
-            editor
-                .call(
-                    "save_design",
-                    &[
-                        ("id", &id),
-                        ("base", base),
-                        ("document", &doc),
-                        ("message", "m"),
-                    ],
-                )
-                .await
-                .ok()
-        }
-    };
-    save("1", text.clone()).await;
+    editor.save(&id, "1", &text).await;
     let engines = editor.call("list_engines", &[]).await.ok();
     let local = engines[0]["id"].as_i64().unwrap().to_string();
     let pair = [("design", id.as_str()), ("engine", local.as_str())];
@@ -174,14 +157,11 @@ async fn verify_drift_and_quarantine_after_apply() {
     assert_eq!(count(&viewer, "engine-verify").await, 2);
 
     // A new revision without the flow: the delta against revision 2 live there.
-    save(
-        "2",
-        text.replace(
-            "flows:\n  - { from: client, to: web, ports: [tcp/80] }\n",
-            "",
-        ),
-    )
-    .await;
+    let without_flow = text.replace(
+        "flows:\n  - { from: client, to: web, ports: [tcp/80] }\n",
+        "",
+    );
+    editor.save(&id, "2", &without_flow).await;
     let second = plan(&editor, &id, &local).await;
     assert_eq!(second["delta"]["baseline"], 2, "{second}");
     assert!(
