@@ -1,6 +1,7 @@
 //! Designs and their revisions: list, create (from a template or blank), rename, delete and
 //! restore, read one revision, and save a new one on top of the head it was edited from.
 
+use super::access::{live_design, readable_design};
 use super::{Service, audited, checks, internal, offloaded};
 use crate::clock;
 use crate::documents;
@@ -12,24 +13,6 @@ use crate::store::users::UserRecord;
 use app::backend::Request;
 use app::error::AppError;
 use app::model::{DesignDetail, DesignSummary, RevisionInfo, Role};
-
-pub(super) fn not_found(id: i64) -> AppError {
-    AppError::NotFound {
-        what: format!("Design {id}"),
-    }
-}
-
-/// The design `id` unless it is deleted.
-pub(super) async fn live_design(
-    conn: &mut sqlx::SqliteConnection,
-    id: i64,
-) -> Result<designs::DesignRecord, AppError> {
-    designs::get(conn, id)
-        .await
-        .map_err(internal)?
-        .filter(|d| d.deleted_at.is_none())
-        .ok_or_else(|| not_found(id))
-}
 
 fn name_taken(name: &str, field: &str) -> AppError {
     AppError::invalid(
@@ -244,29 +227,6 @@ pub(super) async fn restore(service: &Service, req: &Request, id: i64) -> Result
         .design(id),
     )
     .await
-}
-
-/// A connection and the design `id` as the asking viewer may read it: deleted designs are
-/// for admins only.
-pub(super) async fn readable_design(
-    service: &Service,
-    req: &Request,
-    id: i64,
-) -> Result<
-    (
-        sqlx::pool::PoolConnection<sqlx::Sqlite>,
-        designs::DesignRecord,
-    ),
-    AppError,
-> {
-    let (user, _) = service.require(req, Role::Viewer).await?;
-    let mut conn = service.db.read.acquire().await.map_err(internal)?;
-    let d = designs::get(&mut conn, id)
-        .await
-        .map_err(internal)?
-        .filter(|d| d.deleted_at.is_none() || user.role >= Role::Admin)
-        .ok_or_else(|| not_found(id))?;
-    Ok((conn, d))
 }
 
 /// One revision of a design (the head by default) with its history; deleted designs are

@@ -5,7 +5,7 @@ use app::backend::Request;
 use app::error::AppError;
 use app::model::{RevisionDiff, RevisionInfo, Role};
 
-use super::designs::live_design;
+use super::access::{live_design, readable_design};
 use super::{Service, audited, internal, offloaded};
 use crate::documents;
 use crate::offload;
@@ -37,7 +37,7 @@ pub(super) async fn diff(
     against: Option<i64>,
     engine: Option<i64>,
 ) -> Result<RevisionDiff, AppError> {
-    let (mut conn, d) = super::designs::readable_design(service, req, id).await?;
+    let (mut conn, d) = readable_design(service, req, id).await?;
     let after = document(&mut conn, id, to, &d.name).await?;
     let empty = format!("bulkhead: 1\nname: {}\n", d.name);
     let (from, baseline, before) = match (engine, against) {

@@ -2,6 +2,7 @@
 //! then changes the database together with its audit entry. The `Backend` port is
 //! implemented here by delegation; each concern has its file.
 
+mod access;
 mod accounts;
 mod apply;
 mod auth;
