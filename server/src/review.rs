@@ -48,10 +48,8 @@ fn shown(v: &Option<serde_json::Value>) -> Option<String> {
     })
 }
 
-fn findings(raw: &design::RawDesign) -> Vec<FindingRow> {
-    let (valid, _) = design::validate(raw);
-    let reach = Reachability::compute(&valid);
-    design::findings::findings(&valid, &reach)
+fn findings(reach: &Reachability<'_>) -> Vec<FindingRow> {
+    design::findings::findings(reach.design(), reach)
         .into_iter()
         .map(|f| FindingRow {
             code: f.code.to_string(),
@@ -112,9 +110,16 @@ pub fn compare(
 ) -> Result<RevisionDiff, String> {
     let old = design::parse_document(before).map_err(|e| format!("{from}: {e}"))?;
     let new = design::parse_document(after).map_err(|e| format!("revision {to}: {e}"))?;
-    let diff = design::diff::diff(&old, &new);
+    // Each side validated and analysed once, for the diff and the findings alike.
+    let (old_valid, _) = design::validate(&old);
+    let (new_valid, _) = design::validate(&new);
+    let (before_reach, after_reach) = (
+        Reachability::compute(&old_valid),
+        Reachability::compute(&new_valid),
+    );
+    let diff = design::diff::diff_analysed(&old, &new, &before_reach, &after_reach);
     let key = |f: &FindingRow| (f.code.clone(), f.path.clone(), f.severity.clone());
-    let (was, is) = (findings(&old), findings(&new));
+    let (was, is) = (findings(&before_reach), findings(&after_reach));
     let was_keys: BTreeSet<_> = was.iter().map(key).collect();
     let is_keys: BTreeSet<_> = is.iter().map(key).collect();
     Ok(RevisionDiff {

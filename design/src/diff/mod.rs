@@ -77,11 +77,24 @@ fn audience(a: Audience) -> &'static str {
 /// Compares two designs. Each is validated; the reachability delta covers what
 /// validated in each.
 pub fn diff(old: &RawDesign, new: &RawDesign) -> Diff {
-    let changes = structural::changes(old, new);
     let (old_valid, _) = crate::validate(old);
     let (new_valid, _) = crate::validate(new);
     let before = Reachability::compute(&old_valid);
     let after = Reachability::compute(&new_valid);
+    diff_analysed(old, new, &before, &after)
+}
+
+/// [`diff`], for a caller that has validated and analysed both designs already (and uses
+/// the analyses for something else too, such as the findings): `before` and `after` are the
+/// reachability of what validated in `old` and `new`.
+pub fn diff_analysed(
+    old: &RawDesign,
+    new: &RawDesign,
+    before: &Reachability<'_>,
+    after: &Reachability<'_>,
+) -> Diff {
+    let changes = structural::changes(old, new);
+    let (old_valid, new_valid) = (before.design(), after.design());
 
     let mut names: Vec<&str> = new_valid.services.iter().map(|s| s.name.as_str()).collect();
     for s in &old_valid.services {
@@ -114,7 +127,7 @@ pub fn diff(old: &RawDesign, new: &RawDesign) -> Diff {
                 (Some(&x), Some(&y)) => r.ports(x, y),
                 _ => PortSet::empty(),
             };
-            let (p0, p1) = (ports(&before, &old_ids), ports(&after, &new_ids));
+            let (p0, p1) = (ports(before, &old_ids), ports(after, &new_ids));
             if p0 == p1 {
                 continue;
             }
@@ -142,7 +155,7 @@ pub fn diff(old: &RawDesign, new: &RawDesign) -> Diff {
             .map(|i| (i.service, i.port.to_string(), audience(i.audience)))
             .collect()
     };
-    let (in0, in1) = (inbound(&before), inbound(&after));
+    let (in0, in1) = (inbound(before), inbound(after));
     for (s, p, a) in &in1 {
         let was = in0
             .iter()
@@ -171,7 +184,7 @@ pub fn diff(old: &RawDesign, new: &RawDesign) -> Diff {
         let egress = |r: &Reachability<'_>, ids: &HashMap<&str, ServiceId>| {
             ids.get(name).is_some_and(|&id| r.egress(id).allowed)
         };
-        let (e0, e1) = (egress(&before, &old_ids), egress(&after, &new_ids));
+        let (e0, e1) = (egress(before, &old_ids), egress(after, &new_ids));
         if e0 != e1 {
             let yn = |b: bool| if b { "yes" } else { "no" }.to_owned();
             exposure.push(ExposureDelta {
