@@ -9,6 +9,8 @@
 # Usage: scripts/bench-engine.sh [path/to/bulkhead]   (root, Docker engine, busybox-static)
 set -euo pipefail
 BIN=${1:-${CARGO_TARGET_DIR:-target}/release/bulkhead}
+command -v docker-compose >/dev/null || { echo "bench-engine: docker-compose is missing (apt-get install docker-compose): it is what apply is measured against" >&2; exit 2; }
+[ -x "$BIN" ] || { echo "bench-engine: no $BIN: build it with cargo build --release -p server" >&2; exit 2; }
 IMAGE=bulkhead-test/busybox:1
 WORK=$(mktemp -d)
 NAME=bench50

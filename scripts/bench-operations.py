@@ -131,6 +131,8 @@ def first_event_and_steps(c, plan_id):
 def main():
     if os.geteuid() != 0:
         raise SystemExit("run as root (the firewall and the engine)")
+    if not os.access(BIN, os.X_OK):
+        raise SystemExit(f"no {BIN}: build it with cargo build --release -p server")
     cleanup()
     data = tempfile.mkdtemp()
     subprocess.run([BIN, "user", "add", "bench", "--role", "admin", "--data", data],

@@ -35,6 +35,31 @@ pub async fn take(
     )
 }
 
+/// Takes `engine`'s lock for `holder` and connects to the engine; gives the lock back when
+/// the engine does not answer, saying that nothing was `untouched` ("probed", "removed").
+pub async fn take_connected(
+    db: &Db,
+    clock: &Clock,
+    engine: &EngineRecord,
+    holder: &str,
+    untouched: &str,
+) -> anyhow::Result<Result<(String, crate::engine::DockerEngine), String>> {
+    let token = match take(db, clock, engine, holder).await? {
+        Ok(token) => token,
+        Err(held) => return Ok(Err(held)),
+    };
+    match crate::backend::engine_status::connect(engine).await {
+        Ok(docker) => Ok(Ok((token, docker))),
+        Err(e) => {
+            release(db, engine.id, &token).await;
+            Ok(Err(format!(
+                "engine {} did not answer ({e}); nothing was {untouched}",
+                engine.name
+            )))
+        }
+    }
+}
+
 /// Runs `work` while renewing the lock held with `token`.
 pub async fn keep_while<F: Future>(
     db: &Db,

@@ -14,6 +14,9 @@ use crate::store::audit::{self, NewEntry};
 use crate::store::engines::EngineRecord;
 use crate::store::quarantines::{self, NewQuarantine, Recorded};
 
+/// The longest reason a quarantine keeps, in characters.
+pub const MAX_REASON_CHARS: usize = 1000;
+
 /// Where a quarantine or release runs, and who asks.
 pub struct On<'a> {
     pub db: &'a Db,
@@ -92,6 +95,11 @@ pub async fn quarantine(
         return Ok(Err(
             "say why the container is quarantined: the reason is kept in the audit log".into(),
         ));
+    }
+    if reason.chars().count() > MAX_REASON_CHARS {
+        return Ok(Err(format!(
+            "the reason is longer than {MAX_REASON_CHARS} characters: say it in fewer words (details belong in the incident's own record)"
+        )));
     }
     let holder = format!("quarantine of {container} by {}", on.who());
     on.locked(holder, async {

@@ -82,46 +82,24 @@ pub async fn start(
     engine: EngineRecord,
     design_id: i64,
 ) -> anyhow::Result<Result<Arc<Job>, String>> {
-    let Some(row) = live::list(&db.read, Some(design_id), Some(engine.id))
-        .await?
-        .into_iter()
-        .next()
-    else {
-        return Ok(Err(format!(
-            "this design is not live on {} through Bulkhead: there is nothing of it to remove",
-            engine.name
-        )));
-    };
-    let mut conn = db.read.acquire().await?;
-    let Some(rev) = designs::revision(&mut conn, design_id, row.revision).await? else {
-        anyhow::bail!("revision {} of design {design_id} is missing", row.revision);
-    };
-    drop(conn);
-    let design = match crate::documents::checked(rev.document).await? {
-        Ok((valid, _)) => valid,
-        Err(e) => {
-            return Ok(Err(format!(
-                "revision {} of {} no longer checks ({e}): remove it with bulkhead destroy and a corrected file",
-                row.revision, row.design
-            )));
-        }
+    let (row, design) = match crate::watch::live_revision(
+        db,
+        design_id,
+        &engine,
+        "there is nothing of it to remove",
+    )
+    .await?
+    {
+        Ok(found) => found,
+        Err(why) => return Ok(Err(why)),
     };
     let who = actor.name.clone().unwrap_or_else(|| "?".into());
     let title = format!("destroy of {} r{} by {who}", row.design, row.revision);
-    let token = match engine_lock::take(db, clock, &engine, &title).await? {
-        Ok(token) => token,
-        Err(held) => return Ok(Err(held)),
-    };
-    let docker = match crate::backend::engine_status::connect(&engine).await {
-        Ok(d) => d,
-        Err(e) => {
-            engine_lock::release(db, engine.id, &token).await;
-            return Ok(Err(format!(
-                "engine {} did not answer ({e}); nothing was removed",
-                engine.name
-            )));
-        }
-    };
+    let (token, docker) =
+        match engine_lock::take_connected(db, clock, &engine, &title, "removed").await? {
+            Ok(held) => held,
+            Err(why) => return Ok(Err(why)),
+        };
     let job = jobs.start("destroy", title, design_id, engine.name.clone(), 1);
     job.step("remove containers, networks and firewall", "queued");
     let (db, clock, follower) = (db.clone(), clock.clone(), job.clone());

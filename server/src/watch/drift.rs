@@ -7,7 +7,7 @@ use app::model::{DriftState, DriftView};
 use crate::db::Db;
 use crate::store::audit::{self, NewEntry};
 use crate::store::engines::EngineRecord;
-use crate::store::{Actor, designs, live};
+use crate::store::{Actor, live};
 
 /// Checks `design_id` on `engine`, records the state and audits a change of it. The view,
 /// or why there is nothing to compare (never applied there, the baseline no longer checks).
@@ -17,29 +17,16 @@ pub async fn check_pair(
     design_id: i64,
     engine: &EngineRecord,
 ) -> anyhow::Result<Result<DriftView, String>> {
-    let Some(row) = live::list(&db.read, Some(design_id), Some(engine.id))
-        .await?
-        .into_iter()
-        .next()
-    else {
-        return Ok(Err(format!(
-            "this design is not live on {} through Bulkhead: there is no baseline to compare with; plan and apply it first",
-            engine.name
-        )));
-    };
-    let mut conn = db.read.acquire().await?;
-    let Some(rev) = designs::revision(&mut conn, design_id, row.revision).await? else {
-        anyhow::bail!("revision {} of design {design_id} is missing", row.revision);
-    };
-    drop(conn);
-    let valid = match crate::documents::checked(rev.document).await? {
-        Ok((valid, _)) => valid,
-        Err(e) => {
-            return Ok(Err(format!(
-                "revision {} of {} no longer checks: {e}",
-                row.revision, row.design
-            )));
-        }
+    let (row, valid) = match super::live_revision(
+        db,
+        design_id,
+        engine,
+        "there is no baseline to compare with; plan and apply it first",
+    )
+    .await?
+    {
+        Ok(found) => found,
+        Err(why) => return Ok(Err(why)),
     };
     let (state, differences) = match observe(&valid, engine).await {
         Ok(differences) if differences.is_empty() => (DriftState::InSync, differences),

@@ -10,7 +10,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::backend::Service;
-use crate::store::Actor;
+use crate::db::Db;
+use crate::store::engines::EngineRecord;
+use crate::store::{Actor, designs, live};
 
 /// The actor of what the background does, as the audit log names it.
 pub fn schedule() -> Actor {
@@ -19,6 +21,40 @@ pub fn schedule() -> Actor {
         name: Some("schedule".into()),
         address: None,
     }
+}
+
+/// The revision of `design_id` live on `engine`, read and checked: its live row and the
+/// design; or, in words, why there is none to work on (`not_live` ends the sentence "this
+/// design is not live on E through Bulkhead: …", or the revision no longer checks). The outer
+/// error is ours.
+pub async fn live_revision(
+    db: &Db,
+    design_id: i64,
+    engine: &EngineRecord,
+    not_live: &str,
+) -> anyhow::Result<Result<(app::model::LiveRow, design::ValidDesign), String>> {
+    let Some(row) = live::list(&db.read, Some(design_id), Some(engine.id))
+        .await?
+        .into_iter()
+        .next()
+    else {
+        return Ok(Err(format!(
+            "this design is not live on {} through Bulkhead: {not_live}",
+            engine.name
+        )));
+    };
+    let mut conn = db.read.acquire().await?;
+    let Some(rev) = designs::revision(&mut conn, design_id, row.revision).await? else {
+        anyhow::bail!("revision {} of design {design_id} is missing", row.revision);
+    };
+    drop(conn);
+    Ok(match crate::documents::checked(rev.document).await? {
+        Ok((valid, _)) => Ok((row, valid)),
+        Err(e) => Err(format!(
+            "revision {} of {} no longer checks ({e}); fix the design and apply it again",
+            row.revision, row.design
+        )),
+    })
 }
 
 /// Runs `round` every `every` for as long as the service lives (the first round at once).

@@ -13,7 +13,7 @@ use crate::jobs::{Job, Jobs};
 use crate::store::audit::{self, NewEntry};
 use crate::store::engines::EngineRecord;
 use crate::store::verifications::{self, NewVerification};
-use crate::store::{Actor, designs, live};
+use crate::store::{Actor, live};
 
 /// Where a verify runs.
 pub struct Verifying {
@@ -44,46 +44,24 @@ pub async fn start(
     design_id: i64,
 ) -> anyhow::Result<Result<Arc<Job>, String>> {
     let engine = &at.engine;
-    let Some(row) = live::list(&at.db.read, Some(design_id), Some(engine.id))
-        .await?
-        .into_iter()
-        .next()
-    else {
-        return Ok(Err(format!(
-            "this design is not live on {}: verify proves what was applied there; plan and apply it first",
-            engine.name
-        )));
-    };
-    let mut conn = at.db.read.acquire().await?;
-    let Some(rev) = designs::revision(&mut conn, design_id, row.revision).await? else {
-        anyhow::bail!("revision {} of design {design_id} is missing", row.revision);
-    };
-    drop(conn);
-    let design = match crate::documents::checked(rev.document).await? {
-        Ok((valid, _)) => valid,
-        Err(e) => {
-            return Ok(Err(format!(
-                "revision {} of {} no longer checks: {e}",
-                row.revision, row.design
-            )));
-        }
+    let (row, design) = match super::live_revision(
+        &at.db,
+        design_id,
+        engine,
+        "verify proves what was applied there; plan and apply it first",
+    )
+    .await?
+    {
+        Ok(found) => found,
+        Err(why) => return Ok(Err(why)),
     };
     let who = at.actor.name.clone().unwrap_or_else(|| "?".into());
     let title = format!("verify of {} r{} by {who}", row.design, row.revision);
-    let token = match engine_lock::take(&at.db, &at.clock, engine, &title).await? {
-        Ok(token) => token,
-        Err(held) => return Ok(Err(held)),
-    };
-    let docker = match crate::backend::engine_status::connect(engine).await {
-        Ok(d) => d,
-        Err(e) => {
-            engine_lock::release(&at.db, engine.id, &token).await;
-            return Ok(Err(format!(
-                "engine {} did not answer ({e}); nothing was probed",
-                engine.name
-            )));
-        }
-    };
+    let (token, docker) =
+        match engine_lock::take_connected(&at.db, &at.clock, engine, &title, "probed").await? {
+            Ok(held) => held,
+            Err(why) => return Ok(Err(why)),
+        };
     let job = jobs.start("verify", title, design_id, engine.name.clone(), 1);
     job.step("probes", "queued");
     let work = Work {

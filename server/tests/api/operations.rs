@@ -247,6 +247,18 @@ async fn verify_drift_and_quarantine_after_apply() {
         )
         .await;
     assert_eq!(blank.status, 409, "{}", blank.body);
+    let long = "x".repeat(server::quarantine::MAX_REASON_CHARS + 1);
+    let too_long = approver
+        .call(
+            "quarantine_container",
+            &[("engine", &local), ("container", &web), ("reason", &long)],
+        )
+        .await;
+    assert!(
+        too_long.body.to_string().contains("fewer words"),
+        "{}",
+        too_long.body
+    );
     approver.call("quarantine_container", &cut).await.ok();
     assert_eq!(networks_of(&web), "");
     let twice = approver.call("quarantine_container", &cut).await;
