@@ -18,7 +18,8 @@ pub use compose::compose;
 pub use export::{Export, UnknownFormat};
 pub use iptables::iptables_restore;
 pub use names::{
-    CHAIN_NAME_MAX, chain_name, container_name, input_chain_name, network_name, nft_table_name,
+    CHAIN_NAME_MAX, chain_name, container_name, container_name_of, input_chain_name, network_name,
+    network_name_of, nft_table_name,
 };
 pub use nftables::nftables;
 pub use policy::{

@@ -6,11 +6,21 @@ use crate::model::{DesignName, ServiceName, ZoneName};
 
 /// The Docker network of a zone: `<design>_<zone>`, as Compose names it.
 pub fn network_name(design: &DesignName, zone: &ZoneName) -> String {
-    format!("{design}_{zone}")
+    network_name_of(design.as_str(), zone.as_str())
 }
 
 /// The container of a service: `<design>-<service>-1`, as Compose v2 names it.
 pub fn container_name(design: &DesignName, service: &ServiceName) -> String {
+    container_name_of(design.as_str(), service.as_str())
+}
+
+/// [`network_name`] of names not checked yet (what an import reads).
+pub fn network_name_of(design: &str, zone: &str) -> String {
+    format!("{design}_{zone}")
+}
+
+/// [`container_name`] of names not checked yet (what an import reads).
+pub fn container_name_of(design: &str, service: &str) -> String {
     format!("{design}-{service}-1")
 }
 

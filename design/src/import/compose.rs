@@ -292,10 +292,10 @@ pub fn compose(text: &str, fallback_name: &str) -> Result<ComposeImport, ImportE
     let containers: IndexMap<String, String> = services
         .iter()
         .map(|(n, s)| {
-            let cn = s
-                .get("container_name")
-                .and_then(Value::as_str)
-                .map_or_else(|| format!("{name}-{n}-1"), str::to_owned);
+            let cn = s.get("container_name").and_then(Value::as_str).map_or_else(
+                || crate::compile::container_name_of(&name, n),
+                str::to_owned,
+            );
             (cn, n.clone())
         })
         .collect();

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::{
     Accepted, Alias, Cidr, DesignName, Hardening, Healthcheck, ImageRef, InterfaceName, PortSet,
-    PortSpec, PublishedPort, RestartPolicy, Secret, ServiceName, Ulimit, Volume, ZoneName,
+    PortSpec, Process, PublishedPort, RestartPolicy, Secret, ServiceName, Ulimit, Volume, ZoneName,
 };
 use crate::raw::{Action, Driver, Trust};
 
@@ -135,8 +135,10 @@ pub struct Service {
     pub healthcheck: Option<Healthcheck>,
     /// `compose: ulimits`, parsed.
     pub ulimits: Vec<Ulimit>,
-    /// Other Compose keys, in document order (`restart` and `healthcheck` among them, as
-    /// written, for the export).
+    /// `compose: command, entrypoint, environment, working_dir`, parsed.
+    pub process: Process,
+    /// The `compose:` map as written, in document order. The keys parsed above are written
+    /// and applied from their parsed values only.
     pub compose: serde_json::Map<String, serde_json::Value>,
 }
 

@@ -12,6 +12,7 @@ mod limits;
 mod names;
 mod ports;
 mod portset;
+mod process;
 mod published;
 mod restart;
 mod storage;
@@ -36,6 +37,7 @@ pub use names::{
 };
 pub use ports::{PORT_SPEC_RULE, PortRange, PortSpec, Protocol};
 pub use portset::PortSet;
+pub use process::{PROCESS_KEYS, Process};
 pub use published::{PUBLISHED_RULE, PublishedPort};
 pub use restart::{RESTART_RULE, RestartPolicy};
 pub use storage::{Secret, Volume, named_volume, secret_source, secret_target};

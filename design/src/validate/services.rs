@@ -279,6 +279,7 @@ pub(crate) fn check(
                 restart: d.compose.restart,
                 healthcheck: d.compose.healthcheck,
                 ulimits: d.compose.ulimits,
+                process: d.compose.process,
                 compose: d.compose.map,
             }
         })

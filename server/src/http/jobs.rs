@@ -27,7 +27,10 @@ struct Follow {
 fn json_event(name: &str, id: Option<u64>, value: &impl serde::Serialize) -> Event {
     let event = Event::default()
         .event(name)
-        .data(serde_json::to_string(value).unwrap_or_else(|_| "null".into()));
+        .data(serde_json::to_string(value).unwrap_or_else(|e| {
+            tracing::error!("a job event could not be written as JSON: {e}");
+            "null".into()
+        }));
     match id {
         Some(id) => event.id(id.to_string()),
         None => event,

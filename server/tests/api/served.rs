@@ -79,3 +79,63 @@ impl Drop for Served {
         let _ = self.child.wait();
     }
 }
+
+/// `serve` says in its start-up line which front end it serves, and warns when it is the
+/// debug one `make test` builds (not the release one `make run` serves).
+#[test]
+fn serve_says_which_front_end_it_serves() {
+    let site = std::env::var("BULKHEAD_SITE")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|_| std::path::PathBuf::from("../target/site-debug"));
+    assert!(
+        site.join("pkg").is_dir(),
+        "no test front end in {}: run scripts/test.sh (it builds one)",
+        site.display()
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_bulkhead"))
+        .args([
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--no-local-engine",
+            "--data",
+        ])
+        .arg(dir.path())
+        .arg("--site")
+        .arg(&site)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    let stderr = child.stderr.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stderr)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let mut seen = Vec::new();
+    while !seen.iter().any(|l: &String| l.contains("is a debug build")) {
+        match rx.recv_timeout(Duration::from_secs(60)) {
+            Ok(line) => seen.push(line),
+            Err(_) => break,
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    let text = seen.join("\n");
+    assert!(
+        text.contains("front end:") && text.contains("(debug build)"),
+        "{text}"
+    );
+    assert!(text.contains("is a debug build"), "{text}");
+    assert!(text.contains("make run"), "{text}");
+}

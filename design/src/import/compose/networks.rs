@@ -61,7 +61,7 @@ pub(super) fn zone(ctx: &mut Ctx, design: &str, key: &str, net: &Value) -> Optio
         match k.as_str() {
             "driver" | "internal" | "external" => {}
             "name" => {
-                let expected = format!("{design}_{key}");
+                let expected = crate::compile::network_name_of(design, key);
                 if v.as_str() != Some(expected.as_str()) {
                     ctx.note(
                         kpath,

@@ -135,7 +135,7 @@ pub(super) fn service(
         );
     }
     if let Some(cn) = svc.get("container_name").and_then(Value::as_str) {
-        let expected = format!("{design}-{name}-1");
+        let expected = crate::compile::container_name_of(design, name);
         if cn != expected {
             ctx.note(
                 format!("{path}.container_name"),

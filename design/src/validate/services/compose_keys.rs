@@ -1,8 +1,9 @@
 //! A service's `compose:` map: no key the design manages, and the keys the engine applies
-//! besides the export (`restart`, `healthcheck`, `ulimits`) parsed like the design's own fields.
+//! besides the export (`restart`, `healthcheck`, `ulimits`, the process: `command`,
+//! `entrypoint`, `environment`, `working_dir`) parsed like the design's own fields.
 
 use crate::diagnostic::Code;
-use crate::model::{Healthcheck, RESTART_RULE, RestartPolicy, Ulimit};
+use crate::model::{Healthcheck, Process, RESTART_RULE, RestartPolicy, Ulimit};
 use crate::raw::{MANAGED_COMPOSE_KEYS, RawService};
 use crate::validate::ctx::{Ctx, key};
 
@@ -13,6 +14,7 @@ pub(super) struct Compose {
     pub(super) restart: Option<RestartPolicy>,
     pub(super) healthcheck: Option<Healthcheck>,
     pub(super) ulimits: Vec<Ulimit>,
+    pub(super) process: Process,
 }
 
 /// Reports each problem of a parsed `compose:` value at `base` and the key it names.
@@ -67,10 +69,15 @@ pub(super) fn check(ctx: &mut Ctx, path: &str, raw: &RawService) -> Compose {
             })
         })
         .unwrap_or_default();
+    let process = Process::parse(&map).unwrap_or_else(|problems| {
+        located(ctx, &format!("{path}.compose"), problems);
+        Process::default()
+    });
     Compose {
         map,
         restart,
         healthcheck,
         ulimits,
+        process,
     }
 }

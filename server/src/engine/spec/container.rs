@@ -14,30 +14,6 @@ use sha2::{Digest, Sha256};
 use super::{ContainerNetwork, ContainerSpec, EndpointSpec, Healthcheck, PortBinding};
 use crate::engine::labels;
 
-fn strings(v: &serde_json::Value) -> Option<Vec<String>> {
-    match v {
-        serde_json::Value::String(s) => Some(s.split_whitespace().map(str::to_owned).collect()),
-        serde_json::Value::Array(items) => Some(
-            items
-                .iter()
-                .map(|i| match i {
-                    serde_json::Value::String(s) => s.clone(),
-                    other => other.to_string(),
-                })
-                .collect(),
-        ),
-        _ => None,
-    }
-}
-
-fn scalar(v: &serde_json::Value) -> String {
-    match v {
-        serde_json::Value::String(s) => s.clone(),
-        serde_json::Value::Null => String::new(),
-        other => other.to_string(),
-    }
-}
-
 const APPLIED_COMPOSE_KEYS: &[&str] = &[
     "command",
     "entrypoint",
@@ -120,18 +96,13 @@ fn binds(d: &ValidDesign, s: &Service) -> Vec<String> {
 pub(super) fn container_spec(d: &ValidDesign, s: &Service) -> ContainerSpec {
     let design = d.name.as_str();
     let compose = &s.compose;
-    let env = match compose.get("environment") {
-        Some(serde_json::Value::Object(map)) => {
-            let mut env: Vec<String> = map
-                .iter()
-                .map(|(k, v)| format!("{k}={}", scalar(v)))
-                .collect();
-            env.sort();
-            env
-        }
-        Some(other) => strings(other).unwrap_or_default(),
-        None => Vec::new(),
-    };
+    let process = &s.process;
+    let mut env: Vec<String> = process
+        .environment
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    env.sort();
     let mut labels: BTreeMap<String, String> = BTreeMap::new();
     labels.insert(labels::DESIGN.into(), design.into());
     labels.insert(labels::SERVICE.into(), s.name.as_str().into());
@@ -209,12 +180,12 @@ pub(super) fn container_spec(d: &ValidDesign, s: &Service) -> ContainerSpec {
             .as_ref()
             .map(|i| i.as_str().to_owned())
             .unwrap_or_default(),
-        cmd: compose.get("command").and_then(strings),
-        entrypoint: compose.get("entrypoint").and_then(strings),
+        cmd: process.command.clone(),
+        entrypoint: process.entrypoint.clone(),
         env,
         binds: binds(d, s),
         restart: s.restart,
-        working_dir: compose.get("working_dir").map(scalar),
+        working_dir: process.working_dir.clone(),
         healthcheck: s.healthcheck.as_ref().map(Healthcheck::of),
         user: h.user.clone(),
         read_only: h.read_only,

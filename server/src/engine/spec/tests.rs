@@ -96,3 +96,37 @@ fn mounts_follow_compose() {
     );
     assert!(!db.unapplied.contains(&"secrets".to_owned()));
 }
+
+/// What the container runs is what the Compose export writes: one parse of `command`,
+/// `entrypoint`, `environment` and `working_dir`, a quoted command line split as a shell
+/// (and Compose) splits it.
+#[test]
+fn process_is_the_exported_one() {
+    let text = "bulkhead: 1\nname: proc\nzones: { a: { trust: internal, subnet: 10.9.2.0/24 } }\nservices:\n  job:\n    image: busybox:1.36\n    zones: [a]\n    compose:\n      command: \"sh -c 'echo hello world'\"\n      entrypoint: [/bin/env, 3]\n      environment: [B=2, A=x y]\n      working_dir: /srv\n";
+    let d = design::check(&design::parse_document(text).unwrap()).unwrap();
+    let spec = container_specs(&d).remove(0);
+    assert_eq!(
+        spec.cmd.as_deref(),
+        Some(&["sh", "-c", "echo hello world"].map(String::from)[..])
+    );
+    assert_eq!(
+        spec.entrypoint.as_deref(),
+        Some(&["/bin/env", "3"].map(String::from)[..])
+    );
+    assert_eq!(spec.env, ["A=x y", "B=2"]);
+    assert_eq!(spec.working_dir.as_deref(), Some("/srv"));
+
+    let exported = design::compile::compose(&d, None);
+    let doc: serde_json::Value = serde_norway::from_str(&exported).unwrap();
+    let job = &doc["services"]["job"];
+    assert_eq!(job["command"], serde_json::json!(spec.cmd.unwrap()));
+    assert_eq!(
+        job["entrypoint"],
+        serde_json::json!(spec.entrypoint.unwrap())
+    );
+    assert_eq!(
+        job["environment"],
+        serde_json::json!({"B": "2", "A": "x y"})
+    );
+    assert_eq!(job["working_dir"], "/srv");
+}

@@ -129,20 +129,29 @@ impl VerifyReport {
     }
 
     fn text(&self) -> String {
-        let mut names: Vec<&str> = Vec::new();
+        // Columns are targets (a service named `host` is not the host); rows are the
+        // services that probed.
+        let mut columns: Vec<Target> = Vec::new();
         for c in &self.checks {
-            for n in [c.from.as_str(), c.to.name()] {
-                if n != "host" && !names.contains(&n) {
-                    names.push(n);
+            for t in [Target::Service(c.from.clone()), c.to.clone()] {
+                if t != Target::Host && !columns.contains(&t) {
+                    columns.push(t);
                 }
             }
         }
-        names.push("host");
-        let cell = |from: &str, to: &str, pick: fn(&Check) -> bool| -> &'static str {
+        let rows: Vec<String> = columns
+            .iter()
+            .filter_map(|t| match t {
+                Target::Service(name) => Some(name.clone()),
+                _ => None,
+            })
+            .collect();
+        columns.push(Target::Host);
+        let cell = |from: &str, to: &Target, pick: fn(&Check) -> bool| -> &'static str {
             let relevant: Vec<&Check> = self
                 .checks
                 .iter()
-                .filter(|c| c.from == from && c.to.name() == to)
+                .filter(|c| c.from == from && c.to == *to)
                 .collect();
             if relevant.is_empty() {
                 "-"
@@ -152,26 +161,34 @@ impl VerifyReport {
                 "no"
             }
         };
-        let width = names.iter().map(|n| n.len()).max().unwrap_or(4).max(4);
+        let width = columns
+            .iter()
+            .map(|t| t.name().len())
+            .max()
+            .unwrap_or(4)
+            .max(4);
         let mut out = format!(
             "{}: verify ({} checks, {} ms)\n\n",
             self.design,
             self.checks.len(),
             self.elapsed_ms
         );
-        let header: String = names.iter().map(|n| format!(" {n:>width$}")).collect();
+        let header: String = columns
+            .iter()
+            .map(|t| format!(" {:>width$}", t.name()))
+            .collect();
         out.push_str(&format!(
             "{:width$}  predicted{}\n",
             "",
             " ".repeat(header.len().saturating_sub(9))
         ));
         out.push_str(&format!("{:width$} {header}   |{header}\n", "from \\ to"));
-        for from in names.iter().filter(|n| **n != "host") {
-            let predicted: String = names
+        for from in &rows {
+            let predicted: String = columns
                 .iter()
                 .map(|to| format!(" {:>width$}", cell(from, to, |c| c.expected)))
                 .collect();
-            let observed: String = names
+            let observed: String = columns
                 .iter()
                 .map(|to| format!(" {:>width$}", cell(from, to, |c| c.observed)))
                 .collect();
@@ -237,4 +254,66 @@ fn place(c: &Check) -> String {
 
 fn reach_word(reached: bool) -> &'static str {
     if reached { "reachable" } else { "blocked" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(from: &str, to: Target, expected: bool, observed: bool) -> Check {
+        Check {
+            from: from.into(),
+            to,
+            zone: Some("mesh".into()),
+            address: Ipv4Addr::new(10, 0, 0, 2),
+            port: Some(80),
+            protocol: Transport::Tcp,
+            expected,
+            observed,
+            detail: String::new(),
+            needs_firewall: false,
+            unverifiable: false,
+            inconclusive: false,
+        }
+    }
+
+    /// A service named `host` has its own column, apart from the host itself.
+    #[test]
+    fn a_service_named_host_is_not_the_host() {
+        let checks = vec![
+            check("web", Target::Service("host".into()), true, true),
+            check("web", Target::Host, false, false),
+            check("host", Target::Service("web".into()), false, false),
+        ];
+        let report = VerifyReport {
+            design: "d".into(),
+            firewall: FirewallState::Missing {
+                chain: "BH-d".into(),
+            },
+            firewall_needed: false,
+            checks,
+            mismatches: 0,
+            unverifiable: 0,
+            inconclusive: 0,
+            notes: Vec::new(),
+            unprobed: Vec::new(),
+            engine_changes: Vec::new(),
+            elapsed_ms: 1,
+        };
+        let text = report.text();
+        let header = text
+            .lines()
+            .find(|l| l.starts_with("from \\ to"))
+            .expect(&text);
+        let predicted = header.split('|').next().unwrap();
+        assert_eq!(
+            predicted.split_whitespace().collect::<Vec<_>>(),
+            ["from", "\\", "to", "web", "host", "host"],
+            "{text}"
+        );
+        let web = text.lines().find(|l| l.starts_with("web ")).expect(&text);
+        let cells: Vec<&str> = web.split('|').next().unwrap().split_whitespace().collect();
+        // web -> web: not checked; web -> the service host: yes; web -> the host: no.
+        assert_eq!(cells, ["web", "-", "yes", "no"], "{text}");
+    }
 }

@@ -75,6 +75,24 @@ fn io<'a>(what: &'static str, path: &'a Path) -> impl FnOnce(std::io::Error) -> 
     }
 }
 
+/// Writes a new key whole or not at all: a temporary file (mode 0600) in the same directory,
+/// synced, then linked to `path` only if nothing is there (a key is never replaced).
+fn write_key(path: &Path, key: &[u8; 32]) -> Result<(), AnchorError> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let mut file =
+        tempfile::NamedTempFile::new_in(dir).map_err(io("creating the audit key", path))?;
+    file.write_all(format!("{}\n", hex::encode(key)).as_bytes())
+        .and_then(|()| file.as_file().sync_all())
+        .map_err(io("writing the audit key", path))?;
+    file.persist_noclobber(path)
+        .map_err(|e| e.error)
+        .map_err(io("creating the audit key", path))?;
+    Ok(())
+}
+
 impl Anchor {
     /// The anchor of `data_dir`. Without a key and checkpoints (a new directory, or one from
     /// before keyed audit), makes the key and a first checkpoint at `newest` (the newest
@@ -119,15 +137,7 @@ impl Anchor {
             None => {
                 let mut key = [0u8; 32];
                 rand::rngs::OsRng.fill_bytes(&mut key);
-                let mut file = std::fs::OpenOptions::new()
-                    .write(true)
-                    .create_new(true)
-                    .mode(0o600)
-                    .open(&key_path)
-                    .map_err(io("creating the audit key", &key_path))?;
-                file.write_all(format!("{}\n", hex::encode(key)).as_bytes())
-                    .and_then(|()| file.sync_all())
-                    .map_err(io("writing the audit key", &key_path))?;
+                write_key(&key_path, &key)?;
                 let (seq, hash) = newest.unwrap_or_else(|| (0, super::GENESIS.to_owned()));
                 let anchor = Anchor {
                     key,
