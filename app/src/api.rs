@@ -205,7 +205,7 @@ mod engine_calls {
         tls_cert: Option<String>,
         tls_key: Option<String>,
         note: Option<String>,
-        requires_approval: Option<bool>,
+        approvals_required: Option<u8>,
     ) -> EngineForm {
         EngineForm {
             name,
@@ -214,7 +214,7 @@ mod engine_calls {
             tls_cert: tls_cert.unwrap_or_default(),
             tls_key: tls_key.unwrap_or_default(),
             note: note.unwrap_or_default(),
-            requires_approval: requires_approval.unwrap_or(true),
+            approvals_required: approvals_required.unwrap_or(1),
         }
     }
 
@@ -226,7 +226,7 @@ mod engine_calls {
         tls_cert: Option<String>,
         tls_key: Option<String>,
         note: Option<String>,
-        requires_approval: Option<bool>,
+        approvals_required: Option<u8>,
     ) -> Result<EngineRow, AppError> {
         let form = engine_form(
             name,
@@ -235,7 +235,7 @@ mod engine_calls {
             tls_cert,
             tls_key,
             note,
-            requires_approval,
+            approvals_required,
         );
         delegate!(add_engine(form))
     }
@@ -249,7 +249,7 @@ mod engine_calls {
         tls_cert: Option<String>,
         tls_key: Option<String>,
         note: Option<String>,
-        requires_approval: Option<bool>,
+        approvals_required: Option<u8>,
     ) -> Result<EngineRow, AppError> {
         let form = engine_form(
             name,
@@ -258,7 +258,7 @@ mod engine_calls {
             tls_cert,
             tls_key,
             note,
-            requires_approval,
+            approvals_required,
         );
         delegate!(update_engine(id, form))
     }
@@ -376,3 +376,6 @@ pub async fn diff_revisions(
 pub async fn restore_revision(id: i64, revision: i64) -> Result<RevisionInfo, AppError> {
     delegate!(restore_revision(id, revision))
 }
+
+mod requests;
+pub use requests::*;

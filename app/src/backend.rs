@@ -5,7 +5,7 @@ use crate::error::AppError;
 use crate::model::{
     AuditFilter, AuditPage, ComposeImported, DeploymentRow, DesignDetail, DesignSummary, DriftView,
     EngineContainer, EngineForm, EngineRow, JobView, LiveRow, Me, PlanView, QuarantineRow,
-    RevisionDiff, RevisionInfo, Role, UserRow, VerificationView,
+    RequestRow, RequestView, RevisionDiff, RevisionInfo, Role, UserRow, Verdict, VerificationView,
 };
 use design::RawDesign;
 use http::request::Parts;
@@ -15,7 +15,7 @@ use std::sync::Arc;
 pub type Request = Parts;
 
 #[async_trait::async_trait]
-pub trait Backend: Send + Sync + 'static {
+pub trait Backend: ChangeRequests + Send + Sync + 'static {
     async fn setup_needed(&self) -> Result<bool, AppError>;
     /// Creates the first admin; `token` is the one the server printed when it started.
     async fn setup(
@@ -219,6 +219,72 @@ pub trait Backend: Send + Sync + 'static {
         engine: i64,
         name: String,
     ) -> Result<DesignSummary, AppError>;
+}
+
+/// Change requests: a revision proposed for an engine, reviewed, discussed and applied.
+#[async_trait::async_trait]
+pub trait ChangeRequests: Send + Sync + 'static {
+    /// Requests newest first, of a design and/or an engine; only those in progress when
+    /// `active` (viewer).
+    async fn list_requests(
+        &self,
+        req: &Request,
+        design: Option<i64>,
+        engine: Option<i64>,
+        active: bool,
+    ) -> Result<Vec<RequestRow>, AppError>;
+    /// A request in full (viewer).
+    async fn get_request(&self, req: &Request, id: i64) -> Result<RequestView, AppError>;
+    /// Proposes a revision (the newest by default) for an engine, and plans it (editor).
+    #[allow(clippy::too_many_arguments)]
+    async fn open_request(
+        &self,
+        req: &Request,
+        design: i64,
+        revision: Option<i64>,
+        engine: i64,
+        title: String,
+        description: String,
+    ) -> Result<RequestView, AppError>;
+    /// Pushes a revision to a request: its reviews are dismissed (editor).
+    async fn push_request(
+        &self,
+        req: &Request,
+        id: i64,
+        revision: Option<i64>,
+    ) -> Result<RequestView, AppError>;
+    /// Plans the request again against the engine as it is now (editor).
+    async fn replan_request(&self, req: &Request, id: i64) -> Result<RequestView, AppError>;
+    /// Comments, optionally on `zone:NAME`, `service:NAME` or `flow:N` (viewer).
+    async fn comment_request(
+        &self,
+        req: &Request,
+        id: i64,
+        body: String,
+        anchor: Option<String>,
+    ) -> Result<RequestView, AppError>;
+    /// Approves, requests changes or rejects the revision and plan seen (approver, never
+    /// one who opened the request or wrote or pushed a revision in it).
+    #[allow(clippy::too_many_arguments)]
+    async fn review_request(
+        &self,
+        req: &Request,
+        id: i64,
+        verdict: Verdict,
+        revision: i64,
+        plan_hash: String,
+        message: String,
+    ) -> Result<RequestView, AppError>;
+    /// Withdraws a request (its author, or an admin).
+    async fn withdraw_request(&self, req: &Request, id: i64) -> Result<RequestView, AppError>;
+    /// Applies an approved request's plan as a job (approver); past missing approvals only
+    /// with an admin's written reason.
+    async fn apply_request(
+        &self,
+        req: &Request,
+        id: i64,
+        override_reason: Option<String>,
+    ) -> Result<JobView, AppError>;
 }
 
 /// What the server provides as context to every render and server function.

@@ -11,6 +11,10 @@ pub enum AppError {
     NotSignedIn,
     #[error("This needs the {needed} role; ask an admin if you should have it.")]
     Forbidden { needed: Role },
+    /// Refused to this user whatever their role (separation of duties, someone else's
+    /// request).
+    #[error("{message}")]
+    NotPermitted { message: String },
     #[error("Sign-in failed: the user name or password is wrong, or the account is disabled.")]
     BadCredentials,
     #[error("{message}")]
@@ -45,7 +49,7 @@ impl AppError {
     pub fn status(&self) -> u16 {
         match self {
             AppError::NotSignedIn | AppError::BadCredentials => 401,
-            AppError::Forbidden { .. } => 403,
+            AppError::Forbidden { .. } | AppError::NotPermitted { .. } => 403,
             AppError::Throttled { .. } => 429,
             AppError::Invalid { .. } | AppError::BadRequest { .. } => 400,
             AppError::Conflict { .. } => 409,
@@ -101,6 +105,9 @@ fn framework_error(value: ServerFnErrorErr) -> AppError {
         ServerFnErrorErr::Request(m) => AppError::BadRequest {
             message: format!("the server could not be reached ({m}); check your connection"),
         },
-        _ => AppError::Internal,
+        other => {
+            leptos::logging::error!("server function failed: {other}");
+            AppError::Internal
+        }
     }
 }

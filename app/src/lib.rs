@@ -64,6 +64,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/engines/:id") view={Lazy::<pages::EngineRoute>::new()} />
                     <Route path=path!("/jobs/:id") view={Lazy::<pages::JobRoute>::new()} />
                     <Route path=path!("/verifications/:id") view={Lazy::<pages::VerificationRoute>::new()} />
+                    <Route path=path!("/requests") view={Lazy::<pages::RequestsRoute>::new()} />
+                    <Route path=path!("/requests/:id") view={Lazy::<pages::RequestRoute>::new()} />
                 </Routes>
             </Layout>
         </Router>

@@ -69,7 +69,11 @@ pub fn conclude(
             };
         }
     };
-    let report_json = serde_json::to_string(report).unwrap_or_else(|_| "{}".into());
+    let report_json = serde_json::to_string(report).unwrap_or_else(|e| {
+        tracing::error!("the apply report could not be written as JSON: {e}");
+        serde_json::json!({ "error": format!("the apply report could not be written: {e}") })
+            .to_string()
+    });
     let firewall = match &report.firewall {
         FirewallOutcome::Installed { chain } => format!("{chain} in place"),
         FirewallOutcome::NotInstalled { reason } => format!("not installed: {reason}"),
@@ -121,6 +125,10 @@ pub struct Applied<'a> {
     pub plan_json: &'a str,
     pub plan_hash: &'a str,
     pub started_at: &'a str,
+    /// The change request carried out, if any.
+    pub request_id: Option<i64>,
+    /// The admin's written reason for applying past missing approvals.
+    pub override_reason: Option<&'a str>,
 }
 
 /// Records the deployment and its audit entry together; returns the deployment's id.
@@ -145,6 +153,8 @@ pub async fn record(db: &Db, a: &Applied<'_>, end: &Ending) -> anyhow::Result<i6
             failed_step: end.failed_step.as_deref(),
             firewall: &end.firewall,
             report_json: &end.report_json,
+            request_id: a.request_id,
+            override_reason: a.override_reason,
         },
     )
     .await?;
@@ -152,16 +162,26 @@ pub async fn record(db: &Db, a: &Applied<'_>, end: &Ending) -> anyhow::Result<i6
         Some(r) => format!("{} r{r}", a.design_name),
         None => a.design_name.to_owned(),
     };
+    let overridden = a
+        .override_reason
+        .map(|r| format!(" (OVERRIDE of the engine's approvals: {r})"))
+        .unwrap_or_default();
     let mut entry = NewEntry::new(
         a.actor,
         "engine-apply",
-        format!("applied {what} to {}: {}", a.engine.name, end.summary),
+        format!(
+            "applied {what} to {}: {}{overridden}",
+            a.engine.name, end.summary
+        ),
     )
     .details(serde_json::json!({
         "deployment": id,
         "plan": a.plan_id,
+        "plan_hash": a.plan_hash,
         "engine": a.engine.name,
         "result": end.result,
+        "request": a.request_id,
+        "override": a.override_reason,
     }));
     entry = match a.design_id {
         Some(d) => entry.design(d),
@@ -169,6 +189,9 @@ pub async fn record(db: &Db, a: &Applied<'_>, end: &Ending) -> anyhow::Result<i6
     };
     entry.target = Some(&a.engine.name);
     audit::append(&mut tx, &db.audit, entry).await?;
+    if let Some(request) = a.request_id {
+        crate::requests::conclude(&mut tx, db, a, request, id, &end.result).await?;
+    }
     tx.commit().await?;
     Ok(id)
 }

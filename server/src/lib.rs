@@ -19,6 +19,7 @@ pub mod local_engine;
 pub mod offload;
 pub mod password;
 pub mod quarantine;
+pub mod requests;
 pub mod review;
 pub mod session;
 pub mod setup_token;

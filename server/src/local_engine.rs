@@ -23,7 +23,7 @@ pub async fn register(
         tls_cert: None,
         tls_key: None,
         note: note.into(),
-        requires_approval: true,
+        approvals_required: 1,
     };
     let mut tx = db.write.begin().await?;
     let Some(id) = engines::insert(&mut tx, &fields, None).await? else {

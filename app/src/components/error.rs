@@ -22,6 +22,7 @@ pub fn error_kind(e: &AppError) -> &'static str {
     match e {
         AppError::NotSignedIn => "not-signed-in",
         AppError::Forbidden { .. } => "forbidden",
+        AppError::NotPermitted { .. } => "not-permitted",
         AppError::BadCredentials => "bad-credentials",
         AppError::Throttled { .. } => "throttled",
         AppError::Invalid { .. } => "invalid",

@@ -34,6 +34,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                             view! {
                                 <nav class="mainnav" aria-label="Main">
                                     <a href="/designs">"Designs"</a>
+                                    <a href="/requests">"Requests"</a>
                                     <a href="/engines">"Engines"</a>
                                     <a href="/audit">"Audit"</a>
                                     {is_admin.then(|| view! { <a href="/admin/users">"Users"</a> })}

@@ -6,3 +6,5 @@ pub mod error;
 pub mod hydrated;
 pub mod layout;
 pub mod live;
+pub mod plan;
+pub mod propose;

@@ -54,6 +54,14 @@ pub fn Designer(
     let layout = Layout::parse(&detail.layout);
     let readonly = Signal::derive(move || !can_edit.get());
     let ed = Ed::new(doc.clone(), layout.clone(), readonly);
+    // A link may name what to select (a change request's comment on a zone, service or flow).
+    let linked = leptos_router::hooks::use_query_map()
+        .get_untracked()
+        .get("select")
+        .and_then(|s| state::Selection::from_link(&s, &doc));
+    if let Some(selected) = linked {
+        ed.selection.set(selected);
+    }
     // What the newest saved revision holds, compared by structure: serialising the document
     // on every edit would cost more than the whole analysis.
     let saved = RwSignal::new((doc, layout));

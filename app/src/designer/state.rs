@@ -17,6 +17,27 @@ pub enum Selection {
     Flow(usize),
 }
 
+impl Selection {
+    /// A selection named in a link (`zone:NAME`, `service:NAME`, `flow:N`, as a change
+    /// request's comment anchors it), if `doc` has what it names.
+    pub fn from_link(text: &str, doc: &RawDesign) -> Option<Selection> {
+        let (kind, key) = text.split_once(':')?;
+        match kind {
+            "zone" => doc.zones.get(key).map(|_| Selection::Zone(key.to_owned())),
+            "service" => doc
+                .services
+                .get(key)
+                .map(|_| Selection::Service(key.to_owned(), None)),
+            "flow" => key
+                .parse::<usize>()
+                .ok()
+                .filter(|i| *i < doc.flows.len())
+                .map(Selection::Flow),
+            _ => None,
+        }
+    }
+}
+
 /// A keyboard command waiting for its target, or a flow drawn and waiting for its ports.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Pending {

@@ -63,8 +63,8 @@ pub struct EngineRow {
     /// The TLS files: sent to admins only.
     pub tls: Option<EngineTls>,
     pub note: String,
-    /// Whether applying there needs an approved change.
-    pub requires_approval: bool,
+    /// How many approvals an apply there needs (0, 1 or 2).
+    pub approvals_required: u8,
     pub created_at: String,
     /// Who registered it (`Bulkhead` for the local engine found at first start).
     pub created_by: String,
@@ -89,7 +89,7 @@ pub struct EngineForm {
     #[serde(default)]
     pub note: String,
     #[serde(default)]
-    pub requires_approval: bool,
+    pub approvals_required: u8,
 }
 
 /// One change of a plan.
@@ -117,6 +117,9 @@ pub struct PlanView {
     pub design: String,
     pub revision: i64,
     pub engine: String,
+    pub engine_id: i64,
+    /// How many approvals an apply on that engine needs.
+    pub approvals_required: u8,
     /// SHA-256 of the plan, and the fingerprint of the engine state it was made against.
     pub hash: String,
     pub fingerprint: String,

@@ -178,6 +178,8 @@ pub const MAX_DOCUMENT_BYTES: usize = 1024 * 1024;
 pub const MAX_LAYOUT_BYTES: usize = 256 * 1024;
 
 mod engines;
+mod requests;
 mod review;
 pub use engines::*;
+pub use requests::*;
 pub use review::*;

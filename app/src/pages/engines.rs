@@ -39,7 +39,7 @@ struct Form {
     cert: RwSignal<String>,
     key: RwSignal<String>,
     note: RwSignal<String>,
-    approval: RwSignal<bool>,
+    approvals: RwSignal<String>,
 }
 
 impl Form {
@@ -55,7 +55,7 @@ impl Form {
             cert: RwSignal::new(tls.as_ref().map(|t| t.cert.clone()).unwrap_or_default()),
             key: RwSignal::new(tls.map(|t| t.key).unwrap_or_default()),
             note: RwSignal::new(row.map(|r| r.note.clone()).unwrap_or_default()),
-            approval: RwSignal::new(row.is_none_or(|r| r.requires_approval)),
+            approvals: RwSignal::new(row.map_or(1, |r| r.approvals_required).to_string()),
         }
     }
 
@@ -67,7 +67,7 @@ impl Form {
             tls_cert: Some(self.cert.get_untracked()),
             tls_key: Some(self.key.get_untracked()),
             note: Some(self.note.get_untracked()),
-            requires_approval: Some(self.approval.get_untracked()),
+            approvals_required: self.approvals.get_untracked().parse().ok(),
         }
     }
 
@@ -81,7 +81,7 @@ impl Form {
             tls_cert: a.tls_cert,
             tls_key: a.tls_key,
             note: a.note,
-            requires_approval: a.requires_approval,
+            approvals_required: a.approvals_required,
         }
     }
 }
@@ -100,9 +100,13 @@ fn FormFields(form: Form) -> impl IntoView {
         <label>"TLS certificate" <input name="tls_cert" bind:value=form.cert /></label>
         <label>"TLS key" <input name="tls_key" bind:value=form.key /></label>
         <label>"Note" <input name="note" bind:value=form.note /></label>
-        <label class="check">
-            <input type="checkbox" name="requires_approval" bind:checked=form.approval />
-            "Applying here needs an approved change"
+        <label>
+            "Approvals an apply here needs"
+            <select name="approvals_required" bind:value=form.approvals>
+                <option value="0">"None: approvers apply plans directly"</option>
+                <option value="1">"1: an approved change request"</option>
+                <option value="2">"2: a change request approved by two"</option>
+            </select>
         </label>
     }
 }
@@ -211,10 +215,10 @@ fn EngineCard(e: EngineRow, actions: Actions) -> impl IntoView {
             {(!e.note.is_empty()).then(|| view! { <p>{e.note.clone()}</p> })}
             <p class="muted small">
                 {format!(
-                    "Registered by {} on {}. {}",
+                    "Registered by {} on {}. {}.",
                     e.created_by,
                     e.created_at,
-                    if e.requires_approval { "Applying here needs an approved change." } else { "Applying here needs no approved change." },
+                    crate::model::approvals_words(e.approvals_required),
                 )}
             </p>
             {lock.map(|l| view! {

@@ -140,7 +140,7 @@ fn DesignHistory() -> impl IntoView {
 
 /// The four views of a comparison, one at a time.
 #[component]
-fn Diff(d: RevisionDiff) -> impl IntoView {
+pub fn Diff(d: RevisionDiff) -> impl IntoView {
     let tab = RwSignal::new("reachability");
     let tabs = [
         (

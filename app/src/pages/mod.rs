@@ -11,6 +11,8 @@ pub mod job;
 pub mod login;
 pub mod not_found;
 pub mod operate;
+pub mod request;
+pub mod requests;
 pub mod setup;
 pub mod users;
 pub mod verification;
@@ -77,6 +79,14 @@ page_on_demand!(
 page_on_demand!(
     /// `/verifications/:id`.
     VerificationRoute => verification::Verification
+);
+page_on_demand!(
+    /// `/requests`.
+    RequestsRoute => requests::Requests
+);
+page_on_demand!(
+    /// `/requests/:id`.
+    RequestRoute => request::RequestPage
 );
 page_on_demand!(
     /// `/audit`.

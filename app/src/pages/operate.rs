@@ -3,8 +3,10 @@ use crate::components::auth::{RequireRole, use_session};
 use crate::components::deployments::Deployments;
 use crate::components::error::ErrorBanner;
 use crate::components::live::Live;
+use crate::components::plan::PlanDetails;
+use crate::components::propose::Propose;
 use crate::error::AppError;
-use crate::model::{PairChange, PlanView, ReachDelta, Role};
+use crate::model::{PlanView, Role};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -94,7 +96,10 @@ fn OperateDesign() -> impl IntoView {
                 }.into_any()
             })}
         </Transition>
-        {move || plan.value().get().and_then(|r| r.ok()).map(|p| view! { <Plan p /> })}
+        {move || {
+            let design_id = id()?;
+            plan.value().get().and_then(|r| r.ok()).map(|p| view! { <Plan p design_id /> })
+        }}
         <section class="card">
             <h2>"Live"</h2>
             {move || id().map(|design| view! { <Live design=Some(design) engine=None /> })}
@@ -128,93 +133,23 @@ fn ApplyButton(plan_id: i64) -> impl IntoView {
     }
 }
 
+/// The plan, and what may be done with it: apply it on an engine that asks for no approval
+/// (approvers), or propose the revision in a change request (editors).
 #[component]
-fn Plan(p: PlanView) -> impl IntoView {
+fn Plan(p: PlanView, design_id: i64) -> impl IntoView {
     let session = use_session();
     let can_apply = session.user().is_some_and(|m| m.role >= Role::Approver);
-    let summary = if p.changes == 0 {
-        format!("Nothing to change on {}.", p.engine)
-    } else {
-        format!("{} change(s) on {}.", p.changes, p.engine)
-    };
+    let can_propose = session.user().is_some_and(|m| m.role >= Role::Editor);
+    let clear = p.conflicts.is_empty() && p.blocked.is_empty();
+    let gated = p.approvals_required > 0;
+    let (plan_id, revision, engine_id) = (p.id, p.revision, p.engine_id);
+    let policy = crate::model::approvals_words(p.approvals_required);
     view! {
-        <section class="card plan" data-test="plan-view" data-changes=p.changes.to_string()>
-            <h2>{format!("Plan {}: {} revision {}", p.id, p.design, p.revision)}</h2>
-            {(!p.conflicts.is_empty()).then(|| view! {
-                <div class="banner banner-error" role="alert" data-test="conflicts">
-                    <strong>"Objects in the way (apply is blocked; Bulkhead never touches them):"</strong>
-                    <ul>{p.conflicts.iter().map(|c| view! { <li>{c.clone()}</li> }).collect_view()}</ul>
-                </div>
-            })}
-            {(!p.blocked.is_empty()).then(|| view! {
-                <div class="banner banner-error" role="alert" data-test="blocked">
-                    <ul>{p.blocked.iter().map(|c| view! { <li>{c.clone()}</li> }).collect_view()}</ul>
-                </div>
-            })}
-            <p data-test="summary">{summary}</p>
-            {p.groups.iter().map(|g| view! {
-                <h3 data-group=g.kind.clone()>{format!("{} ({})", g.kind, g.lines.len())}</h3>
-                <ul class="plan-lines">
-                    {g.lines.iter().map(|l| view! {
-                        <li><code>{l.target.clone()}</code>" — "<span class="muted">{l.reason.clone()}</span></li>
-                    }).collect_view()}
-                </ul>
-            }).collect_view()}
-            <Delta d=p.delta.clone() engine=p.engine.clone() />
-            <h3 data-group="firewall">"firewall"</h3>
-            <p data-test="firewall">{p.firewall.clone()}</p>
-            {(!p.notes.is_empty()).then(|| view! {
-                <ul class="muted small">{p.notes.iter().map(|n| view! { <li>{n.clone()}</li> }).collect_view()}</ul>
-            })}
-            <p class="muted small">{format!("Plan hash {}; engine fingerprint {}.", short(&p.hash), short(&p.fingerprint))}</p>
-            {(p.conflicts.is_empty() && p.blocked.is_empty() && can_apply).then(|| view! { <ApplyButton plan_id=p.id /> })}
+        <PlanDetails p />
+        <section class="card">
+            <p class="muted" data-test="approval-policy">{format!("On this engine, {policy}.")}</p>
+            {(clear && can_apply && !gated).then(|| view! { <ApplyButton plan_id /> })}
+            {can_propose.then(|| view! { <Propose design_id revision engine_id /> })}
         </section>
     }
-}
-
-/// Who reaches whom differently once the plan is applied: newly reachable pairs first, in
-/// red; pairs that become blocked in green.
-#[component]
-fn Delta(d: ReachDelta, engine: String) -> impl IntoView {
-    let against = match d.baseline {
-        Some(r) => format!("against revision {r}, live on {engine}"),
-        None => format!("nothing of this design is live on {engine}"),
-    };
-    let nothing = d.gained.is_empty() && d.lost.is_empty() && d.exposure.is_empty();
-    let (gained, lost) = (d.gained.len(), d.lost.len());
-    let pairs = |list: Vec<PairChange>, class: &'static str, sign: &'static str| {
-        list.into_iter()
-            .map(|c| {
-                view! {
-                    <li class=class data-pair=format!("{}>{}", c.from, c.to)>
-                        <strong>{format!("{sign} {} → {}", c.from, c.to)}</strong>
-                        {format!(": {}", c.ports)}
-                        <span class="muted small">{format!(" ({})", c.why)}</span>
-                    </li>
-                }
-            })
-            .collect_view()
-    };
-    view! {
-        <section data-test="delta" data-gained=gained.to_string() data-lost=lost.to_string()>
-            <h3>{format!("Reachability ({against})")}</h3>
-            {nothing.then(|| view! { <p class="muted">"No pair changes."</p> })}
-            {(!d.gained.is_empty()).then(|| view! {
-                <p class="small">{format!("Newly reachable ({gained}):")}</p>
-                <ul class="delta">{pairs(d.gained, "gained", "+")}</ul>
-            })}
-            {(!d.lost.is_empty()).then(|| view! {
-                <p class="small">{format!("Newly blocked ({lost}):")}</p>
-                <ul class="delta">{pairs(d.lost, "lost", "−")}</ul>
-            })}
-            {(!d.exposure.is_empty()).then(|| view! {
-                <p class="small">"Exposure:"</p>
-                <ul class="delta">{d.exposure.into_iter().map(|e| view! { <li data-test="exposure">{e}</li> }).collect_view()}</ul>
-            })}
-        </section>
-    }
-}
-
-fn short(hash: &str) -> &str {
-    &hash[..hash.len().min(12)]
 }

@@ -327,13 +327,15 @@ impl<'a> Page<'a> {
         }
     }
 
-    /// Sets a text area's value as if typed, through the input event the page listens to.
+    /// Sets a text area's value as if typed, or a select's as if chosen, through the input
+    /// and change events the page listens to.
     pub async fn set_value(&self, css: &str, value: &str) {
         self.find(css).await;
         self.c
             .execute(
                 "const e = document.querySelector(arguments[0]); e.value = arguments[1]; \
-                 e.dispatchEvent(new Event('input', { bubbles: true }));",
+                 e.dispatchEvent(new Event('input', { bubbles: true })); \
+                 e.dispatchEvent(new Event('change', { bubbles: true }));",
                 vec![json!(css), json!(value)],
             )
             .await
@@ -498,3 +500,7 @@ impl<'a> Page<'a> {
         std::fs::write(artifacts().join(format!("{name}.png")), png).unwrap();
     }
 }
+
+/// One test at a time on this host's engine: a plan's fingerprint covers every network on
+/// the engine, so one test's apply would make another's plan stale (as it should).
+pub static ENGINE: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());

@@ -6,3 +6,4 @@ mod engines;
 mod foundation;
 mod harness;
 mod operations;
+mod requests;

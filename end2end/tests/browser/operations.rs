@@ -71,6 +71,7 @@ impl Drop for Cleanup {
 
 #[tokio::test]
 async fn apply_verify_drift_and_quarantine_from_the_browser() {
+    let _engine = crate::harness::ENGINE.lock().await;
     DockerEngine::connect()
         .await
         .expect("the local engine answers")
@@ -95,7 +96,7 @@ async fn apply_verify_drift_and_quarantine_from_the_browser() {
                 tls_cert: None,
                 tls_key: None,
                 note: String::new(),
-                requires_approval: true,
+                approvals_required: 0,
             };
             server::store::engines::insert(&mut conn, &local, None)
                 .await
@@ -123,7 +124,7 @@ async fn apply_verify_drift_and_quarantine_from_the_browser() {
     p.screenshot("24-plan-delta").await;
 
     // Apply, and watch the job to its end.
-    p.click("[data-test=plan-view] [data-test=apply]").await;
+    p.click("[data-test=apply]").await;
     let job = p.wait_path(|x| x.starts_with("/jobs/")).await;
     // Reloaded at once (while it runs, on this engine usually): the same job, followed to
     // its end.

@@ -5,6 +5,10 @@
 //! the server, step by step for the page to follow, with the design's firewall wherever the
 //! design needs it; an apply whose firewall could not be installed ends as failed. The end is
 //! recorded as a deployment and in the audit log, and the lock is released.
+//!
+//! On an engine that asks for approvals, a plan is applied only through the change request
+//! that was approved with it (see `reviews.rs`); an admin may go past missing approvals there
+//! with a written reason, which the deployment and the audit log carry.
 
 use std::sync::Arc;
 
@@ -39,6 +43,15 @@ struct Work {
     plan_hash: String,
     token: String,
     started_at: String,
+    request: Option<ForRequest>,
+}
+
+/// The change request an apply carries out, and the admin's reason when it goes past the
+/// engine's approvals.
+#[derive(Debug, Clone)]
+pub(super) struct ForRequest {
+    pub id: i64,
+    pub override_reason: Option<String>,
 }
 
 fn refused(message: String) -> AppError {
@@ -51,6 +64,18 @@ pub(super) async fn apply_plan(
     plan_id: i64,
 ) -> Result<JobView, AppError> {
     let (user, actor) = service.require(req, Role::Approver).await?;
+    start(service, &user.name, actor, plan_id, None).await
+}
+
+/// Starts the apply of a stored plan as a job; without a request, only on an engine that
+/// asks for no approval.
+pub(super) async fn start(
+    service: &Service,
+    user_name: &str,
+    actor: crate::store::Actor,
+    plan_id: i64,
+    request: Option<ForRequest>,
+) -> Result<JobView, AppError> {
     let mut conn = service.db.read.acquire().await.map_err(internal)?;
     let stored = deployments::plan(&mut conn, plan_id)
         .await
@@ -78,6 +103,12 @@ pub(super) async fn apply_plan(
             what: format!("Engine {}", stored.engine_id),
         })?;
     drop(conn);
+    if request.is_none() && engine.approvals_required > 0 {
+        return Err(refused(format!(
+            "engine {} asks for {} approval(s) before an apply: propose revision {} of {} in a change request, and apply it from the request once approved",
+            engine.name, engine.approvals_required, stored.revision, d.name
+        )));
+    }
     let (valid, blocked) = crate::documents::checked(rev.document)
         .await
         .map_err(super::offloaded)?
@@ -91,7 +122,7 @@ pub(super) async fn apply_plan(
     if let Some(blocked) = blocked.into_iter().next() {
         return Err(refused(blocked));
     }
-    let title = format!("apply of {} r{} by {}", d.name, stored.revision, user.name);
+    let title = format!("apply of {} r{} by {user_name}", d.name, stored.revision);
     let token = crate::engine_lock::take(&service.db, &service.config.clock, &engine, &title)
         .await
         .map_err(internal)?
@@ -133,6 +164,7 @@ pub(super) async fn apply_plan(
         plan_hash: stored.hash,
         token,
         started_at: clock::now_text(),
+        request,
     };
     tokio::spawn(run(work));
     Ok(view)
@@ -213,6 +245,11 @@ async fn run(w: Work) {
         plan_json: &w.plan_json,
         plan_hash: &w.plan_hash,
         started_at: &w.started_at,
+        request_id: w.request.as_ref().map(|r| r.id),
+        override_reason: w
+            .request
+            .as_ref()
+            .and_then(|r| r.override_reason.as_deref()),
     };
     let recorded = deploy::record(&w.db, &applied, &end).await;
     crate::engine_lock::release(&w.db, w.engine.id, &w.token).await;

@@ -15,6 +15,7 @@ use crate::store::engines::{self, EngineFields, EngineRecord};
 
 /// The longest note an engine may have.
 const MAX_NOTE: usize = 500;
+use app::model::MAX_APPROVALS;
 
 async fn row(service: &Service, record: EngineRecord, admin: bool) -> Result<EngineRow, AppError> {
     let mut conn = service.db.read.acquire().await.map_err(internal)?;
@@ -38,7 +39,7 @@ async fn row(service: &Service, record: EngineRecord, admin: bool) -> Result<Eng
         uses_tls,
         tls,
         note: record.note,
-        requires_approval: record.requires_approval,
+        approvals_required: record.approvals_required,
         created_at: clock::display(&record.created_at),
         created_by: record.created_by.unwrap_or_else(|| "Bulkhead".into()),
         lock,
@@ -70,6 +71,15 @@ fn fields(form: EngineForm) -> Result<EngineFields, AppError> {
             format!("the note is over {MAX_NOTE} characters; keep it short"),
         ));
     }
+    if form.approvals_required > MAX_APPROVALS {
+        return Err(AppError::invalid(
+            "approvals_required",
+            format!(
+                "an engine can ask for 0, 1 or 2 approvals, not {}",
+                form.approvals_required
+            ),
+        ));
+    }
     let path = |p: &std::path::Path| p.display().to_string();
     Ok(EngineFields {
         name: name.to_owned(),
@@ -78,7 +88,7 @@ fn fields(form: EngineForm) -> Result<EngineFields, AppError> {
         tls_cert: endpoint.tls.as_ref().map(|t| path(&t.cert)),
         tls_key: endpoint.tls.as_ref().map(|t| path(&t.key)),
         note: note.to_owned(),
-        requires_approval: form.requires_approval,
+        approvals_required: form.approvals_required,
     })
 }
 
@@ -159,12 +169,8 @@ pub(super) async fn update(
     if before.endpoint != fields.endpoint || before.tls_ca != fields.tls_ca {
         changes.push(format!("endpoint {}", fields.endpoint));
     }
-    if before.requires_approval != fields.requires_approval {
-        changes.push(if fields.requires_approval {
-            "applies need an approved change".to_owned()
-        } else {
-            "applies need no approved change".to_owned()
-        });
+    if before.approvals_required != fields.approvals_required {
+        changes.push(app::model::approvals_words(fields.approvals_required));
     }
     if before.note != fields.note {
         changes.push("note changed".into());

@@ -16,7 +16,10 @@ mod history;
 mod operations;
 mod plans;
 mod port;
+mod port_requests;
 mod refusals;
+mod requests;
+mod reviews;
 
 use crate::config::Config;
 use crate::db::Db;

@@ -115,6 +115,8 @@ pub(super) async fn plan(
         design: d.name,
         revision: number,
         engine: record.name,
+        engine_id,
+        approvals_required: record.approvals_required,
         hash,
         fingerprint: plan.fingerprint.clone(),
         conflicts: plan

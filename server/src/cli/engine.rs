@@ -123,7 +123,17 @@ fn progress(event: &ApplyEvent) {
     }
 }
 
-pub async fn apply(file: &Path, yes: bool, firewall: bool, data: &Path) -> ExitCode {
+/// How `bulkhead apply` was asked to run.
+#[derive(Debug)]
+pub struct ApplyHow {
+    pub yes: bool,
+    pub firewall: bool,
+    /// The written reason to apply past the engine's approvals.
+    pub override_reason: Option<String>,
+}
+
+pub async fn apply(file: &Path, how: &ApplyHow, data: &Path) -> ExitCode {
+    let (yes, firewall) = (how.yes, how.firewall);
     let (d, engine) = match prepare(file).await {
         Ok(x) => x,
         Err(c) => return c,
@@ -143,6 +153,13 @@ pub async fn apply(file: &Path, yes: bool, firewall: bool, data: &Path) -> ExitC
         );
         return apply_unrecorded(&d, &engine, yes, firewall).await;
     };
+    let override_reason = match gate(&trail.engine, how.override_reason.as_deref()) {
+        Ok(reason) => reason,
+        Err(refusal) => {
+            eprintln!("bulkhead: nothing applied: {refusal}");
+            return ExitCode::FAILURE;
+        }
+    };
     let token = match trail
         .lock(&format!("apply of {} (command line)", d.name))
         .await
@@ -153,9 +170,25 @@ pub async fn apply(file: &Path, yes: bool, firewall: bool, data: &Path) -> ExitC
             return ExitCode::FAILURE;
         }
     };
-    let code = apply_recorded(&d, &engine, yes, firewall, &trail, &token).await;
+    let code = apply_recorded(&d, &engine, yes, firewall, &trail, &token, override_reason).await;
     crate::engine_lock::release(&trail.db, trail.engine.id, &token).await;
     code
+}
+
+/// The engine's approvals on the command line: none asked, or an override with its written
+/// reason (recorded); else the apply belongs in a change request.
+fn gate<'a>(
+    engine: &crate::store::engines::EngineRecord,
+    given: Option<&'a str>,
+) -> Result<Option<&'a str>, String> {
+    match (engine.approvals_required, given) {
+        (0, _) => Ok(None),
+        (_, Some(reason)) => crate::requests::override_reason(reason).map(Some),
+        (n, None) => Err(format!(
+            "engine {} asks for {n} approval(s) before an apply: propose the design in a change request in the web app (or with bulkhead request open) and apply it there once approved, or pass --override REASON, which is recorded as an override",
+            engine.name
+        )),
+    }
 }
 
 /// Apply under the engine's lock, recorded in the data directory.
@@ -166,6 +199,7 @@ async fn apply_recorded(
     firewall: bool,
     trail: &Trail,
     token: &str,
+    override_reason: Option<&str>,
 ) -> ExitCode {
     let started_at = crate::clock::now_text();
     let p = match engine::plan(d, engine).await {
@@ -228,6 +262,8 @@ async fn apply_recorded(
         plan_json: &plan_json,
         plan_hash: &crate::deploy::plan_hash(&plan_json),
         started_at: &started_at,
+        request_id: None,
+        override_reason,
     };
     let recorded = crate::deploy::record(&trail.db, &applied, &end).await;
     let code = finish(outcome, Format::Text);

@@ -91,6 +91,10 @@ enum Command {
         /// Accepted for scripts written for earlier versions: the firewall is the default now.
         #[arg(long, hide = true, conflicts_with = "no_firewall")]
         firewall: bool,
+        /// Apply although the engine asks for approved change requests, for this written
+        /// reason: the deployment and the audit log record it as an override.
+        #[arg(long = "override", value_name = "REASON")]
+        override_reason: Option<String>,
         /// Bulkhead's data directory: the engine's lock is taken there (shared with the web
         /// server) and the apply recorded as a deployment and in the audit log. Without a
         /// database there, the apply runs unrecorded and says so.
@@ -209,8 +213,16 @@ pub fn main() -> ExitCode {
                 yes,
                 no_firewall,
                 firewall: _,
+                override_reason,
                 data,
-            } => engine::apply(&file, yes, !no_firewall, &data.dir).await,
+            } => {
+                let how = engine::ApplyHow {
+                    yes,
+                    firewall: !no_firewall,
+                    override_reason,
+                };
+                engine::apply(&file, &how, &data.dir).await
+            }
             Command::Verify {
                 file,
                 format,

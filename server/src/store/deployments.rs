@@ -25,6 +25,10 @@ pub struct NewDeployment<'a> {
     pub failed_step: Option<&'a str>,
     pub firewall: &'a str,
     pub report_json: &'a str,
+    /// The change request it carried out, and the admin's reason when it went past the
+    /// engine's approvals.
+    pub request_id: Option<i64>,
+    pub override_reason: Option<&'a str>,
 }
 
 /// Records a finished apply; returns its id.
@@ -32,8 +36,8 @@ pub async fn insert(conn: &mut SqliteConnection, d: &NewDeployment<'_>) -> anyho
     sqlx::query_scalar(
         "INSERT INTO deployments (design_name, design_id, revision, engine_id, engine_name, plan_id, \
          actor_id, actor_name, started_at, finished_at, plan, plan_hash, fingerprint, result, \
-         failed_step, firewall, report) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+         failed_step, firewall, report, request_id, override_reason) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
     )
     .bind(d.design_name)
     .bind(d.design_id)
@@ -52,6 +56,8 @@ pub async fn insert(conn: &mut SqliteConnection, d: &NewDeployment<'_>) -> anyho
     .bind(d.failed_step)
     .bind(d.firewall)
     .bind(d.report_json)
+    .bind(d.request_id)
+    .bind(d.override_reason)
     .fetch_one(conn)
     .await
     .context("recording a deployment")

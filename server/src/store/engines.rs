@@ -17,7 +17,8 @@ pub struct EngineRecord {
     pub tls_cert: Option<String>,
     pub tls_key: Option<String>,
     pub note: String,
-    pub requires_approval: bool,
+    /// Approvals an apply there needs: 0, 1 or 2.
+    pub approvals_required: u8,
     pub created_at: String,
     /// `None`: registered by Bulkhead itself.
     pub created_by: Option<String>,
@@ -32,11 +33,11 @@ pub struct EngineFields {
     pub tls_cert: Option<String>,
     pub tls_key: Option<String>,
     pub note: String,
-    pub requires_approval: bool,
+    pub approvals_required: u8,
 }
 
 const SELECT: &str = "SELECT e.id, e.name, e.endpoint, e.tls_ca, e.tls_cert, e.tls_key, e.note, \
-     e.requires_approval, e.created_at, u.name AS created_by \
+     e.approvals_required, e.created_at, u.name AS created_by \
      FROM engines e LEFT JOIN users u ON u.id = e.created_by";
 
 pub async fn list(pool: &SqlitePool) -> anyhow::Result<Vec<EngineRecord>> {
@@ -73,7 +74,7 @@ pub async fn insert(
     by: Option<i64>,
 ) -> anyhow::Result<Option<i64>> {
     let id = sqlx::query_scalar(
-        "INSERT INTO engines (name, endpoint, tls_ca, tls_cert, tls_key, note, requires_approval, \
+        "INSERT INTO engines (name, endpoint, tls_ca, tls_cert, tls_key, note, approvals_required, \
          created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) \
          ON CONFLICT (name) DO NOTHING RETURNING id",
     )
@@ -83,7 +84,7 @@ pub async fn insert(
     .bind(&fields.tls_cert)
     .bind(&fields.tls_key)
     .bind(&fields.note)
-    .bind(fields.requires_approval)
+    .bind(fields.approvals_required)
     .bind(clock::now_text())
     .bind(by)
     .fetch_optional(conn)
@@ -110,7 +111,7 @@ pub async fn update(
     }
     sqlx::query(
         "UPDATE engines SET name = ?, endpoint = ?, tls_ca = ?, tls_cert = ?, tls_key = ?, \
-         note = ?, requires_approval = ? WHERE id = ?",
+         note = ?, approvals_required = ? WHERE id = ?",
     )
     .bind(&fields.name)
     .bind(&fields.endpoint)
@@ -118,7 +119,7 @@ pub async fn update(
     .bind(&fields.tls_cert)
     .bind(&fields.tls_key)
     .bind(&fields.note)
-    .bind(fields.requires_approval)
+    .bind(fields.approvals_required)
     .bind(id)
     .execute(conn)
     .await

@@ -8,6 +8,7 @@ pub mod designs;
 pub mod engines;
 pub mod live;
 pub mod quarantines;
+pub mod requests;
 pub mod throttle;
 pub mod users;
 pub mod verifications;

@@ -121,7 +121,19 @@ async fn approvers_apply_a_plan_as_a_job() {
     );
     let p = plan(&editor, &id, &local).await;
     assert_eq!(p["changes"], 3, "{p}");
+    assert_eq!(p["approvals_required"], 1, "{p}");
     let plan_id = p["id"].as_i64().unwrap().to_string();
+
+    // The local engine asks for an approved change request: a plan is not applied directly.
+    let gated = approver.call("apply_plan", &[("plan_id", &plan_id)]).await;
+    assert_eq!(gated.status, 409, "{}", gated.body);
+    assert!(
+        gated.body.to_string().contains("change request"),
+        "{}",
+        gated.body
+    );
+    // Where the engine asks for none, approvers apply plans directly.
+    admin.set_approvals(&local, 0).await;
 
     // Editors plan; applying needs an approver.
     let refused = editor.call("apply_plan", &[("plan_id", &plan_id)]).await;
@@ -283,15 +295,29 @@ async fn the_command_line_leaves_the_same_trail() {
         document(&name).replace("172.49.1.0/24", "172.49.2.0/24"),
     )
     .unwrap();
-    let apply = || {
+    let apply_with = |extra: &[&str]| {
         std::process::Command::new(env!("CARGO_BIN_EXE_bulkhead"))
             .arg("apply")
             .arg(&file)
+            .args(extra)
             .args(["--yes", "--data"])
             .arg(app.data_dir())
             .output()
             .unwrap()
     };
+    let apply = || apply_with(&["--override", "  hotfix from the shell  "]);
+
+    // The local engine asks for an approved change request: without one, only an override
+    // with a written reason applies from the shell; a blank reason is none.
+    for extra in [&[][..], &["--override", "  "][..]] {
+        let gated = apply_with(extra);
+        let stderr = String::from_utf8_lossy(&gated.stderr);
+        assert_eq!(gated.status.code(), Some(1), "{stderr}");
+        assert!(
+            stderr.contains("change request") || stderr.contains("written reason"),
+            "{stderr}"
+        );
+    }
 
     // A job of the web server holds the engine: the command line waits its turn.
     let engines = admin.call("list_engines", &[]).await.ok();
@@ -329,6 +355,13 @@ async fn the_command_line_leaves_the_same_trail() {
     assert_eq!(result, "applied");
     assert!(actor.starts_with("cli:"), "{actor}");
     assert!(firewall.ends_with("in place"), "{firewall}");
+    let reason: Option<String> =
+        sqlx::query_scalar("SELECT override_reason FROM deployments WHERE design_name = ?")
+            .bind(&name)
+            .fetch_one(&app.service.db.read)
+            .await
+            .unwrap();
+    assert_eq!(reason.as_deref(), Some("hotfix from the shell"));
     let page = admin
         .call("audit", &[("action", "engine-apply")])
         .await
@@ -345,7 +378,7 @@ async fn the_command_line_leaves_the_same_trail() {
     let skipped = std::process::Command::new(env!("CARGO_BIN_EXE_bulkhead"))
         .arg("apply")
         .arg(&file)
-        .args(["--yes", "--no-firewall", "--data"])
+        .args(["--override", "test", "--yes", "--no-firewall", "--data"])
         .arg(app.data_dir())
         .output()
         .unwrap();
@@ -393,6 +426,7 @@ async fn unaccepted_error_findings_block_apply() {
         .ok();
     let engines = admin.call("list_engines", &[]).await.ok();
     let local = engines[0]["id"].as_i64().unwrap().to_string();
+    admin.set_approvals(&local, 0).await;
     let p = plan(&admin, &id, &local).await;
     assert!(p["blocked"].to_string().contains("privileged"), "{p}");
     let refused = admin

@@ -28,7 +28,7 @@ async fn the_local_engine_is_found_and_checked() {
     let local = engine(&list, "local");
     assert_eq!(local["endpoint"], "unix:///var/run/docker.sock");
     assert_eq!(local["created_by"], "Bulkhead");
-    assert_eq!(local["requires_approval"], true);
+    assert_eq!(local["approvals_required"], 1);
     let id = local["id"].as_i64().unwrap().to_string();
     assert!(
         admin
@@ -77,7 +77,7 @@ async fn admins_register_change_and_forget_engines() {
                 ("tls_cert", "/etc/bulkhead/cert.pem"),
                 ("tls_key", "/etc/bulkhead/key.pem"),
                 ("note", "the staging box"),
-                ("requires_approval", "false"),
+                ("approvals_required", "0"),
             ],
         )
         .await
@@ -89,7 +89,7 @@ async fn admins_register_change_and_forget_engines() {
     assert_eq!(added["endpoint"], "https://127.0.0.1:9");
     assert_eq!(added["uses_tls"], true);
     assert_eq!(added["tls"]["key"], "/etc/bulkhead/key.pem");
-    assert_eq!(added["requires_approval"], false);
+    assert_eq!(added["approvals_required"], 0);
     let error = added["status"]["error"].as_str().unwrap();
     assert!(!error.is_empty(), "{added}");
     let id = added["id"].as_i64().unwrap().to_string();
@@ -118,12 +118,30 @@ async fn admins_register_change_and_forget_engines() {
                 ("id", &id),
                 ("name", "staging"),
                 ("endpoint", "tcp://127.0.0.1:2375"),
-                ("requires_approval", "true"),
+                ("approvals_required", "2"),
             ],
         )
         .await
         .ok();
     assert_eq!(changed["name"], "staging");
+    assert_eq!(changed["approvals_required"], 2);
+    let three = admin
+        .call(
+            "update_engine",
+            &[
+                ("id", &id),
+                ("name", "staging"),
+                ("endpoint", "tcp://127.0.0.1:2375"),
+                ("approvals_required", "3"),
+            ],
+        )
+        .await;
+    assert_eq!(three.status, 400, "{}", three.body);
+    assert!(
+        three.body.to_string().contains("0, 1 or 2"),
+        "{}",
+        three.body
+    );
     assert_eq!(changed["uses_tls"], false);
     admin.call("remove_engine", &[("id", &id)]).await.ok();
     let list = viewer.call("list_engines", &[]).await.ok();

@@ -186,6 +186,29 @@ impl Client {
         }
     }
 
+    /// Sets how many approvals an apply on engine `id` needs (the caller is an admin).
+    pub async fn set_approvals(&self, id: &str, n: u8) {
+        let engines = self.call("list_engines", &[]).await.ok();
+        let e = engines
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["id"].as_i64().map(|n| n.to_string()).as_deref() == Some(id))
+            .expect("the engine is registered")
+            .clone();
+        self.call(
+            "update_engine",
+            &[
+                ("id", id),
+                ("name", e["name"].as_str().unwrap()),
+                ("endpoint", e["endpoint"].as_str().unwrap()),
+                ("approvals_required", &n.to_string()),
+            ],
+        )
+        .await
+        .ok();
+    }
+
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.http
             .get(format!("{}{path}", self.base))

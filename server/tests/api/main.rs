@@ -16,6 +16,7 @@ mod hostile;
 mod operations;
 mod origin;
 mod plans;
+mod requests;
 mod roles;
 mod served;
 mod setup;

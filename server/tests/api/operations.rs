@@ -14,7 +14,7 @@ use crate::apply::{Cleanup, ENGINE, document, plan};
 use crate::helpers::Client;
 
 /// Waits for a job to end and returns it.
-async fn ended(client: &Client, job: &serde_json::Value) -> serde_json::Value {
+pub(crate) async fn ended(client: &Client, job: &serde_json::Value) -> serde_json::Value {
     let id = job["id"].as_u64().unwrap().to_string();
     let start = Instant::now();
     loop {
@@ -80,6 +80,7 @@ async fn verify_drift_and_quarantine_after_apply() {
     editor.save(&id, "1", &text).await;
     let engines = editor.call("list_engines", &[]).await.ok();
     let local = engines[0]["id"].as_i64().unwrap().to_string();
+    admin.set_approvals(&local, 0).await;
     let pair = [("design", id.as_str()), ("engine", local.as_str())];
 
     // Nothing is live: the delta is against an empty design, every allowed pair is new.

@@ -152,6 +152,56 @@ fn endpoints(design: i64, deleted: i64, user: i64, head: i64) -> Vec<Endpoint> {
             vec![("id", "9999".into()), ("revision", "1".into())],
             Some(Role::Editor),
         ),
+        ("list_requests", vec![], Some(Role::Viewer)),
+        (
+            "get_request",
+            vec![("id", "9999".into())],
+            Some(Role::Viewer),
+        ),
+        (
+            "open_request",
+            vec![
+                ("design", "9999".into()),
+                ("engine", "9999".into()),
+                ("title", "t".into()),
+            ],
+            Some(Role::Editor),
+        ),
+        (
+            "push_request",
+            vec![("id", "9999".into())],
+            Some(Role::Editor),
+        ),
+        (
+            "replan_request",
+            vec![("id", "9999".into())],
+            Some(Role::Editor),
+        ),
+        (
+            "comment_request",
+            vec![("id", "9999".into()), ("body", "b".into())],
+            Some(Role::Viewer),
+        ),
+        (
+            "review_request",
+            vec![
+                ("id", "9999".into()),
+                ("verdict", "approve".into()),
+                ("revision", "1".into()),
+                ("plan_hash", "h".into()),
+            ],
+            Some(Role::Approver),
+        ),
+        (
+            "withdraw_request",
+            vec![("id", "9999".into())],
+            Some(Role::Viewer),
+        ),
+        (
+            "apply_request",
+            vec![("id", "9999".into())],
+            Some(Role::Approver),
+        ),
         (
             "verify_live",
             vec![("design", "9999".into()), ("engine", "9999".into())],

@@ -1,0 +1,549 @@
+//! Change requests: an editor proposes a revision of a design for an engine; the request
+//! carries its plan there (made when it is opened, again on demand or when a revision is
+//! pushed), and is read by everyone signed in. Reviews, comments and the apply are in
+//! `reviews.rs`.
+
+use app::backend::Request;
+use app::error::AppError;
+use app::model::{
+    Anchor, CommentRow, PlanView, PushedRevision, RequestPowers, RequestRow, RequestState,
+    RequestView, ReviewRow, Role,
+};
+
+use super::{Service, Tx, audited, internal};
+use crate::clock;
+use crate::requests::{MAX_TEXT, approvers, plan_changes, settle};
+use crate::store::audit::NewEntry;
+use crate::store::requests::{self, Dismiss, Planned, RequestRecord, ReviewRecord};
+use crate::store::users::UserRecord;
+use crate::store::{Actor, designs, engines};
+
+fn missing(what: String) -> AppError {
+    AppError::NotFound { what }
+}
+
+pub(super) fn refused(message: impl Into<String>) -> AppError {
+    AppError::Conflict {
+        message: message.into(),
+    }
+}
+
+/// A request's text field: trimmed, bounded; `required` ones not blank.
+pub(super) fn text(field: &str, value: &str, required: bool) -> Result<String, AppError> {
+    let value = value.trim();
+    if required && value.is_empty() {
+        return Err(AppError::invalid(field, format!("write a {field}")));
+    }
+    if value.chars().count() > MAX_TEXT {
+        return Err(AppError::invalid(
+            field,
+            format!("the {field} is over {MAX_TEXT} characters; shorten it"),
+        ));
+    }
+    Ok(value.to_owned())
+}
+
+/// The request `id`, with its reviews.
+pub(super) async fn load(
+    service: &Service,
+    id: i64,
+) -> Result<(RequestRecord, Vec<ReviewRecord>), AppError> {
+    let mut conn = service.db.read.acquire().await.map_err(internal)?;
+    let record = requests::get(&mut conn, id)
+        .await
+        .map_err(internal)?
+        .ok_or_else(|| missing(format!("Change request {id}")))?;
+    let reviews = requests::reviews(&mut conn, id).await.map_err(internal)?;
+    Ok((record, reviews))
+}
+
+pub(super) fn state(record: &RequestRecord) -> Result<RequestState, AppError> {
+    record.state().map_err(internal)
+}
+
+/// How many approvals the request's engine asks for (an engine forgotten since: the most).
+pub(super) async fn required(service: &Service, record: &RequestRecord) -> Result<u8, AppError> {
+    let Some(engine_id) = record.engine_id else {
+        return Ok(app::model::MAX_APPROVALS);
+    };
+    let mut conn = service.db.read.acquire().await.map_err(internal)?;
+    Ok(engines::get(&mut conn, engine_id)
+        .await
+        .map_err(internal)?
+        .map_or(app::model::MAX_APPROVALS, |e| e.approvals_required))
+}
+
+/// Whether the request may be applied as it stands, without an override: no standing
+/// request for changes, and as many standing approvals of this revision and plan as the
+/// engine asks for.
+pub(super) fn approved_enough(
+    record: &RequestRecord,
+    reviews: &[ReviewRecord],
+    required: u8,
+) -> bool {
+    let hash = record.plan_hash.as_deref();
+    settle(reviews, record.revision, hash, required) != RequestState::ChangesRequested
+        && approvers(reviews, record.revision, hash).len() >= usize::from(required)
+}
+
+/// Whether `user` wrote or pushed any revision of the request, or opened it: such a user
+/// never reviews it (separation of duties).
+pub(super) async fn involved(
+    service: &Service,
+    record: &RequestRecord,
+    user: &UserRecord,
+) -> Result<bool, AppError> {
+    if record.author_id == user.id {
+        return Ok(true);
+    }
+    let mut conn = service.db.read.acquire().await.map_err(internal)?;
+    let pushed = requests::revisions(&mut conn, record.id)
+        .await
+        .map_err(internal)?;
+    Ok(pushed
+        .iter()
+        .any(|p| p.author_id == user.id || p.pushed_by_id == user.id))
+}
+
+fn row(
+    record: &RequestRecord,
+    reviews: &[ReviewRecord],
+    required: u8,
+) -> Result<RequestRow, AppError> {
+    Ok(RequestRow {
+        id: record.id,
+        title: record.title.clone(),
+        design: record.design.clone(),
+        design_id: record.design_id,
+        engine: record.engine_name.clone(),
+        engine_id: record.engine_id,
+        author: record.author.clone(),
+        revision: record.revision,
+        state: state(record)?,
+        approvals: approvers(reviews, record.revision, record.plan_hash.as_deref()).len(),
+        approvals_required: required,
+        created_at: clock::display(&record.created_at),
+        updated_at: clock::display(&record.updated_at),
+    })
+}
+
+pub(super) async fn list(
+    service: &Service,
+    req: &Request,
+    design: Option<i64>,
+    engine: Option<i64>,
+    active: bool,
+) -> Result<Vec<RequestRow>, AppError> {
+    service.require(req, Role::Viewer).await?;
+    let mut conn = service.db.read.acquire().await.map_err(internal)?;
+    let records = requests::list(&mut conn, design, engine, active)
+        .await
+        .map_err(internal)?;
+    let policies: std::collections::HashMap<i64, u8> = engines::list(&service.db.read)
+        .await
+        .map_err(internal)?
+        .into_iter()
+        .map(|e| (e.id, e.approvals_required))
+        .collect();
+    let mut rows = Vec::with_capacity(records.len());
+    for r in &records {
+        let reviews = requests::reviews(&mut conn, r.id).await.map_err(internal)?;
+        let required = r
+            .engine_id
+            .and_then(|e| policies.get(&e).copied())
+            .unwrap_or(app::model::MAX_APPROVALS);
+        rows.push(row(r, &reviews, required)?);
+    }
+    Ok(rows)
+}
+
+/// A request in full, with what the asking user may do on it, and its difference from what
+/// is live on the engine.
+pub(super) async fn page(
+    service: &Service,
+    req: &Request,
+    id: i64,
+) -> Result<RequestView, AppError> {
+    let mut view = get(service, req, id).await?;
+    if let Some(engine) = view.row.engine_id {
+        let compared = super::history::diff(
+            service,
+            req,
+            view.row.design_id,
+            view.row.revision,
+            None,
+            Some(engine),
+        )
+        .await;
+        match compared {
+            Ok(d) => view.diff = Some(d),
+            Err(e) => view.diff_error = Some(e.to_string()),
+        }
+    }
+    Ok(view)
+}
+
+/// A request in full, with what the asking user may do on it.
+pub(super) async fn get(
+    service: &Service,
+    req: &Request,
+    id: i64,
+) -> Result<RequestView, AppError> {
+    let (user, _) = service.require(req, Role::Viewer).await?;
+    let (record, reviews) = load(service, id).await?;
+    let required = required(service, &record).await?;
+    let st = state(&record)?;
+    let mut conn = service.db.read.acquire().await.map_err(internal)?;
+    let pushed = requests::revisions(&mut conn, id).await.map_err(internal)?;
+    let comments = requests::comments(&mut conn, id).await.map_err(internal)?;
+    let deployment = match record.deployment_id {
+        Some(d) => requests::deployment(&mut conn, d).await.map_err(internal)?,
+        None => None,
+    };
+    let document = designs::revision(&mut conn, record.design_id, record.revision)
+        .await
+        .map_err(internal)?
+        .map(|r| r.document)
+        .unwrap_or_default();
+    drop(conn);
+    let bytes = document.len();
+    let anchors = crate::offload::run("listing what can be commented on", bytes, move || {
+        crate::requests::anchors(&document)
+    })
+    .await
+    .map_err(super::offloaded)?
+    .unwrap_or_default();
+    let plan: Option<PlanView> = record
+        .plan_view
+        .as_deref()
+        .map(serde_json::from_str)
+        .transpose()
+        .map_err(internal)?;
+    let involved = involved(service, &record, &user).await?;
+    let active = st.active();
+    let enough = approved_enough(&record, &reviews, required);
+    let has_plan = record.plan_hash.is_some() && record.engine_id.is_some();
+    let approver = user.role >= Role::Approver;
+    let can = RequestPowers {
+        comment: true,
+        push: active && user.role >= Role::Editor,
+        replan: active && user.role >= Role::Editor && record.engine_id.is_some(),
+        withdraw: active && (record.author_id == user.id || user.role == Role::Admin),
+        review: active && approver && !involved && has_plan,
+        apply: active && approver && has_plan && (enough || user.role == Role::Admin),
+        override_needed: !enough,
+        verify: user.role >= Role::Editor
+            && deployment.as_ref().is_some_and(|d| d.result == "applied"),
+    };
+    Ok(RequestView {
+        row: row(&record, &reviews, required)?,
+        description: record.description.clone(),
+        revisions: pushed
+            .into_iter()
+            .map(|p| PushedRevision {
+                revision: p.revision,
+                author: p.author,
+                message: p.message,
+                pushed_by: p.pushed_by,
+                pushed_at: clock::display(&p.pushed_at),
+            })
+            .collect(),
+        plan,
+        plan_error: record.plan_error.clone(),
+        reviews: reviews
+            .iter()
+            .map(|r| {
+                Ok(ReviewRow {
+                    reviewer: r.reviewer.clone(),
+                    verdict: r.verdict().map_err(internal)?,
+                    revision: r.revision,
+                    plan_hash: r.plan_hash.clone(),
+                    message: r.message.clone(),
+                    at: clock::display(&r.created_at),
+                    dismissed: r.dismissed_reason.clone(),
+                })
+            })
+            .collect::<Result<_, AppError>>()?,
+        comments: comments
+            .into_iter()
+            .map(|c| CommentRow {
+                id: c.id,
+                author: c.author,
+                body: c.body,
+                revision: c.revision,
+                anchor: match (c.anchor_kind, c.anchor, c.anchor_label) {
+                    (Some(kind), Some(key), Some(label)) => Some(Anchor { kind, key, label }),
+                    _ => None,
+                },
+                at: clock::display(&c.created_at),
+            })
+            .collect(),
+        anchors,
+        diff: None,
+        diff_error: None,
+        deployment,
+        can,
+    })
+}
+
+/// The request's audit entry: about its design, naming the request and its engine.
+pub(super) fn entry<'a>(
+    actor: &'a Actor,
+    action: &'a str,
+    record: &'a RequestRecord,
+    summary: String,
+    details: serde_json::Value,
+) -> NewEntry<'a> {
+    let mut e = NewEntry::new(actor, action, summary)
+        .design(record.design_id)
+        .object("request", record.id)
+        .details(details);
+    e.target = Some(&record.engine_name);
+    e
+}
+
+/// Makes the plan of the request's revision on its engine and stores it in the request. A
+/// plan that differs from the one the standing approvals saw dismisses them, saying what
+/// changed. An engine that does not answer leaves the last plan and says why.
+pub(super) async fn replan_record(
+    service: &Service,
+    req: &Request,
+    actor: &Actor,
+    record: &RequestRecord,
+) -> Result<(), AppError> {
+    let Some(engine_id) = record.engine_id else {
+        return Err(refused(format!(
+            "engine {} is no longer registered: this request cannot be planned; withdraw it",
+            record.engine_name
+        )));
+    };
+    let made = super::plans::plan(
+        service,
+        req,
+        record.design_id,
+        Some(record.revision),
+        engine_id,
+    )
+    .await;
+    let mut tx = service.write_tx().await?;
+    let view = match made {
+        Ok(view) => view,
+        Err(e @ (AppError::Conflict { .. } | AppError::Busy { .. })) => {
+            let why = e.to_string();
+            requests::set_plan(&mut tx, record.id, Planned::Failed(&why))
+                .await
+                .map_err(internal)?;
+            tx.commit().await.map_err(internal)?;
+            return Ok(());
+        }
+        Err(e) => return Err(e),
+    };
+    let view_json = serde_json::to_string(&view).map_err(internal)?;
+    requests::set_plan(
+        &mut tx,
+        record.id,
+        Planned::Made {
+            plan_id: view.id,
+            hash: &view.hash,
+            view_json: &view_json,
+        },
+    )
+    .await
+    .map_err(internal)?;
+    let old: Option<PlanView> = record
+        .plan_view
+        .as_deref()
+        .and_then(|j| serde_json::from_str(j).ok());
+    let changed = record.plan_hash.as_deref().is_some_and(|h| h != view.hash);
+    if let (true, Some(old)) = (changed, old) {
+        let what = plan_changes(&old, &view);
+        let reason = format!(
+            "the plan changed (engine {} changed since): {}",
+            record.engine_name,
+            what.join("; ")
+        );
+        let dismissed = requests::dismiss_reviews(&mut tx, record.id, Dismiss::Approvals, &reason)
+            .await
+            .map_err(internal)?;
+        if !dismissed.is_empty() {
+            settle_state(service, &mut tx, record, Some(&view.hash)).await?;
+            let e = entry(
+                actor,
+                "request-dismiss",
+                record,
+                format!(
+                    "change request #{}: approvals of {} dismissed: {reason}",
+                    record.id,
+                    dismissed.join(", ")
+                ),
+                serde_json::json!({ "request": record.id, "dismissed": dismissed, "plan": view.id, "plan_hash": view.hash, "changes": what }),
+            );
+            return audited(&service.db, tx, e).await;
+        }
+    }
+    tx.commit().await.map_err(internal)
+}
+
+/// Puts an active request in the state its standing reviews give it.
+pub(super) async fn settle_state(
+    service: &Service,
+    tx: &mut Tx,
+    record: &RequestRecord,
+    plan_hash: Option<&str>,
+) -> Result<RequestState, AppError> {
+    let reviews = requests::reviews(tx, record.id).await.map_err(internal)?;
+    let required = required(service, record).await?;
+    let st = settle(&reviews, record.revision, plan_hash, required);
+    requests::set_state(tx, record.id, st, None)
+        .await
+        .map_err(internal)?;
+    Ok(st)
+}
+
+#[allow(clippy::too_many_arguments)]
+pub(super) async fn open(
+    service: &Service,
+    req: &Request,
+    design_id: i64,
+    revision: Option<i64>,
+    engine_id: i64,
+    title: String,
+    description: String,
+) -> Result<RequestView, AppError> {
+    let (user, actor) = service.require(req, Role::Editor).await?;
+    let title = text("title", &title, true)?;
+    let description = text("description", &description, false)?;
+    let mut tx = service.write_tx().await?;
+    let d = super::access::live_design(&mut tx, design_id).await?;
+    let number = revision.unwrap_or(d.head);
+    designs::revision(&mut tx, design_id, number)
+        .await
+        .map_err(internal)?
+        .ok_or_else(|| missing(format!("Revision {number} of {}", d.name)))?;
+    let engine = engines::get(&mut tx, engine_id)
+        .await
+        .map_err(internal)?
+        .ok_or_else(|| missing(format!("Engine {engine_id}")))?;
+    if let Some(open) = requests::active_for(&mut tx, design_id, engine_id)
+        .await
+        .map_err(internal)?
+    {
+        return Err(refused(format!(
+            "change request #{open} is in progress for {} on {}: push revision {number} to it instead",
+            d.name, engine.name
+        )));
+    }
+    let id = requests::insert(
+        &mut tx,
+        &requests::NewRequest {
+            design_id,
+            engine_id,
+            engine_name: &engine.name,
+            title: &title,
+            description: &description,
+            author_id: user.id,
+            revision: number,
+        },
+    )
+    .await
+    .map_err(internal)?;
+    let record = requests::get(&mut tx, id)
+        .await
+        .map_err(internal)?
+        .ok_or_else(|| internal(anyhow::anyhow!("request {id} vanished")))?;
+    let e = entry(
+        &actor,
+        "request-open",
+        &record,
+        format!(
+            "change request #{id} opened: {} r{number} for {}: {title}",
+            d.name, engine.name
+        ),
+        serde_json::json!({ "request": id, "revision": number, "engine": engine.name, "title": title }),
+    );
+    audited(&service.db, tx, e).await?;
+    replan_record(service, req, &actor, &record).await?;
+    get(service, req, id).await
+}
+
+/// Pushes a revision of the design (the newest by default) to the request: every standing
+/// review is dismissed, the plan is made again, and the request is open again.
+pub(super) async fn push(
+    service: &Service,
+    req: &Request,
+    id: i64,
+    revision: Option<i64>,
+) -> Result<RequestView, AppError> {
+    let (user, actor) = service.require(req, Role::Editor).await?;
+    let (record, _) = load(service, id).await?;
+    if !state(&record)?.active() {
+        return Err(refused(format!(
+            "change request #{id} is {}: open a new one",
+            state(&record)?.label()
+        )));
+    }
+    let mut tx = service.write_tx().await?;
+    let d = super::access::live_design(&mut tx, record.design_id).await?;
+    let number = revision.unwrap_or(d.head);
+    if number == record.revision {
+        return Err(refused(format!(
+            "revision {number} is the one proposed already; save a new revision first"
+        )));
+    }
+    designs::revision(&mut tx, record.design_id, number)
+        .await
+        .map_err(internal)?
+        .ok_or_else(|| missing(format!("Revision {number} of {}", d.name)))?;
+    let pushed_before = requests::revisions(&mut tx, id).await.map_err(internal)?;
+    if pushed_before.iter().any(|p| p.revision == number) {
+        return Err(refused(format!(
+            "revision {number} was proposed in this request before; restore it as a new revision to propose it again"
+        )));
+    }
+    requests::add_revision(&mut tx, id, number, user.id)
+        .await
+        .map_err(internal)?;
+    let reason = format!("revision {number} was pushed by {}", user.name);
+    let dismissed = requests::dismiss_reviews(&mut tx, id, Dismiss::All, &reason)
+        .await
+        .map_err(internal)?;
+    requests::set_state(&mut tx, id, RequestState::Open, None)
+        .await
+        .map_err(internal)?;
+    let e = entry(
+        &actor,
+        "request-push",
+        &record,
+        format!(
+            "change request #{id}: revision {number} pushed{}",
+            if dismissed.is_empty() {
+                String::new()
+            } else {
+                format!("; reviews of {} dismissed", dismissed.join(", "))
+            }
+        ),
+        serde_json::json!({ "request": id, "revision": number, "previous": record.revision, "dismissed": dismissed }),
+    );
+    audited(&service.db, tx, e).await?;
+    let (record, _) = load(service, id).await?;
+    replan_record(service, req, &actor, &record).await?;
+    get(service, req, id).await
+}
+
+/// Makes the plan again against the engine as it is now.
+pub(super) async fn replan(
+    service: &Service,
+    req: &Request,
+    id: i64,
+) -> Result<RequestView, AppError> {
+    let (_, actor) = service.require(req, Role::Editor).await?;
+    let (record, _) = load(service, id).await?;
+    if !state(&record)?.active() {
+        return Err(refused(format!(
+            "change request #{id} is {}: nothing to plan",
+            state(&record)?.label()
+        )));
+    }
+    replan_record(service, req, &actor, &record).await?;
+    get(service, req, id).await
+}

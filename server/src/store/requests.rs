@@ -1,0 +1,451 @@
+//! Change requests: a revision of a design proposed for an engine, the revisions pushed to
+//! it, its reviews and its discussion. Revisions pushed and comments are never changed; a
+//! review is only ever dismissed, once.
+
+use anyhow::Context;
+use app::model::{RequestState, Verdict};
+use sqlx::{FromRow, SqliteConnection};
+
+use crate::clock;
+
+/// A request's row, with the names the page shows.
+#[derive(Clone, Debug, FromRow)]
+pub struct RequestRecord {
+    pub id: i64,
+    pub design_id: i64,
+    pub design: String,
+    pub engine_id: Option<i64>,
+    pub engine_name: String,
+    pub title: String,
+    pub description: String,
+    pub author_id: i64,
+    pub author: String,
+    pub revision: i64,
+    pub plan_id: Option<i64>,
+    pub plan_hash: Option<String>,
+    pub plan_view: Option<String>,
+    pub plan_error: Option<String>,
+    pub state: String,
+    pub deployment_id: Option<i64>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl RequestRecord {
+    pub fn state(&self) -> anyhow::Result<RequestState> {
+        self.state
+            .parse()
+            .with_context(|| format!("request {} has an unknown state", self.id))
+    }
+}
+
+const SELECT: &str = "SELECT r.id, r.design_id, d.name AS design, r.engine_id, r.engine_name, \
+     r.title, r.description, r.author_id, u.name AS author, r.revision, r.plan_id, r.plan_hash, \
+     r.plan_view, r.plan_error, r.state, r.deployment_id, r.created_at, r.updated_at \
+     FROM change_requests r JOIN designs d ON d.id = r.design_id JOIN users u ON u.id = r.author_id";
+
+/// A request to open.
+#[derive(Debug)]
+pub struct NewRequest<'a> {
+    pub design_id: i64,
+    pub engine_id: i64,
+    pub engine_name: &'a str,
+    pub title: &'a str,
+    pub description: &'a str,
+    pub author_id: i64,
+    pub revision: i64,
+}
+
+pub async fn insert(conn: &mut SqliteConnection, r: &NewRequest<'_>) -> anyhow::Result<i64> {
+    let now = clock::now_text();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO change_requests (design_id, engine_id, engine_name, title, description, \
+         author_id, revision, state, created_at, updated_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?, ?) RETURNING id",
+    )
+    .bind(r.design_id)
+    .bind(r.engine_id)
+    .bind(r.engine_name)
+    .bind(r.title)
+    .bind(r.description)
+    .bind(r.author_id)
+    .bind(r.revision)
+    .bind(&now)
+    .bind(&now)
+    .fetch_one(&mut *conn)
+    .await
+    .context("opening a change request")?;
+    add_revision(conn, id, r.revision, r.author_id).await?;
+    Ok(id)
+}
+
+pub async fn get(conn: &mut SqliteConnection, id: i64) -> anyhow::Result<Option<RequestRecord>> {
+    sqlx::query_as(&format!("{SELECT} WHERE r.id = ?"))
+        .bind(id)
+        .fetch_optional(conn)
+        .await
+        .context("reading a change request")
+}
+
+/// Requests newest first, of one design and/or one engine when given; only those in
+/// progress when `active`.
+pub async fn list(
+    conn: &mut SqliteConnection,
+    design: Option<i64>,
+    engine: Option<i64>,
+    active: bool,
+) -> anyhow::Result<Vec<RequestRecord>> {
+    sqlx::query_as(&format!(
+        "{SELECT} WHERE (?1 IS NULL OR r.design_id = ?1) AND (?2 IS NULL OR r.engine_id = ?2) \
+         AND (NOT ?3 OR r.state IN ('open', 'approved', 'changes-requested', 'apply-failed')) \
+         ORDER BY r.id DESC LIMIT 500"
+    ))
+    .bind(design)
+    .bind(engine)
+    .bind(active)
+    .fetch_all(conn)
+    .await
+    .context("listing change requests")
+}
+
+/// The request in progress for a design on an engine, if there is one.
+pub async fn active_for(
+    conn: &mut SqliteConnection,
+    design_id: i64,
+    engine_id: i64,
+) -> anyhow::Result<Option<i64>> {
+    sqlx::query_scalar(
+        "SELECT id FROM change_requests WHERE design_id = ? AND engine_id = ? \
+         AND state IN ('open', 'approved', 'changes-requested', 'apply-failed')",
+    )
+    .bind(design_id)
+    .bind(engine_id)
+    .fetch_optional(conn)
+    .await
+    .context("finding the request in progress")
+}
+
+/// Records `revision` as pushed to the request and makes it the one proposed.
+pub async fn add_revision(
+    conn: &mut SqliteConnection,
+    id: i64,
+    revision: i64,
+    by: i64,
+) -> anyhow::Result<()> {
+    let now = clock::now_text();
+    sqlx::query(
+        "INSERT INTO request_revisions (request_id, revision, pushed_by, pushed_at) VALUES (?, ?, ?, ?)",
+    )
+    .bind(id)
+    .bind(revision)
+    .bind(by)
+    .bind(&now)
+    .execute(&mut *conn)
+    .await
+    .context("recording a pushed revision")?;
+    sqlx::query(
+        "UPDATE change_requests SET revision = ?, plan_id = NULL, plan_hash = NULL, \
+         plan_view = NULL, plan_error = NULL, updated_at = ? WHERE id = ?",
+    )
+    .bind(revision)
+    .bind(&now)
+    .bind(id)
+    .execute(conn)
+    .await
+    .context("proposing a pushed revision")?;
+    Ok(())
+}
+
+/// A revision pushed to a request, with its author and message.
+#[derive(Clone, Debug, FromRow)]
+pub struct PushedRecord {
+    pub revision: i64,
+    pub author_id: i64,
+    pub author: String,
+    pub message: String,
+    pub pushed_by_id: i64,
+    pub pushed_by: String,
+    pub pushed_at: String,
+}
+
+pub async fn revisions(conn: &mut SqliteConnection, id: i64) -> anyhow::Result<Vec<PushedRecord>> {
+    sqlx::query_as(
+        "SELECT p.revision, v.author_id, a.name AS author, v.message, p.pushed_by AS pushed_by_id, b.name AS pushed_by, p.pushed_at \
+         FROM request_revisions p JOIN change_requests r ON r.id = p.request_id \
+         JOIN revisions v ON v.design_id = r.design_id AND v.number = p.revision \
+         JOIN users a ON a.id = v.author_id JOIN users b ON b.id = p.pushed_by \
+         WHERE p.request_id = ? ORDER BY p.pushed_at, p.revision",
+    )
+    .bind(id)
+    .fetch_all(conn)
+    .await
+    .context("reading a request's revisions")
+}
+
+/// The newest plan of the proposed revision: stored (id, hash, the page's view as JSON), or
+/// why it could not be made (the last plan, if any, is kept).
+pub enum Planned<'a> {
+    Made {
+        plan_id: i64,
+        hash: &'a str,
+        view_json: &'a str,
+    },
+    Failed(&'a str),
+}
+
+pub async fn set_plan(
+    conn: &mut SqliteConnection,
+    id: i64,
+    planned: Planned<'_>,
+) -> anyhow::Result<()> {
+    let query = match planned {
+        Planned::Made {
+            plan_id,
+            hash,
+            view_json,
+        } => sqlx::query(
+            "UPDATE change_requests SET plan_id = ?, plan_hash = ?, plan_view = ?, \
+             plan_error = NULL, updated_at = ? WHERE id = ?",
+        )
+        .bind(plan_id)
+        .bind(hash)
+        .bind(view_json),
+        Planned::Failed(error) => {
+            sqlx::query("UPDATE change_requests SET plan_error = ?, updated_at = ? WHERE id = ?")
+                .bind(error)
+        }
+    };
+    query
+        .bind(clock::now_text())
+        .bind(id)
+        .execute(conn)
+        .await
+        .context("storing a request's plan")?;
+    Ok(())
+}
+
+pub async fn set_state(
+    conn: &mut SqliteConnection,
+    id: i64,
+    state: RequestState,
+    deployment_id: Option<i64>,
+) -> anyhow::Result<()> {
+    sqlx::query(
+        "UPDATE change_requests SET state = ?, deployment_id = COALESCE(?, deployment_id), \
+         updated_at = ? WHERE id = ?",
+    )
+    .bind(state.as_str())
+    .bind(deployment_id)
+    .bind(clock::now_text())
+    .bind(id)
+    .execute(conn)
+    .await
+    .context("changing a request's state")?;
+    Ok(())
+}
+
+/// A review, with its reviewer's name.
+#[derive(Clone, Debug, FromRow)]
+pub struct ReviewRecord {
+    pub id: i64,
+    pub reviewer_id: i64,
+    pub reviewer: String,
+    pub verdict: String,
+    pub revision: i64,
+    pub plan_hash: String,
+    pub message: String,
+    pub created_at: String,
+    pub dismissed_at: Option<String>,
+    pub dismissed_reason: Option<String>,
+}
+
+impl ReviewRecord {
+    pub fn verdict(&self) -> anyhow::Result<Verdict> {
+        self.verdict
+            .parse()
+            .map_err(|e: String| anyhow::anyhow!("review {}: {e}", self.id))
+    }
+
+    /// Whether it is an approval that still stands for `revision` and `plan_hash`.
+    pub fn approves(&self, revision: i64, plan_hash: Option<&str>) -> bool {
+        self.verdict == Verdict::Approve.as_str()
+            && self.dismissed_at.is_none()
+            && self.revision == revision
+            && Some(self.plan_hash.as_str()) == plan_hash
+    }
+}
+
+pub async fn reviews(conn: &mut SqliteConnection, id: i64) -> anyhow::Result<Vec<ReviewRecord>> {
+    sqlx::query_as(
+        "SELECT v.id, v.reviewer_id, u.name AS reviewer, v.verdict, v.revision, v.plan_hash, \
+         v.message, v.created_at, v.dismissed_at, v.dismissed_reason \
+         FROM request_reviews v JOIN users u ON u.id = v.reviewer_id \
+         WHERE v.request_id = ? ORDER BY v.id",
+    )
+    .bind(id)
+    .fetch_all(conn)
+    .await
+    .context("reading a request's reviews")
+}
+
+/// A review to record.
+#[derive(Debug)]
+pub struct NewReview<'a> {
+    pub request_id: i64,
+    pub reviewer_id: i64,
+    pub verdict: Verdict,
+    pub revision: i64,
+    pub plan_hash: &'a str,
+    pub message: &'a str,
+}
+
+pub async fn add_review(conn: &mut SqliteConnection, r: &NewReview<'_>) -> anyhow::Result<i64> {
+    sqlx::query_scalar(
+        "INSERT INTO request_reviews (request_id, reviewer_id, verdict, revision, plan_hash, \
+         message, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(r.request_id)
+    .bind(r.reviewer_id)
+    .bind(r.verdict.as_str())
+    .bind(r.revision)
+    .bind(r.plan_hash)
+    .bind(r.message)
+    .bind(clock::now_text())
+    .fetch_one(conn)
+    .await
+    .context("recording a review")
+}
+
+/// Which standing reviews to dismiss.
+#[derive(Debug, Clone, Copy)]
+pub enum Dismiss {
+    /// Every one (a new revision was pushed).
+    All,
+    /// The approvals (the plan they saw changed).
+    Approvals,
+    /// One reviewer's (their newer review replaces it).
+    Of(i64),
+}
+
+/// Dismisses standing reviews of the request with the reason; returns the reviewers whose
+/// reviews were dismissed.
+pub async fn dismiss_reviews(
+    conn: &mut SqliteConnection,
+    id: i64,
+    which: Dismiss,
+    reason: &str,
+) -> anyhow::Result<Vec<String>> {
+    let (verdict, reviewer) = match which {
+        Dismiss::All => (None, None),
+        Dismiss::Approvals => (Some(Verdict::Approve.as_str()), None),
+        Dismiss::Of(reviewer) => (None, Some(reviewer)),
+    };
+    sqlx::query_scalar(
+        "UPDATE request_reviews SET dismissed_at = ?, dismissed_reason = ? \
+         WHERE request_id = ? AND dismissed_at IS NULL AND (?4 IS NULL OR reviewer_id = ?4) \
+         AND (?5 IS NULL OR verdict = ?5) \
+         RETURNING (SELECT name FROM users WHERE users.id = reviewer_id)",
+    )
+    .bind(clock::now_text())
+    .bind(reason)
+    .bind(id)
+    .bind(reviewer)
+    .bind(verdict)
+    .fetch_all(conn)
+    .await
+    .context("dismissing reviews")
+}
+
+/// A comment, with its author's name.
+#[derive(Clone, Debug, FromRow)]
+pub struct CommentRecord {
+    pub id: i64,
+    pub author: String,
+    pub body: String,
+    pub revision: i64,
+    pub anchor_kind: Option<String>,
+    pub anchor: Option<String>,
+    pub anchor_label: Option<String>,
+    pub created_at: String,
+}
+
+pub async fn comments(conn: &mut SqliteConnection, id: i64) -> anyhow::Result<Vec<CommentRecord>> {
+    sqlx::query_as(
+        "SELECT c.id, u.name AS author, c.body, c.revision, c.anchor_kind, c.anchor, \
+         c.anchor_label, c.created_at FROM request_comments c JOIN users u ON u.id = c.author_id \
+         WHERE c.request_id = ? ORDER BY c.id",
+    )
+    .bind(id)
+    .fetch_all(conn)
+    .await
+    .context("reading a request's discussion")
+}
+
+/// A comment to record; the anchor as (kind, key, label).
+#[derive(Debug)]
+pub struct NewComment<'a> {
+    pub request_id: i64,
+    pub author_id: i64,
+    pub body: &'a str,
+    pub revision: i64,
+    pub anchor: Option<(&'a str, &'a str, &'a str)>,
+}
+
+pub async fn add_comment(conn: &mut SqliteConnection, c: &NewComment<'_>) -> anyhow::Result<i64> {
+    sqlx::query_scalar(
+        "INSERT INTO request_comments (request_id, author_id, body, revision, anchor_kind, \
+         anchor, anchor_label, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(c.request_id)
+    .bind(c.author_id)
+    .bind(c.body)
+    .bind(c.revision)
+    .bind(c.anchor.map(|a| a.0))
+    .bind(c.anchor.map(|a| a.1))
+    .bind(c.anchor.map(|a| a.2))
+    .bind(clock::now_text())
+    .fetch_one(conn)
+    .await
+    .context("recording a comment")
+}
+
+/// The apply of a request and the newest verify of it.
+pub async fn deployment(
+    conn: &mut SqliteConnection,
+    deployment_id: i64,
+) -> anyhow::Result<Option<app::model::RequestDeployment>> {
+    let row: Option<(i64, String, String, String, Option<String>)> = sqlx::query_as(
+        "SELECT id, result, actor_name, finished_at, override_reason FROM deployments WHERE id = ?",
+    )
+    .bind(deployment_id)
+    .fetch_optional(&mut *conn)
+    .await
+    .context("reading a request's apply")?;
+    let Some((id, result, by, at, override_reason)) = row else {
+        return Ok(None);
+    };
+    let verification: Option<(i64, bool, i64, i64, i64, String)> = sqlx::query_as(
+        "SELECT id, passed, checks, mismatches, not_judged, actor_name FROM verifications \
+         WHERE deployment_id = ? ORDER BY id DESC LIMIT 1",
+    )
+    .bind(id)
+    .fetch_optional(conn)
+    .await
+    .context("reading the verify of a request's apply")?;
+    Ok(Some(app::model::RequestDeployment {
+        id,
+        result,
+        by,
+        at: clock::display(&at),
+        override_reason,
+        verification: verification.map(|(vid, passed, checks, mismatches, not_judged, by)| {
+            (
+                vid,
+                passed,
+                format!(
+                    "{checks} checks, {mismatches} mismatch(es), {not_judged} not judged, by {by}"
+                ),
+            )
+        }),
+    }))
+}
