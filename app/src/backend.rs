@@ -3,9 +3,10 @@
 
 use crate::error::AppError;
 use crate::model::{
-    AuditFilter, AuditPage, ComposeImported, DeploymentRow, DesignDetail, DesignSummary, DriftView,
-    EngineContainer, EngineForm, EngineRow, JobView, LiveRow, Me, PlanView, QuarantineRow,
-    RequestRow, RequestView, RevisionDiff, RevisionInfo, Role, UserRow, Verdict, VerificationView,
+    AuditFilter, AuditPage, ComposeImported, CreatedToken, DeploymentRow, DesignDetail,
+    DesignSummary, DriftView, EngineContainer, EngineForm, EngineRow, JobView, LiveRow, Me,
+    PlanView, QuarantineRow, RequestRow, RequestView, RevisionDiff, RevisionInfo, Role, TokenRow,
+    UserRow, Verdict, VerificationView,
 };
 use design::RawDesign;
 use http::request::Parts;
@@ -15,7 +16,7 @@ use std::sync::Arc;
 pub type Request = Parts;
 
 #[async_trait::async_trait]
-pub trait Backend: ChangeRequests + Send + Sync + 'static {
+pub trait Backend: ChangeRequests + ApiTokens + Send + Sync + 'static {
     async fn setup_needed(&self) -> Result<bool, AppError>;
     /// Creates the first admin; `token` is the one the server printed when it started.
     async fn setup(
@@ -285,6 +286,20 @@ pub trait ChangeRequests: Send + Sync + 'static {
         id: i64,
         override_reason: Option<String>,
     ) -> Result<JobView, AppError>;
+}
+
+/// API tokens for scripts and CI (admins).
+#[async_trait::async_trait]
+pub trait ApiTokens: Send + Sync + 'static {
+    async fn list_tokens(&self, req: &Request) -> Result<Vec<TokenRow>, AppError>;
+    /// Makes a token for a user; its secret is in the answer and nowhere else.
+    async fn create_token(
+        &self,
+        req: &Request,
+        user_id: i64,
+        name: String,
+    ) -> Result<CreatedToken, AppError>;
+    async fn revoke_token(&self, req: &Request, id: i64) -> Result<(), AppError>;
 }
 
 /// What the server provides as context to every render and server function.

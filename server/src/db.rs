@@ -14,6 +14,9 @@ use std::time::Duration;
 /// The migrations in `./migrations`, embedded in the binary.
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations");
 
+/// The database file in a data directory.
+pub const DB_FILE: &str = "bulkhead.db";
+
 #[derive(Clone, Debug)]
 pub struct Db {
     pub read: SqlitePool,
@@ -51,7 +54,7 @@ impl Db {
     /// [`Db::open`] with another `synchronous` setting, for the benchmark that measures what
     /// `FULL` costs.
     pub async fn open_with(data_dir: &Path, synchronous: SqliteSynchronous) -> Result<Db, DbError> {
-        let path = data_dir.join("bulkhead.db");
+        let path = data_dir.join(DB_FILE);
         let open_err = |source| DbError::Open {
             path: path.display().to_string(),
             source,

@@ -1,4 +1,4 @@
-//! The server functions of change requests.
+//! The server functions of change requests, and of the API tokens scripts use for them.
 
 use super::*;
 use crate::model::{RequestRow, RequestView, Verdict};
@@ -69,4 +69,22 @@ pub async fn withdraw_request(id: i64) -> Result<RequestView, AppError> {
 #[server(prefix = "/api", endpoint = "apply_request")]
 pub async fn apply_request(id: i64, override_reason: Option<String>) -> Result<JobView, AppError> {
     delegate!(apply_request(id, override_reason))
+}
+
+#[server(prefix = "/api", endpoint = "list_tokens")]
+pub async fn list_tokens() -> Result<Vec<crate::model::TokenRow>, AppError> {
+    delegate!(list_tokens())
+}
+
+#[server(prefix = "/api", endpoint = "create_token")]
+pub async fn create_token(
+    user_id: i64,
+    name: String,
+) -> Result<crate::model::CreatedToken, AppError> {
+    delegate!(create_token(user_id, name))
+}
+
+#[server(prefix = "/api", endpoint = "revoke_token")]
+pub async fn revoke_token(id: i64) -> Result<(), AppError> {
+    delegate!(revoke_token(id))
 }

@@ -8,3 +8,4 @@ pub mod layout;
 pub mod live;
 pub mod plan;
 pub mod propose;
+pub mod tokens;

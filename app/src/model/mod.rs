@@ -180,6 +180,8 @@ pub const MAX_LAYOUT_BYTES: usize = 256 * 1024;
 mod engines;
 mod requests;
 mod review;
+mod tokens;
 pub use engines::*;
 pub use requests::*;
 pub use review::*;
+pub use tokens::*;

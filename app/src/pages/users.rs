@@ -13,6 +13,7 @@ pub fn Users() -> impl IntoView {
         <Title text="Users" />
         <RequireRole min=Role::Admin>
             <UserAdmin />
+            <crate::components::tokens::Tokens />
         </RequireRole>
     }
 }

@@ -122,9 +122,7 @@ async fn a_change_goes_from_proposal_to_verified_in_the_browser() {
     pe.wait_text("[data-test=approval-policy]", "approved change request")
         .await;
     assert!(
-        e.find(Locator::Css("[data-test=apply]"))
-            .await
-            .is_err(),
+        e.find(Locator::Css("[data-test=apply]")).await.is_err(),
         "a gated engine offers no direct apply"
     );
     pe.fill(

@@ -20,6 +20,8 @@ mod port_requests;
 mod refusals;
 mod requests;
 mod reviews;
+mod tokens;
+pub use tokens::token_name;
 
 use crate::config::Config;
 use crate::db::Db;
@@ -118,6 +120,16 @@ pub fn client_address(config: &crate::Config, req: &Request) -> String {
     config.client_address(peer.0.ip(), forwarded).to_string()
 }
 
+/// The API token of a request (`Authorization: Bearer …`), if it carries one.
+pub fn bearer(headers: &http::HeaderMap) -> Option<&str> {
+    headers
+        .get(http::header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+}
+
 fn session_of(req: &Request) -> Result<&Session, AppError> {
     req.extensions.get::<Session>().ok_or_else(|| {
         internal(anyhow::anyhow!(
@@ -152,8 +164,17 @@ impl Service {
         Ok(!exists)
     }
 
-    /// The signed-in user of a request, if any.
+    /// The signed-in user of a request, if any: the user of its API token on the JSON API
+    /// (a token opens no page), else of its session.
     pub async fn current(&self, req: &Request) -> Result<Option<UserRecord>, AppError> {
+        if let Some(token) = bearer(&req.headers) {
+            if !req.uri.path().starts_with("/api/") {
+                return Ok(None);
+            }
+            return crate::store::tokens::authenticate(&self.db.read, &self.db.write, token)
+                .await
+                .map_err(internal);
+        }
         let s = session_of(req)?;
         session::user(&self.db, &self.config, s)
             .await

@@ -6,7 +6,9 @@ mod engine;
 mod export;
 mod import;
 mod quarantine;
+mod request;
 mod serve;
+mod token;
 mod trail;
 mod user;
 
@@ -35,6 +37,12 @@ enum Command {
     /// Inspect the audit log.
     #[command(subcommand)]
     Audit(audit::AuditCommand),
+    /// API tokens for scripts and CI.
+    #[command(subcommand)]
+    Token(token::TokenCommand),
+    /// Change requests on a running server, with an API token.
+    #[command(subcommand)]
+    Request(request::RequestCommand),
     /// Validate a design file and list its findings. Exit 0 valid, 1 errors (with --strict
     /// also warnings), 2 unreadable.
     Check {
@@ -205,6 +213,8 @@ pub fn main() -> ExitCode {
         match cli.command {
             Command::Serve(args) => serve::run(args).await,
             Command::User(cmd) => user::run(cmd).await,
+            Command::Token(cmd) => token::run(cmd).await,
+            Command::Request(cmd) => request::run(cmd).await,
             Command::Audit(cmd) => audit::run(cmd).await,
             Command::Engine { format } => engine::info(format).await,
             Command::Plan { file, format } => engine::plan(&file, format).await,

@@ -38,7 +38,7 @@ impl Trail {
     /// works unrecorded, and says so); an error when the engine used is not registered there
     /// (and is not the default socket, which is registered as `local`).
     pub async fn open(dir: &Path, docker: &DockerEngine) -> Result<Option<Trail>, String> {
-        if !dir.join("bulkhead.db").exists() {
+        if !dir.join(crate::db::DB_FILE).exists() {
             return Ok(None);
         }
         Self::create(dir, docker).await.map(Some)
@@ -108,7 +108,7 @@ impl Trail {
 /// one drifts or cannot be read, 2 when the command cannot run.
 pub async fn drift_on(name: &str, dir: &Path) -> std::process::ExitCode {
     use std::process::ExitCode;
-    if !dir.join("bulkhead.db").exists() {
+    if !dir.join(crate::db::DB_FILE).exists() {
         return crate::cli::fail(format!(
             "no Bulkhead database in {}: --engine compares with what was applied through Bulkhead; pass --data DIR, or a design file instead",
             dir.display()

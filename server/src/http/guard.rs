@@ -22,8 +22,22 @@ fn classify(path: &str) -> Page {
     match path {
         "/setup" => Page::Setup,
         "/login" => Page::Login,
-        "/" | "/designs" | "/audit" => Page::Protected,
-        p if p.starts_with("/designs/") || p.starts_with("/admin/") => Page::Protected,
+        "/" | "/designs" | "/audit" | "/requests" | "/engines" => Page::Protected,
+        // A job's event stream answers for itself (401), it is no page.
+        p if p.starts_with("/jobs/") && p.ends_with("/events") => Page::Other,
+        p if [
+            "/designs/",
+            "/admin/",
+            "/requests/",
+            "/engines/",
+            "/jobs/",
+            "/verifications/",
+        ]
+        .iter()
+        .any(|prefix| p.starts_with(prefix)) =>
+        {
+            Page::Protected
+        }
         _ => Page::Other,
     }
 }

@@ -10,6 +10,7 @@ pub mod live;
 pub mod quarantines;
 pub mod requests;
 pub mod throttle;
+pub mod tokens;
 pub mod users;
 pub mod verifications;
 

@@ -21,3 +21,4 @@ mod roles;
 mod served;
 mod setup;
 mod sign_in;
+mod tokens;

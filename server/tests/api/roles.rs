@@ -202,6 +202,17 @@ fn endpoints(design: i64, deleted: i64, user: i64, head: i64) -> Vec<Endpoint> {
             vec![("id", "9999".into())],
             Some(Role::Approver),
         ),
+        ("list_tokens", vec![], Some(Role::Admin)),
+        (
+            "create_token",
+            vec![("user_id", "9999".into()), ("name", "ci".into())],
+            Some(Role::Admin),
+        ),
+        (
+            "revoke_token",
+            vec![("id", "9999".into())],
+            Some(Role::Admin),
+        ),
         (
             "verify_live",
             vec![("design", "9999".into()), ("engine", "9999".into())],

@@ -1,0 +1,141 @@
+//! API tokens from the users page (admins): made for a user and shown once, listed without
+//! their secret, revoked; each step in the audit log, never the token itself.
+
+use app::backend::{ApiTokens, Request};
+use app::error::AppError;
+use app::model::{CreatedToken, Role, TokenRow};
+
+use super::{Service, audited, internal};
+use crate::clock;
+use crate::store::audit::NewEntry;
+use crate::store::tokens::{self, TokenRecord};
+use crate::store::users;
+
+/// The longest token name, in characters.
+const MAX_NAME: usize = 64;
+
+/// A token's name: what it is for, 1 to 64 printable characters.
+pub fn token_name(name: &str) -> Result<&str, String> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > MAX_NAME || name.chars().any(char::is_control) {
+        return Err(format!(
+            "name the token by what uses it (\"ci\", \"release script\"): 1 to {MAX_NAME} printable characters"
+        ));
+    }
+    Ok(name)
+}
+
+fn row(t: TokenRecord) -> TokenRow {
+    TokenRow {
+        id: t.id,
+        user: t.user,
+        user_id: t.user_id,
+        name: t.name,
+        prefix: t.prefix,
+        created_at: clock::display(&t.created_at),
+        created_by: t.created_by,
+        revoked: t.revoked_at.map(|at| {
+            format!(
+                "{} by {}",
+                clock::display(&at),
+                t.revoked_by.unwrap_or_default()
+            )
+        }),
+        last_used: t.last_used_at.map(|at| clock::display(&at)),
+    }
+}
+
+#[async_trait::async_trait]
+impl ApiTokens for Service {
+    async fn list_tokens(&self, req: &Request) -> Result<Vec<TokenRow>, AppError> {
+        self.require(req, Role::Admin).await?;
+        let mut conn = self.db.read.acquire().await.map_err(internal)?;
+        Ok(tokens::list(&mut conn)
+            .await
+            .map_err(internal)?
+            .into_iter()
+            .map(row)
+            .collect())
+    }
+
+    async fn create_token(
+        &self,
+        req: &Request,
+        user_id: i64,
+        name: String,
+    ) -> Result<CreatedToken, AppError> {
+        let (admin, actor) = self.require(req, Role::Admin).await?;
+        let name = token_name(&name).map_err(|m| AppError::invalid("name", m))?;
+        let mut tx = self.write_tx().await?;
+        let user = users::by_id(&mut tx, user_id)
+            .await
+            .map_err(internal)?
+            .ok_or_else(|| AppError::NotFound {
+                what: format!("User {user_id}"),
+            })?;
+        if tokens::name_taken(&mut tx, user_id, name)
+            .await
+            .map_err(internal)?
+        {
+            return Err(AppError::invalid(
+                "name",
+                format!(
+                    "{} has a token named `{name}` in force; revoke it first or choose another name",
+                    user.name
+                ),
+            ));
+        }
+        let (id, token) = tokens::insert(&mut tx, user_id, name, &admin.name)
+            .await
+            .map_err(internal)?;
+        let record = tokens::get(&mut tx, id)
+            .await
+            .map_err(internal)?
+            .ok_or_else(|| internal(anyhow::anyhow!("token {id} vanished")))?;
+        let entry = NewEntry::new(
+            &actor,
+            "token-create",
+            format!(
+                "made API token {name} ({}) for {} ({})",
+                record.prefix, user.name, user.role
+            ),
+        )
+        .object("token", id)
+        .details(serde_json::json!({ "token": id, "user": user.name, "name": name, "prefix": record.prefix }));
+        audited(&self.db, tx, entry).await?;
+        Ok(CreatedToken {
+            row: row(record),
+            token,
+        })
+    }
+
+    async fn revoke_token(&self, req: &Request, id: i64) -> Result<(), AppError> {
+        let (admin, actor) = self.require(req, Role::Admin).await?;
+        let mut tx = self.write_tx().await?;
+        let record = tokens::get(&mut tx, id)
+            .await
+            .map_err(internal)?
+            .ok_or_else(|| AppError::NotFound {
+                what: format!("Token {id}"),
+            })?;
+        if !tokens::revoke(&mut tx, id, &admin.name)
+            .await
+            .map_err(internal)?
+        {
+            return Err(AppError::Conflict {
+                message: format!("token {} is revoked already", record.name),
+            });
+        }
+        let entry = NewEntry::new(
+            &actor,
+            "token-revoke",
+            format!(
+                "revoked API token {} ({}) of {}",
+                record.name, record.prefix, record.user
+            ),
+        )
+        .object("token", id)
+        .details(serde_json::json!({ "token": id, "user": record.user, "name": record.name }));
+        audited(&self.db, tx, entry).await
+    }
+}
