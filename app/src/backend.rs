@@ -6,7 +6,7 @@ use crate::model::{
     AuditFilter, AuditPage, ComposeImported, CreatedToken, DeploymentRow, DesignDetail,
     DesignSummary, DriftView, EngineContainer, EngineForm, EngineRow, JobView, LiveRow, Me,
     PlanView, QuarantineRow, RequestRow, RequestView, RevisionDiff, RevisionInfo, Role, TokenRow,
-    UserRow, Verdict, VerificationView,
+    UserRow, Verdict, VerificationView, WebhookRow,
 };
 use design::RawDesign;
 use http::request::Parts;
@@ -16,7 +16,7 @@ use std::sync::Arc;
 pub type Request = Parts;
 
 #[async_trait::async_trait]
-pub trait Backend: ChangeRequests + ApiTokens + Send + Sync + 'static {
+pub trait Backend: ChangeRequests + Integrations + Send + Sync + 'static {
     async fn setup_needed(&self) -> Result<bool, AppError>;
     /// Creates the first admin; `token` is the one the server printed when it started.
     async fn setup(
@@ -288,9 +288,9 @@ pub trait ChangeRequests: Send + Sync + 'static {
     ) -> Result<JobView, AppError>;
 }
 
-/// API tokens for scripts and CI (admins).
+/// What other systems use (admins): API tokens for scripts and CI, webhooks for chats.
 #[async_trait::async_trait]
-pub trait ApiTokens: Send + Sync + 'static {
+pub trait Integrations: Send + Sync + 'static {
     async fn list_tokens(&self, req: &Request) -> Result<Vec<TokenRow>, AppError>;
     /// Makes a token for a user; its secret is in the answer and nowhere else.
     async fn create_token(
@@ -300,6 +300,17 @@ pub trait ApiTokens: Send + Sync + 'static {
         name: String,
     ) -> Result<CreatedToken, AppError>;
     async fn revoke_token(&self, req: &Request, id: i64) -> Result<(), AppError>;
+    async fn list_webhooks(&self, req: &Request) -> Result<Vec<WebhookRow>, AppError>;
+    /// Registers a URL for the requests of one engine, or of every engine.
+    async fn add_webhook(
+        &self,
+        req: &Request,
+        url: String,
+        engine: Option<i64>,
+    ) -> Result<WebhookRow, AppError>;
+    async fn remove_webhook(&self, req: &Request, id: i64) -> Result<(), AppError>;
+    /// Queues a test message to a webhook; its delivery shows in the list.
+    async fn test_webhook(&self, req: &Request, id: i64) -> Result<(), AppError>;
 }
 
 /// What the server provides as context to every render and server function.

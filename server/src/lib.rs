@@ -28,6 +28,7 @@ pub mod store;
 pub mod teardown;
 pub mod user_name;
 pub mod watch;
+pub mod webhooks;
 
 pub use config::Config;
 pub use startup::{Application, StartError};

@@ -149,6 +149,13 @@ impl Application {
         // Engines, drift and (when asked for) verify are checked now and then, so the pages
         // show how things are without waiting for a click.
         crate::watch::start(&service);
+        crate::webhooks::start(
+            &service,
+            origins
+                .first()
+                .cloned()
+                .unwrap_or_else(|| format!("http://{addr}")),
+        );
         let router = http::router(service.clone(), options, store, origins);
         Ok(Application {
             listener,

@@ -88,3 +88,26 @@ pub async fn create_token(
 pub async fn revoke_token(id: i64) -> Result<(), AppError> {
     delegate!(revoke_token(id))
 }
+
+#[server(prefix = "/api", endpoint = "list_webhooks")]
+pub async fn list_webhooks() -> Result<Vec<crate::model::WebhookRow>, AppError> {
+    delegate!(list_webhooks())
+}
+
+#[server(prefix = "/api", endpoint = "add_webhook")]
+pub async fn add_webhook(
+    url: String,
+    engine: Option<i64>,
+) -> Result<crate::model::WebhookRow, AppError> {
+    delegate!(add_webhook(url, engine))
+}
+
+#[server(prefix = "/api", endpoint = "remove_webhook")]
+pub async fn remove_webhook(id: i64) -> Result<(), AppError> {
+    delegate!(remove_webhook(id))
+}
+
+#[server(prefix = "/api", endpoint = "test_webhook")]
+pub async fn test_webhook(id: i64) -> Result<(), AppError> {
+    delegate!(test_webhook(id))
+}

@@ -16,6 +16,7 @@ pub mod requests;
 pub mod setup;
 pub mod users;
 pub mod verification;
+pub mod webhooks;
 
 /// A route whose page the browser loads only when it is shown: the release build splits each
 /// such page into its own WebAssembly file (`cargo leptos build --split`), so opening the
@@ -87,6 +88,10 @@ page_on_demand!(
 page_on_demand!(
     /// `/requests/:id`.
     RequestRoute => request::RequestPage
+);
+page_on_demand!(
+    /// `/admin/webhooks`.
+    WebhooksRoute => webhooks::Webhooks
 );
 page_on_demand!(
     /// `/audit`.

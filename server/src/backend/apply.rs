@@ -44,6 +44,7 @@ struct Work {
     token: String,
     started_at: String,
     request: Option<ForRequest>,
+    webhooks: Arc<crate::webhooks::Webhooks>,
 }
 
 /// The change request an apply carries out, and the admin's reason when it goes past the
@@ -165,6 +166,7 @@ pub(super) async fn start(
         token,
         started_at: clock::now_text(),
         request,
+        webhooks: Arc::clone(&service.webhooks),
     };
     tokio::spawn(run(work));
     Ok(view)
@@ -253,6 +255,21 @@ async fn run(w: Work) {
     };
     let recorded = deploy::record(&w.db, &applied, &end).await;
     crate::engine_lock::release(&w.db, w.engine.id, &w.token).await;
+    if let (Some(request), Ok(deployment)) = (&w.request, &recorded) {
+        let (action, outcome) = if end.result == "applied" {
+            ("request-applied", "applied")
+        } else {
+            ("request-apply-failed", "failed to apply")
+        };
+        let summary = format!(
+            "change request #{}: {} r{} {outcome} to {} (deployment {deployment})",
+            request.id, w.design.name, w.revision, w.engine.name
+        );
+        let actor = w.actor.name.clone().unwrap_or_default();
+        w.webhooks
+            .announce_request(&w.db, &w.clock, request.id, action, &actor, &summary)
+            .await;
+    }
     match recorded {
         Ok(id) => w.job.finish(&end.result, end.summary, Some(id)),
         Err(e) => {

@@ -53,6 +53,8 @@ pub struct Service {
     pub engine_statuses: engine_status::EngineStatuses,
     /// Jobs on engines since the server started.
     pub jobs: crate::jobs::Jobs,
+    /// Where change-request events are announced.
+    pub webhooks: Arc<crate::webhooks::Webhooks>,
 }
 
 /// A write transaction: a change and its audit entry commit together or not at all.
@@ -148,6 +150,7 @@ impl Service {
             refusals: refusals::Refusals::default(),
             engine_statuses: engine_status::EngineStatuses::default(),
             jobs: crate::jobs::Jobs::default(),
+            webhooks: Arc::default(),
         }
     }
 

@@ -302,6 +302,36 @@ pub(super) fn entry<'a>(
     e
 }
 
+/// Records a request's event with its audit entry, then announces it to the webhooks that
+/// want it (a failing webhook never fails the action).
+pub(super) async fn recorded(
+    service: &Service,
+    tx: Tx,
+    e: NewEntry<'_>,
+    request: i64,
+) -> Result<(), AppError> {
+    let (action, summary) = (e.action.to_owned(), e.summary.clone());
+    let actor = e.actor.name.clone().unwrap_or_default();
+    audited(&service.db, tx, e).await?;
+    announce(service, request, &action, &actor, &summary).await;
+    Ok(())
+}
+
+/// Announces an event of request `id` to the webhooks that want it.
+pub(super) async fn announce(service: &Service, id: i64, action: &str, actor: &str, summary: &str) {
+    service
+        .webhooks
+        .announce_request(
+            &service.db,
+            &service.config.clock,
+            id,
+            action,
+            actor,
+            summary,
+        )
+        .await;
+}
+
 /// Makes the plan of the request's revision on its engine and stores it in the request. A
 /// plan that differs from the one the standing approvals saw dismisses them, saying what
 /// changed. An engine that does not answer leaves the last plan and says why.
@@ -378,7 +408,7 @@ pub(super) async fn replan_record(
                 ),
                 serde_json::json!({ "request": record.id, "dismissed": dismissed, "plan": view.id, "plan_hash": view.hash, "changes": what }),
             );
-            return audited(&service.db, tx, e).await;
+            return recorded(service, tx, e, record.id).await;
         }
     }
     tx.commit().await.map_err(internal)
@@ -461,7 +491,7 @@ pub(super) async fn open(
         ),
         serde_json::json!({ "request": id, "revision": number, "engine": engine.name, "title": title }),
     );
-    audited(&service.db, tx, e).await?;
+    recorded(service, tx, e, id).await?;
     replan_record(service, req, &actor, &record).await?;
     get(service, req, id).await
 }
@@ -524,7 +554,7 @@ pub(super) async fn push(
         ),
         serde_json::json!({ "request": id, "revision": number, "previous": record.revision, "dismissed": dismissed }),
     );
-    audited(&service.db, tx, e).await?;
+    recorded(service, tx, e, id).await?;
     let (record, _) = load(service, id).await?;
     replan_record(service, req, &actor, &record).await?;
     get(service, req, id).await

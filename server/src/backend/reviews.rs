@@ -8,7 +8,7 @@ use app::error::AppError;
 use app::model::{JobView, RequestState, RequestView, Role, Verdict};
 
 use super::requests::{
-    approved_enough, entry, get, involved, load, refused, required, state, text,
+    approved_enough, entry, get, involved, load, recorded, refused, required, state, text,
 };
 use super::{Service, audited, internal};
 use crate::store::requests::{self, Dismiss};
@@ -172,7 +172,7 @@ pub(super) async fn review(
         ),
         serde_json::json!({ "request": id, "verdict": verdict.as_str(), "revision": revision, "plan_hash": current_hash, "message": message, "state": new_state.as_str() }),
     );
-    audited(&service.db, tx, e).await?;
+    recorded(service, tx, e, id).await?;
     get(service, req, id).await
 }
 
@@ -210,7 +210,7 @@ pub(super) async fn withdraw(
         format!("change request #{id} withdrawn by {}", user.name),
         serde_json::json!({ "request": id }),
     );
-    audited(&service.db, tx, e).await?;
+    recorded(service, tx, e, id).await?;
     get(service, req, id).await
 }
 
@@ -285,7 +285,7 @@ pub(super) async fn apply(
             ),
             serde_json::json!({ "request": id, "revision": record.revision, "plan_hash": hash, "reason": reason, "approvals": crate::requests::approvers(&reviews, record.revision, Some(&hash)).len(), "required": required }),
         );
-        audited(&service.db, tx, e).await?;
+        recorded(service, tx, e, id).await?;
     }
     Ok(job)
 }

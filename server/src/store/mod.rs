@@ -13,6 +13,7 @@ pub mod throttle;
 pub mod tokens;
 pub mod users;
 pub mod verifications;
+pub mod webhooks;
 
 /// Who did something, for the audit log.
 #[derive(Clone, Debug)]

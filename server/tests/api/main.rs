@@ -22,3 +22,4 @@ mod served;
 mod setup;
 mod sign_in;
 mod tokens;
+mod webhooks;

@@ -213,6 +213,22 @@ fn endpoints(design: i64, deleted: i64, user: i64, head: i64) -> Vec<Endpoint> {
             vec![("id", "9999".into())],
             Some(Role::Admin),
         ),
+        ("list_webhooks", vec![], Some(Role::Admin)),
+        (
+            "add_webhook",
+            vec![("url", "not a url".into())],
+            Some(Role::Admin),
+        ),
+        (
+            "remove_webhook",
+            vec![("id", "9999".into())],
+            Some(Role::Admin),
+        ),
+        (
+            "test_webhook",
+            vec![("id", "9999".into())],
+            Some(Role::Admin),
+        ),
         (
             "verify_live",
             vec![("design", "9999".into()), ("engine", "9999".into())],
