@@ -100,6 +100,26 @@ fn text_diff(before: &str, after: &str) -> Vec<YamlLine> {
     out
 }
 
+/// What revision `after` changed from `before` (the one before it; `None` for the first),
+/// in one line.
+pub fn summary(before: Option<&str>, after: &str) -> String {
+    let Ok(new) = design::parse_document(after) else {
+        return "a document that does not read".to_owned();
+    };
+    let old = match before.map(design::parse_document) {
+        Some(Ok(old)) => old,
+        Some(Err(_)) => return "after a document that does not read".to_owned(),
+        None => match design::parse_document("bulkhead: 1\nname: x\n") {
+            Ok(mut empty) => {
+                empty.name = new.name.clone();
+                empty
+            }
+            Err(e) => return format!("not summarised ({e})"),
+        },
+    };
+    design::diff::summary(&old, &new)
+}
+
 /// Compares `before` (described as `from`) with revision `to`'s document `after`.
 pub fn compare(
     from: String,

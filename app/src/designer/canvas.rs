@@ -201,7 +201,8 @@ pub fn Canvas(ed: Ed, ctx: DragCtx) -> impl IntoView {
     };
     let arrow_view = move |ar: Arrow| {
         let i = ar.index;
-        let (mx, my) = ((ar.from.0 + ar.to.0) / 2.0, (ar.from.1 + ar.to.1) / 2.0);
+        let (mx, my) = ar.label_at;
+        let w = ar.label_w;
         let selected = move || ed.selection.with(|s| *s == Selection::Flow(i));
         view! {
             <g
@@ -212,7 +213,8 @@ pub fn Canvas(ed: Ed, ctx: DragCtx) -> impl IntoView {
                 on:click=move |_| ed.selection.set(Selection::Flow(i))
             >
                 <line x1=px(ar.from.0) y1=px(ar.from.1) x2=px(ar.to.0) y2=px(ar.to.1) marker-end=if ar.deny { "url(#arrow-deny)" } else { "url(#arrow)" } />
-                <text x=px(mx) y=px(my - 6.0) text-anchor="middle">{format!("{}{}", if ar.deny { "deny " } else { "" }, ar.label)}</text>
+                <rect class="flow-label" x=px(mx - w / 2.0) y=px(my - super::labels::LABEL_H / 2.0) width=px(w) height=px(super::labels::LABEL_H) rx="3" />
+                <text x=px(mx) y=px(my + 4.0) text-anchor="middle">{ar.label.clone()}</text>
             </g>
         }
     };

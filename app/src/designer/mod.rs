@@ -11,6 +11,7 @@ pub mod edit;
 mod fields;
 mod import;
 mod keys;
+mod labels;
 mod matrix;
 mod palette;
 mod panel;

@@ -124,11 +124,14 @@ pub struct Arrow {
     pub to: (f64, f64),
     pub label: String,
     pub deny: bool,
+    /// The centre of its label, and the label's width (see `labels.rs`).
+    pub label_at: (f64, f64),
+    pub label_w: f64,
 }
 
 impl Arrow {
     /// Everything an arrow's view shows: an arrow is redrawn only when this changes.
-    pub fn key(&self) -> (usize, String, bool, [i64; 4]) {
+    pub fn key(&self) -> (usize, String, bool, [i64; 6]) {
         (
             self.index,
             self.label.clone(),
@@ -138,6 +141,8 @@ impl Arrow {
                 px(self.from.1),
                 px(self.to.0),
                 px(self.to.1),
+                px(self.label_at.0),
+                px(self.label_at.1),
             ],
         )
     }
@@ -234,21 +239,28 @@ pub fn compute(doc: &RawDesign, layout: &Layout, allocated: &BTreeMap<String, St
         }
     }
 
+    let mut taken = Vec::new();
     for (index, f) in doc.flows.iter().enumerate() {
         let Some((a, b)) = endpoints(&scene, &f.from, &f.to) else {
             continue;
         };
         let (a, b) = clip(a, b);
-        let label = match &f.ports {
+        let deny = f.action == Some(Action::Deny);
+        let ports = match &f.ports {
             None => "any".to_string(),
             Some(p) => p.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "),
         };
+        let label = if deny { format!("deny {ports}") } else { ports };
+        let label_w = super::labels::label_width(&label);
+        let label_at = super::labels::place(a, b, label_w, &scene.cards, &mut taken);
         scene.arrows.push(Arrow {
             index,
             from: a,
             to: b,
             label,
-            deny: f.action == Some(Action::Deny),
+            deny,
+            label_at,
+            label_w,
         });
     }
 
@@ -352,5 +364,23 @@ mod tests {
         assert_eq!(s.links.len(), 2);
         assert_eq!(s.arrows.len(), 2);
         assert_eq!(s.arrows[0].label, "tcp/5432");
+        // No label sits on a card (`tcp/5432` once covered the postgres card's name).
+        for ar in &s.arrows {
+            let (cx, cy) = ar.label_at;
+            let (l, t, r, b) = (
+                cx - ar.label_w / 2.0,
+                cy - super::super::labels::LABEL_H / 2.0,
+                cx + ar.label_w / 2.0,
+                cy + super::super::labels::LABEL_H / 2.0,
+            );
+            for c in &s.cards {
+                let clear = r <= c.x || l >= c.x + CARD_W || b <= c.y || t >= c.y + CARD_H;
+                assert!(
+                    clear,
+                    "label {} at {:?} covers {c:?}",
+                    ar.label, ar.label_at
+                );
+            }
+        }
     }
 }

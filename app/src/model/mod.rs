@@ -100,6 +100,9 @@ pub struct RevisionInfo {
     pub author: String,
     pub created_at: String,
     pub message: String,
+    /// What it changed, in one line (`+2 services, 1 flow changed`), once worked out.
+    #[serde(default)]
+    pub summary: Option<String>,
 }
 
 /// A design with the document of one of its revisions.

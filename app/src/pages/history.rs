@@ -109,7 +109,7 @@ fn DesignHistory() -> impl IntoView {
                     </form>
                     <section class="card">
                         <table class="table" data-test="revisions">
-                            <thead><tr><th>"Revision"</th><th>"By"</th><th>"When"</th><th>"Message"</th><th></th></tr></thead>
+                            <thead><tr><th>"Revision"</th><th>"By"</th><th>"When"</th><th>"Message"</th><th>"Changes"</th><th></th></tr></thead>
                             <tbody>
                                 {d.history.into_iter().map(|r| {
                                     let n = r.number;
@@ -117,6 +117,7 @@ fn DesignHistory() -> impl IntoView {
                                         <tr data-revision=n.to_string()>
                                             <td><a href=format!("/designs/{design_id}?rev={n}")>{format!("r{n}")}</a></td>
                                             <td>{r.author}</td><td><time>{r.created_at}</time></td><td>{r.message}</td>
+                                            <td class="muted small" data-test="summary">{r.summary.unwrap_or_default()}</td>
                                             <td class="actions">
                                                 {(editor() && n != head).then(|| view! {
                                                     <button class="btn btn-small" data-test="restore" disabled=move || restore.pending().get()

@@ -3,6 +3,7 @@
 //! longer is, from service to service, from outside, and to the internet).
 
 mod structural;
+mod summary;
 
 use std::collections::HashMap;
 use std::fmt::Write;
@@ -10,6 +11,7 @@ use std::fmt::Write;
 use serde::Serialize;
 
 pub use structural::{Change, ChangeKind};
+pub use summary::{summarise, summary};
 
 use crate::model::{PortSet, ServiceId};
 use crate::raw::RawDesign;

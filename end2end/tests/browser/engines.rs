@@ -9,6 +9,7 @@ use crate::harness::{Driver, Page, start_app_with};
 
 #[tokio::test]
 async fn engines_page_registers_and_checks_the_local_engine() {
+    let _engine = crate::harness::ENGINE.lock().await;
     let (base, _dir) = start_app_with(&[("ada", Role::Admin), ("vic", Role::Viewer)]).await;
     let mut driver = Driver::start().await;
     let c = driver.browser().await;
@@ -26,9 +27,17 @@ async fn engines_page_registers_and_checks_the_local_engine() {
             .await,
         "unix:///var/run/docker.sock"
     );
+    // Applies here need no approval (the review loop has its own test).
+    p.set_value(
+        "form[data-test=add-engine] select[name=approvals_required]",
+        "0",
+    )
+    .await;
     p.click("form[data-test=add-engine] button[type=submit]")
         .await;
     p.find("[data-engine=local] [data-state=reachable]").await;
+    p.wait_text("[data-engine=local]", "applying here needs no approval")
+        .await;
     let version = p
         .wait_text("[data-engine=local] [data-test=version]", "API")
         .await;
@@ -71,7 +80,7 @@ async fn engines_page_registers_and_checks_the_local_engine() {
 
     // Apply it: the job page follows it to its end. The template's images are not on this
     // engine (no registry here), so the job fails before changing anything, and says why.
-    p.click("[data-test=plan-view] [data-test=apply]").await;
+    p.click("[data-test=apply]").await;
     let job = p.wait_path(|x| x.starts_with("/jobs/")).await;
     p.find("[data-test=job][data-result=failed]").await;
     p.wait_text(

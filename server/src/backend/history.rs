@@ -147,5 +147,6 @@ pub(super) async fn restore(
         author: user.name,
         created_at: crate::clock::display(&crate::clock::now_text()),
         message,
+        summary: None,
     })
 }

@@ -21,6 +21,9 @@ pub struct RevisionRecord {
     pub author: String,
     pub created_at: String,
     pub message: String,
+    /// What it changed, when the query reads it.
+    #[sqlx(default)]
+    pub summary: Option<String>,
 }
 
 impl RevisionRecord {
@@ -30,6 +33,7 @@ impl RevisionRecord {
             author: self.author.clone(),
             created_at: clock::display(&self.created_at),
             message: self.message.clone(),
+            summary: self.summary.clone(),
         }
     }
 }
@@ -117,8 +121,9 @@ pub async fn history(
     after: Option<i64>,
 ) -> anyhow::Result<Vec<RevisionInfo>> {
     let rows: Vec<RevisionRecord> = sqlx::query_as(
-        "SELECT r.number, '' AS document, '' AS layout, u.name AS author, r.created_at, r.message \
-         FROM revisions r JOIN users u ON u.id = r.author_id \
+        "SELECT r.number, '' AS document, '' AS layout, u.name AS author, r.created_at, r.message, \
+         s.summary FROM revisions r JOIN users u ON u.id = r.author_id \
+         LEFT JOIN revision_summaries s ON s.design_id = r.design_id AND s.number = r.number \
          WHERE r.design_id = ? AND r.number > ? ORDER BY r.number DESC",
     )
     .bind(id)
@@ -222,4 +227,44 @@ pub async fn live_by_name(conn: &mut SqliteConnection, name: &str) -> anyhow::Re
         .fetch_optional(conn)
         .await
         .context("finding a design by name")
+}
+
+/// The revisions of a design whose summary is not worked out yet, each with its document
+/// and the one before it (`None` for the first), oldest first, at most `limit`.
+pub async fn unsummarised(
+    conn: &mut SqliteConnection,
+    id: i64,
+    limit: i64,
+) -> anyhow::Result<Vec<(i64, String, Option<String>)>> {
+    sqlx::query_as(
+        "SELECT r.number, r.document, p.document FROM revisions r \
+         LEFT JOIN revisions p ON p.design_id = r.design_id AND p.number = r.number - 1 \
+         LEFT JOIN revision_summaries s ON s.design_id = r.design_id AND s.number = r.number \
+         WHERE r.design_id = ? AND s.summary IS NULL ORDER BY r.number LIMIT ?",
+    )
+    .bind(id)
+    .bind(limit)
+    .fetch_all(conn)
+    .await
+    .context("reading revisions without a summary")
+}
+
+/// Keeps worked-out summaries (a summary once kept is never replaced).
+pub async fn keep_summaries(
+    conn: &mut SqliteConnection,
+    id: i64,
+    summaries: &[(i64, String)],
+) -> anyhow::Result<()> {
+    for (number, summary) in summaries {
+        sqlx::query(
+            "INSERT OR IGNORE INTO revision_summaries (design_id, number, summary) VALUES (?, ?, ?)",
+        )
+        .bind(id)
+        .bind(number)
+        .bind(summary)
+        .execute(&mut *conn)
+        .await
+        .context("keeping a revision's summary")?;
+    }
+    Ok(())
 }

@@ -24,6 +24,24 @@ async fn compare_and_restore_revisions() {
         );
     editor.save(&id, "2", &second).await;
 
+    // The history says what each revision changed, in one line.
+    let detail = viewer.call("get_design", &[("id", &id)]).await.ok();
+    let summaries: Vec<&str> = detail["history"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["summary"].as_str().unwrap_or("?"))
+        .collect();
+    assert_eq!(
+        summaries[0], "1 zone changed, 1 service changed",
+        "{summaries:?}"
+    );
+    assert!(
+        summaries[1].starts_with("+1 zone, +2 services"),
+        "{summaries:?}"
+    );
+    assert_eq!(summaries.len(), 3);
+
     // Revision 3 against the one before it: viewers read every view.
     let d = viewer
         .call("diff_revisions", &[("id", &id), ("to", "3")])
