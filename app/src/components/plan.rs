@@ -58,19 +58,6 @@ fn Delta(d: ReachDelta, engine: String) -> impl IntoView {
     };
     let nothing = d.gained.is_empty() && d.lost.is_empty() && d.exposure.is_empty();
     let (gained, lost) = (d.gained.len(), d.lost.len());
-    let pairs = |list: Vec<PairChange>, class: &'static str, sign: &'static str| {
-        list.into_iter()
-            .map(|c| {
-                view! {
-                    <li class=class data-pair=format!("{}>{}", c.from, c.to)>
-                        <strong>{format!("{sign} {} → {}", c.from, c.to)}</strong>
-                        {format!(": {}", c.ports)}
-                        <span class="muted small">{format!(" ({})", c.why)}</span>
-                    </li>
-                }
-            })
-            .collect_view()
-    };
     view! {
         <section data-test="delta" data-gained=gained.to_string() data-lost=lost.to_string()>
             <h3>{format!("Reachability ({against})")}</h3>
@@ -89,6 +76,22 @@ fn Delta(d: ReachDelta, engine: String) -> impl IntoView {
             })}
         </section>
     }
+}
+
+/// Pairs whose reachability changes, as list items: `+ a → b: tcp/80 (why)` (newly reachable,
+/// `class` "gained") or `− a → b …` (newly blocked, "lost").
+pub fn pairs(list: Vec<PairChange>, class: &'static str, sign: &'static str) -> impl IntoView {
+    list.into_iter()
+        .map(|c| {
+            view! {
+                <li class=class data-pair=format!("{}>{}", c.from, c.to)>
+                    <strong>{format!("{sign} {} → {}", c.from, c.to)}</strong>
+                    {format!(": {}", c.ports)}
+                    <span class="muted small">{format!(" ({})", c.why)}</span>
+                </li>
+            }
+        })
+        .collect_view()
 }
 
 /// The first 12 characters of a hash, as the pages show it.

@@ -1,8 +1,9 @@
 use crate::api::{DiffRevisions, RestoreRevision, get_design, list_engines};
 use crate::components::auth::{RequireRole, use_session};
 use crate::components::error::ErrorBanner;
+use crate::components::plan::pairs;
 use crate::error::AppError;
-use crate::model::{FindingRow, PairChange, RevisionDiff, Role};
+use crate::model::{FindingRow, RevisionDiff, Role};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -171,19 +172,6 @@ pub fn Diff(d: RevisionDiff) -> impl IntoView {
         resolved_findings,
         yaml,
     } = d;
-    let pairs = |list: Vec<PairChange>, class: &'static str, sign: &'static str| {
-        list.into_iter()
-            .map(|c| {
-                view! {
-                    <li class=class data-pair=format!("{}>{}", c.from, c.to)>
-                        <strong>{format!("{sign} {} → {}", c.from, c.to)}</strong>
-                        {format!(": {}", c.ports)}
-                        <span class="muted small">{format!(" ({})", c.why)}</span>
-                    </li>
-                }
-            })
-            .collect_view()
-    };
     let findings = |list: Vec<FindingRow>, class: &'static str| {
         list.into_iter()
             .map(|f| {

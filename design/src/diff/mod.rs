@@ -116,28 +116,38 @@ pub fn diff_analysed(
         .enumerate()
         .map(|(i, s)| (s.name.as_str(), ServiceId(i as u32)))
         .collect();
+    // Each name's service in the old and in the new design, looked up once: the loop below
+    // visits every ordered pair.
+    let ids: Vec<(Option<ServiceId>, Option<ServiceId>)> = names
+        .iter()
+        .map(|n| (old_ids.get(n).copied(), new_ids.get(n).copied()))
+        .collect();
     let mut reachability = Vec::new();
-    for &a in &names {
-        for &b in &names {
-            if a == b {
+    for (i, &a) in names.iter().enumerate() {
+        for (j, &b) in names.iter().enumerate() {
+            if i == j {
                 continue;
             }
-            let ports = |r: &Reachability<'_>, ids: &HashMap<&str, ServiceId>| match (
-                ids.get(a),
-                ids.get(b),
-            ) {
-                (Some(&x), Some(&y)) => r.ports(x, y),
-                _ => PortSet::empty(),
-            };
-            let (p0, p1) = (ports(before, &old_ids), ports(after, &new_ids));
+            let ((a0, a1), (b0, b1)) = (ids[i], ids[j]);
+            if let (Some(x0), Some(y0), Some(x1), Some(y1)) = (a0, b0, a1, b1)
+                && before.same_ports(x0, y0, after, x1, y1)
+            {
+                continue;
+            }
+            let ports =
+                |r: &Reachability<'_>, x: Option<ServiceId>, y: Option<ServiceId>| match (x, y) {
+                    (Some(x), Some(y)) => r.ports(x, y),
+                    _ => PortSet::empty(),
+                };
+            let (p0, p1) = (ports(before, a0, b0), ports(after, a1, b1));
             if p0 == p1 {
                 continue;
             }
-            let why = match (new_ids.get(a), new_ids.get(b)) {
-                (Some(&x), Some(&y)) => after.pair(x, y).why,
+            let why = match (a1, b1) {
+                (Some(x), Some(y)) => after.pair(x, y).why,
                 _ => format!(
                     "{} is no longer in the design",
-                    if new_ids.contains_key(a) { b } else { a }
+                    if a1.is_some() { b } else { a }
                 ),
             };
             reachability.push(PairDelta {

@@ -326,6 +326,39 @@ impl<'d> Reachability<'d> {
         }
     }
 
+    /// Whether `from → to` here reaches exactly the ports `from2 → to2` reaches in `other`:
+    /// the answer comparing [`ports`](Self::ports) gives, without building the two sets when
+    /// the verdicts alone decide it (every port, or none, on both sides).
+    pub fn same_ports(
+        &self,
+        from: ServiceId,
+        to: ServiceId,
+        other: &Reachability<'_>,
+        from2: ServiceId,
+        to2: ServiceId,
+    ) -> bool {
+        let whole = |v: Verdict| match v {
+            Verdict::Itself
+            | Verdict::SameNamespace
+            | Verdict::FromHost
+            | Verdict::ToHost
+            | Verdict::DefaultBridge
+            | Verdict::Open => Some(true),
+            Verdict::Closed
+            | Verdict::ToHostNoRoute
+            | Verdict::NoSharedZone
+            | Verdict::IsolatedNoFlow => Some(false),
+            Verdict::ToHostProtected | Verdict::Flows(_) => None,
+        };
+        match (
+            whole(self.verdict(from, to)),
+            whole(other.verdict(from2, to2)),
+        ) {
+            (Some(a), Some(b)) => a == b,
+            _ => self.ports(from, to) == other.ports(from2, to2),
+        }
+    }
+
     /// How many ordered pairs of distinct services can connect.
     pub fn allowed_pair_count(&self) -> usize {
         let n = self.design.services.len();

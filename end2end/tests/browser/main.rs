@@ -3,6 +3,7 @@
 
 mod designer;
 mod engines;
+mod fixtures;
 mod foundation;
 mod harness;
 mod operations;

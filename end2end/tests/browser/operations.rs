@@ -6,20 +6,9 @@
 
 use app::model::Role;
 use fantoccini::Locator;
-use server::engine::{DockerEngine, PROBE_IMAGE};
 
+use crate::fixtures::{Cleanup, document, local_engine};
 use crate::harness::{Driver, Page, start_app_seeded};
-
-fn document(name: &str) -> String {
-    let hardening = "{ cap_drop: [ALL], no_new_privileges: true, read_only: true, memory: 64m, pids_limit: 64 }";
-    format!(
-        "bulkhead: 1\nname: {name}\nzones:\n  app: {{ trust: internal, isolated: true, subnet: 172.49.5.0/24 }}\n\
-         services:\n  web:\n    image: {PROBE_IMAGE}\n    zones: [app]\n    hardening: {hardening}\n    \
-         compose: {{ command: [httpd, -f, -p, \"0.0.0.0:80\", -h, /] }}\n  client:\n    image: {PROBE_IMAGE}\n    \
-         zones: [app]\n    hardening: {hardening}\n    compose: {{ command: [sleep, \"3600\"] }}\n\
-         flows:\n  - {{ from: client, to: web, ports: [tcp/80] }}\n"
-    )
-}
 
 fn docker(args: &[&str]) -> String {
     let out = std::process::Command::new("docker")
@@ -34,53 +23,13 @@ fn docker(args: &[&str]) -> String {
     String::from_utf8_lossy(&out.stdout).trim().to_owned()
 }
 
-/// Takes the design off the engine whatever happens to the test.
-struct Cleanup(String);
-
-impl Drop for Cleanup {
-    fn drop(&mut self) {
-        let label = format!("label=io.bulkhead.design={}", self.0);
-        let run = |args: &[&str]| {
-            std::process::Command::new("docker")
-                .args(args)
-                .output()
-                .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
-                .unwrap_or_default()
-        };
-        for id in run(&["ps", "-aq", "--filter", &label]).split_whitespace() {
-            run(&["rm", "-f", id]);
-        }
-        for id in run(&["network", "ls", "-q", "--filter", &label]).split_whitespace() {
-            run(&["network", "rm", id]);
-        }
-        let name = design::model::DesignName::parse(&self.0).unwrap();
-        let chain = design::compile::chain_name(&name);
-        while std::process::Command::new("iptables")
-            .args(["-w", "-D", "DOCKER-USER", "-j", &chain])
-            .output()
-            .is_ok_and(|o| o.status.success())
-        {}
-        let _ = std::process::Command::new("iptables")
-            .args(["-w", "-F", &chain])
-            .output();
-        let _ = std::process::Command::new("iptables")
-            .args(["-w", "-X", &chain])
-            .output();
-    }
-}
-
 #[tokio::test]
 async fn apply_verify_drift_and_quarantine_from_the_browser() {
     let _engine = crate::harness::ENGINE.lock().await;
-    DockerEngine::connect()
-        .await
-        .expect("the local engine answers")
-        .ensure_probe_image()
-        .await
-        .unwrap();
+    crate::fixtures::probe_image().await;
     let name = format!("loop{}", std::process::id());
     let _cleanup = Cleanup(name.clone());
-    let doc = document(&name);
+    let doc = document(&name, "172.49.5.0/24", "64m");
     let seeded = name.clone();
     let (base, _dir) = start_app_seeded(
         &[("ann", Role::Approver), ("vic", Role::Viewer)],
@@ -89,16 +38,7 @@ async fn apply_verify_drift_and_quarantine_from_the_browser() {
             server::store::designs::create(&mut conn, &seeded, &doc, 1, "seeded")
                 .await
                 .unwrap();
-            let local = server::store::engines::EngineFields {
-                name: "local".into(),
-                endpoint: "unix:///var/run/docker.sock".into(),
-                tls_ca: None,
-                tls_cert: None,
-                tls_key: None,
-                note: String::new(),
-                approvals_required: 0,
-            };
-            server::store::engines::insert(&mut conn, &local, None)
+            server::store::engines::insert(&mut conn, &local_engine(0), None)
                 .await
                 .unwrap();
         },

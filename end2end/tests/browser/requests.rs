@@ -5,69 +5,21 @@
 
 use app::model::Role;
 use fantoccini::Locator;
-use server::engine::{DockerEngine, PROBE_IMAGE};
 
+use crate::fixtures::{Cleanup, document, local_engine};
 use crate::harness::{Driver, Page, start_app_seeded};
-
-fn document(name: &str, memory: &str) -> String {
-    let hardening = format!(
-        "{{ cap_drop: [ALL], no_new_privileges: true, read_only: true, memory: {memory}, pids_limit: 64 }}"
-    );
-    format!(
-        "bulkhead: 1\nname: {name}\nzones:\n  app: {{ trust: internal, isolated: true, subnet: 172.49.7.0/24 }}\n\
-         services:\n  web:\n    image: {PROBE_IMAGE}\n    zones: [app]\n    hardening: {hardening}\n    \
-         compose: {{ command: [httpd, -f, -p, \"0.0.0.0:80\", -h, /] }}\n  client:\n    image: {PROBE_IMAGE}\n    \
-         zones: [app]\n    hardening: {hardening}\n    compose: {{ command: [sleep, \"3600\"] }}\n\
-         flows:\n  - {{ from: client, to: web, ports: [tcp/80] }}\n"
-    )
-}
-
-/// Takes the design off the engine whatever happens to the test.
-struct Cleanup(String);
-
-impl Drop for Cleanup {
-    fn drop(&mut self) {
-        let label = format!("label=io.bulkhead.design={}", self.0);
-        let run = |args: &[&str]| {
-            std::process::Command::new("docker")
-                .args(args)
-                .output()
-                .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
-                .unwrap_or_default()
-        };
-        for id in run(&["ps", "-aq", "--filter", &label]).split_whitespace() {
-            run(&["rm", "-f", id]);
-        }
-        for id in run(&["network", "ls", "-q", "--filter", &label]).split_whitespace() {
-            run(&["network", "rm", id]);
-        }
-        let name = design::model::DesignName::parse(&self.0).unwrap();
-        let chain = design::compile::chain_name(&name);
-        while std::process::Command::new("iptables")
-            .args(["-w", "-D", "DOCKER-USER", "-j", &chain])
-            .output()
-            .is_ok_and(|o| o.status.success())
-        {}
-        for flag in ["-F", "-X"] {
-            let _ = std::process::Command::new("iptables")
-                .args(["-w", flag, &chain])
-                .output();
-        }
-    }
-}
 
 #[tokio::test]
 async fn a_change_goes_from_proposal_to_verified_in_the_browser() {
     let _engine = crate::harness::ENGINE.lock().await;
-    DockerEngine::connect()
-        .await
-        .expect("the local engine answers")
-        .ensure_probe_image()
-        .await
-        .unwrap();
+    crate::fixtures::probe_image().await;
     let name = format!("review{}", std::process::id());
     let _cleanup = Cleanup(name.clone());
-    let (first, second) = (document(&name, "64m"), document(&name, "48m"));
+    let subnet = "172.49.7.0/24";
+    let (first, second) = (
+        document(&name, subnet, "64m"),
+        document(&name, subnet, "48m"),
+    );
     let seeded = name.clone();
     let (base, _dir) = start_app_seeded(
         &[
@@ -95,16 +47,7 @@ async fn a_change_goes_from_proposal_to_verified_in_the_browser() {
             )
             .await
             .unwrap();
-            let local = server::store::engines::EngineFields {
-                name: "local".into(),
-                endpoint: "unix:///var/run/docker.sock".into(),
-                tls_ca: None,
-                tls_cert: None,
-                tls_key: None,
-                note: String::new(),
-                approvals_required: 1,
-            };
-            server::store::engines::insert(&mut conn, &local, None)
+            server::store::engines::insert(&mut conn, &local_engine(1), None)
                 .await
                 .unwrap();
         },

@@ -229,36 +229,6 @@ pub(super) async fn restore(service: &Service, req: &Request, id: i64) -> Result
     .await
 }
 
-/// Works out, off the async threads, the one-line summaries of the revisions that have none
-/// yet (the newest saves; every revision once after an upgrade, a hundred per read).
-async fn summarise(service: &Service, id: i64) -> Result<(), AppError> {
-    let mut conn = service.db.read.acquire().await.map_err(internal)?;
-    let missing = designs::unsummarised(&mut conn, id, 100)
-        .await
-        .map_err(internal)?;
-    drop(conn);
-    if missing.is_empty() {
-        return Ok(());
-    }
-    let bytes = missing
-        .iter()
-        .map(|(_, doc, before)| doc.len() + before.as_ref().map_or(0, String::len))
-        .sum();
-    let done = offload::run("summarising revisions", bytes, move || {
-        missing
-            .into_iter()
-            .map(|(n, doc, before)| (n, crate::review::summary(before.as_deref(), &doc)))
-            .collect::<Vec<_>>()
-    })
-    .await
-    .map_err(offloaded)?;
-    let mut tx = service.write_tx().await?;
-    designs::keep_summaries(&mut tx, id, &done)
-        .await
-        .map_err(internal)?;
-    tx.commit().await.map_err(internal)
-}
-
 /// One revision of a design (the head by default) with its history; deleted designs are
 /// visible to admins only.
 pub(super) async fn get(
@@ -276,7 +246,7 @@ pub(super) async fn get(
             what: format!("Revision {number} of design {}", d.name),
         })?;
     drop(conn);
-    summarise(service, id).await?;
+    super::history::summarise(service, id).await?;
     let mut conn = service.db.read.acquire().await.map_err(internal)?;
     let history = designs::history(&mut conn, id, None)
         .await
@@ -389,6 +359,11 @@ pub(super) async fn save(
         })),
     )
     .await?;
+    // What it changed, worked out now so that the history lists it at once; a failure
+    // here loses nothing (the history works it out when it is read).
+    if let Err(e) = super::history::summarise(service, id).await {
+        tracing::warn!("summarising revision {number} of {name} failed: {e}");
+    }
     let mut conn = service.db.write.acquire().await.map_err(internal)?;
     designs::revision(&mut conn, id, number)
         .await

@@ -150,3 +150,33 @@ pub(super) async fn restore(
         summary: None,
     })
 }
+
+/// Works out, off the async threads, the one-line summaries of the revisions that have none
+/// yet (the newest saves; every revision once after an upgrade, a hundred per read).
+pub(super) async fn summarise(service: &Service, id: i64) -> Result<(), AppError> {
+    let mut conn = service.db.read.acquire().await.map_err(internal)?;
+    let missing = designs::unsummarised(&mut conn, id, 100)
+        .await
+        .map_err(internal)?;
+    drop(conn);
+    if missing.is_empty() {
+        return Ok(());
+    }
+    let bytes = missing
+        .iter()
+        .map(|(_, doc, before)| doc.len() + before.as_ref().map_or(0, String::len))
+        .sum();
+    let done = offload::run("summarising revisions", bytes, move || {
+        missing
+            .into_iter()
+            .map(|(n, doc, before)| (n, crate::review::summary(before.as_deref(), &doc)))
+            .collect::<Vec<_>>()
+    })
+    .await
+    .map_err(offloaded)?;
+    let mut tx = service.write_tx().await?;
+    designs::keep_summaries(&mut tx, id, &done)
+        .await
+        .map_err(internal)?;
+    tx.commit().await.map_err(internal)
+}

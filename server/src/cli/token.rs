@@ -5,7 +5,7 @@ use super::{DataArg, fail};
 use crate::backend::token_name;
 use crate::db::Db;
 use crate::store::audit::{self, NewEntry};
-use crate::store::{Actor, tokens, users};
+use crate::store::{tokens, users};
 use std::process::ExitCode;
 
 #[derive(clap::Subcommand, Debug)]
@@ -69,16 +69,11 @@ async fn create(user: &str, name: &str, data: &DataArg) -> Result<(String, Strin
             "{user} has a token named `{name}` in force; revoke it in the web app or choose another name"
         ));
     }
-    let shell_user = std::env::var("USER").unwrap_or_else(|_| "unknown".into());
-    let by = format!("cli:{shell_user}");
+    let actor = crate::cli::trail::actor();
+    let by = actor.name.clone().unwrap_or_default();
     let (id, token) = tokens::insert(&mut tx, record.id, name, &by)
         .await
         .map_err(|e| format!("{e:#}"))?;
-    let actor = Actor {
-        id: None,
-        name: Some(by),
-        address: Some("local shell".into()),
-    };
     let prefix = &token[..tokens::TOKEN_PREFIX.len() + 8];
     audit::append(
         &mut tx,

@@ -22,7 +22,7 @@ pub struct Trail {
 }
 
 /// The operating system user running the command, as the audit log names it.
-fn actor() -> Actor {
+pub fn actor() -> Actor {
     let user = std::env::var("USER")
         .or_else(|_| std::env::var("LOGNAME"))
         .unwrap_or_else(|_| format!("uid {}", rustix::process::getuid().as_raw()));

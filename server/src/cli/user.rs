@@ -4,7 +4,7 @@ use super::{DataArg, fail};
 use crate::db::Db;
 use crate::password;
 use crate::store::audit::{self, NewEntry};
-use crate::store::{Actor, users};
+use crate::store::users;
 use crate::user_name::UserName;
 use app::model::Role;
 use secrecy::SecretString;
@@ -79,12 +79,7 @@ async fn add(name: &str, role: Role, data: &DataArg) -> Result<(), String> {
         .await
         .map_err(|e| format!("{e:#}"))?
         .ok_or_else(|| format!("a user named `{name}` exists already; choose another name"))?;
-    let shell_user = std::env::var("USER").unwrap_or_else(|_| "unknown".into());
-    let actor = Actor {
-        id: None,
-        name: Some(format!("cli:{shell_user}")),
-        address: Some("local shell".into()),
-    };
+    let actor = crate::cli::trail::actor();
     let (action, summary) = if first {
         (
             "setup",

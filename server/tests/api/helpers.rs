@@ -251,3 +251,14 @@ impl Client {
             .collect()
     }
 }
+
+/// The local engine answers and holds the probe image the engine tests run (built here when
+/// missing: there is no registry).
+pub async fn probe_image() {
+    server::engine::DockerEngine::connect()
+        .await
+        .expect("the local engine answers")
+        .ensure_probe_image()
+        .await
+        .unwrap();
+}

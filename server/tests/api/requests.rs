@@ -6,7 +6,6 @@
 
 use app::model::Role;
 use serde_json::Value;
-use server::engine::DockerEngine;
 
 use crate::apply::{Cleanup, ENGINE, document};
 use crate::helpers::{Client, TestApp};
@@ -280,12 +279,7 @@ async fn separation_of_duties_and_reviews_of_what_was_seen() {
 #[tokio::test]
 async fn an_approved_request_is_applied_and_verified() {
     let _engine = ENGINE.lock().await;
-    DockerEngine::connect()
-        .await
-        .expect("the local engine answers")
-        .ensure_probe_image()
-        .await
-        .unwrap();
+    crate::helpers::probe_image().await;
     let app = TestApp::spawn().await;
     let t = team(&app).await;
     let name = format!("req{}", std::process::id());
@@ -348,12 +342,7 @@ async fn an_approved_request_is_applied_and_verified() {
 #[tokio::test]
 async fn a_changed_engine_dismisses_approvals_and_admins_override_with_a_reason() {
     let _engine = ENGINE.lock().await;
-    DockerEngine::connect()
-        .await
-        .expect("the local engine answers")
-        .ensure_probe_image()
-        .await
-        .unwrap();
+    crate::helpers::probe_image().await;
     let app = TestApp::spawn().await;
     let t = team(&app).await;
     let name = format!("ovr{}", std::process::id());
