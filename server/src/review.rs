@@ -61,6 +61,21 @@ fn findings(reach: &Reachability<'_>) -> Vec<FindingRow> {
         .collect()
 }
 
+/// Every finding of a document (what validated of it), errors first.
+pub fn findings_of(document: &str) -> Result<Vec<FindingRow>, String> {
+    let raw = design::parse_document(document).map_err(|e| e.to_string())?;
+    let (valid, _) = design::validate(&raw);
+    let reach = Reachability::compute(&valid);
+    let mut all = findings(&reach);
+    let rank = |s: &str| match s {
+        "error" => 0,
+        "warning" => 1,
+        _ => 2,
+    };
+    all.sort_by_key(|f| rank(&f.severity));
+    Ok(all)
+}
+
 /// The YAML diff in hunks, each with three lines of context.
 fn text_diff(before: &str, after: &str) -> Vec<YamlLine> {
     let diff = similar::TextDiff::configure()

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
-use super::{PlanView, RevisionDiff};
+use super::{FindingRow, PlanView, RevisionDiff};
 
 /// The most approvals an engine can ask for.
 pub const MAX_APPROVALS: u8 = 2;
@@ -183,6 +183,8 @@ pub struct RequestView {
     /// it; the answers to actions leave it out.
     pub diff: Option<RevisionDiff>,
     pub diff_error: Option<String>,
+    /// Every finding of the proposed revision, errors first (on the request's page only).
+    pub findings: Vec<FindingRow>,
     /// The apply that carried it out, with its result, and the override when there was one.
     pub deployment: Option<RequestDeployment>,
     /// What the asking user may do here, so the page offers only that (the server checks

@@ -6,7 +6,7 @@ use crate::components::auth::RequireRole;
 use crate::components::error::ErrorBanner;
 use crate::components::plan::{PlanDetails, short};
 use crate::error::AppError;
-use crate::model::{CommentRow, RequestView, ReviewRow, Role, Verdict};
+use crate::model::{CommentRow, FindingRow, RequestView, ReviewRow, Role, Verdict};
 use crate::pages::history::Diff;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -165,6 +165,7 @@ fn Request(r: RequestView, acts: Acts) -> impl IntoView {
             })}
         </section>
         {r.plan.clone().map(|p| view! { <PlanDetails p /> })}
+        <Findings list=r.findings.clone() />
         {r.diff.clone().map(|d| view! { <Diff d /> })}
         {r.diff_error.clone().map(|e| view! { <p class="banner banner-error">{format!("The difference from what is live could not be computed: {e}")}</p> })}
         <Reviews r=r.clone() acts />
@@ -267,6 +268,27 @@ fn Reviews(r: RequestView, acts: Acts) -> impl IntoView {
                     </div>
                 </div>
             })}
+        </section>
+    }
+}
+
+/// Every finding of the proposed revision, errors first.
+#[component]
+fn Findings(list: Vec<FindingRow>) -> impl IntoView {
+    let count = list.len();
+    view! {
+        <section class="card" data-test="findings" data-count=count.to_string()>
+            <h2>{format!("Findings of the proposed revision ({count})")}</h2>
+            {list.is_empty().then(|| view! { <p class="muted">"No finding."</p> })}
+            <ul class="findings">
+                {list.into_iter().map(|f| view! {
+                    <li class=format!("finding-{}", f.severity) data-finding=f.code.clone()>
+                        <strong>{format!("{} {}", f.severity, f.code)}</strong>
+                        {f.cis.map(|c| format!(" (CIS {c})"))}
+                        {format!(" at {}: {}", f.path, f.message)}
+                    </li>
+                }).collect_view()}
+            </ul>
         </section>
     }
 }

@@ -4,6 +4,7 @@
 //! an artifact, and every value is quoted for its target anyway.
 
 mod compose;
+mod compose_values;
 mod export;
 mod header;
 mod host;

@@ -17,6 +17,7 @@ mod operations;
 mod plans;
 mod port;
 mod port_requests;
+mod proposals;
 mod refusals;
 mod requests;
 mod reviews;

@@ -1,6 +1,6 @@
 //! The change-request half of the `Backend` port, by delegation.
 
-use super::{Service, requests, reviews};
+use super::{Service, proposals, requests, reviews};
 use app::backend::{ChangeRequests, Request};
 use app::error::AppError;
 use app::model::{JobView, RequestRow, RequestView, Verdict};
@@ -30,7 +30,7 @@ impl ChangeRequests for Service {
         title: String,
         description: String,
     ) -> Result<RequestView, AppError> {
-        requests::open(self, req, design, revision, engine, title, description).await
+        proposals::open(self, req, design, revision, engine, title, description).await
     }
 
     async fn push_request(
@@ -39,11 +39,11 @@ impl ChangeRequests for Service {
         id: i64,
         revision: Option<i64>,
     ) -> Result<RequestView, AppError> {
-        requests::push(self, req, id, revision).await
+        proposals::push(self, req, id, revision).await
     }
 
     async fn replan_request(&self, req: &Request, id: i64) -> Result<RequestView, AppError> {
-        requests::replan(self, req, id).await
+        proposals::replan(self, req, id).await
     }
 
     async fn comment_request(

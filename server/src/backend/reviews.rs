@@ -152,7 +152,7 @@ pub(super) async fn review(
             .map_err(internal)?;
         RequestState::Rejected
     } else {
-        super::requests::settle_state(service, &mut tx, &record, Some(&current_hash)).await?
+        super::proposals::settle_state(service, &mut tx, &record, Some(&current_hash)).await?
     };
     let action = match verdict {
         Verdict::Approve => "request-approve",

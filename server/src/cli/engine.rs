@@ -153,13 +153,14 @@ pub async fn apply(file: &Path, how: &ApplyHow, data: &Path) -> ExitCode {
         );
         return apply_unrecorded(&d, &engine, yes, firewall).await;
     };
-    let override_reason = match gate(&trail.engine, how.override_reason.as_deref()) {
-        Ok(reason) => reason,
-        Err(refusal) => {
-            eprintln!("bulkhead: nothing applied: {refusal}");
-            return ExitCode::FAILURE;
-        }
-    };
+    let override_reason =
+        match crate::cli::trail::gate(&trail.engine, how.override_reason.as_deref()) {
+            Ok(reason) => reason,
+            Err(refusal) => {
+                eprintln!("bulkhead: nothing applied: {refusal}");
+                return ExitCode::FAILURE;
+            }
+        };
     let token = match trail
         .lock(&format!("apply of {} (command line)", d.name))
         .await
@@ -173,22 +174,6 @@ pub async fn apply(file: &Path, how: &ApplyHow, data: &Path) -> ExitCode {
     let code = apply_recorded(&d, &engine, yes, firewall, &trail, &token, override_reason).await;
     crate::engine_lock::release(&trail.db, trail.engine.id, &token).await;
     code
-}
-
-/// The engine's approvals on the command line: none asked, or an override with its written
-/// reason (recorded); else the apply belongs in a change request.
-fn gate<'a>(
-    engine: &crate::store::engines::EngineRecord,
-    given: Option<&'a str>,
-) -> Result<Option<&'a str>, String> {
-    match (engine.approvals_required, given) {
-        (0, _) => Ok(None),
-        (_, Some(reason)) => crate::requests::override_reason(reason).map(Some),
-        (n, None) => Err(format!(
-            "engine {} asks for {n} approval(s) before an apply: propose the design in a change request in the web app (or with bulkhead request open) and apply it there once approved, or pass --override REASON, which is recorded as an override",
-            engine.name
-        )),
-    }
 }
 
 /// Apply under the engine's lock, recorded in the data directory.

@@ -1,6 +1,7 @@
 //! The `bulkhead` command line.
 
 mod audit;
+mod client;
 mod design;
 mod engine;
 mod export;

@@ -175,3 +175,19 @@ pub async fn drift_on(name: &str, dir: &Path) -> std::process::ExitCode {
         ExitCode::FAILURE
     }
 }
+
+/// The engine's approvals on the command line: none asked, or an override with its written
+/// reason (recorded); else the apply belongs in a change request.
+pub fn gate<'a>(
+    engine: &crate::store::engines::EngineRecord,
+    given: Option<&'a str>,
+) -> Result<Option<&'a str>, String> {
+    match (engine.approvals_required, given) {
+        (0, _) => Ok(None),
+        (_, Some(reason)) => crate::requests::override_reason(reason).map(Some),
+        (n, None) => Err(format!(
+            "engine {} asks for {n} approval(s) before an apply: propose the design in a change request in the web app (or with bulkhead request open) and apply it there once approved, or pass --override REASON, which is recorded as an override",
+            engine.name
+        )),
+    }
+}

@@ -9,6 +9,7 @@ pub mod engines;
 pub mod live;
 pub mod quarantines;
 pub mod requests;
+pub mod reviews;
 pub mod throttle;
 pub mod tokens;
 pub mod users;
