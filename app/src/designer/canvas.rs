@@ -9,7 +9,15 @@ use web_sys::wasm_bindgen::JsCast;
 
 /// The canvas itself.
 #[component]
-pub fn Canvas(ed: Ed, ctx: DragCtx) -> impl IntoView {
+pub fn Canvas(
+    ed: Ed,
+    ctx: DragCtx,
+    /// What changed against a compared revision, when one is.
+    marks: Memo<Option<super::changes::Marks>>,
+) -> impl IntoView {
+    let mark = move |key: String| {
+        move || marks.with(|m| m.as_ref().and_then(|m| m.of(&key)).unwrap_or(""))
+    };
     let reach = Memo::new(move |_| {
         // What the selected service reaches, and what reaches it.
         let sel = ed.selection.get();
@@ -38,6 +46,7 @@ pub fn Canvas(ed: Ed, ctx: DragCtx) -> impl IntoView {
         let zone_attr = name.clone();
         let n2 = name.clone();
         let n3 = name.clone();
+        let zone_mark = mark(format!("zone:{name}"));
         let selected = move || ed.selection.with(|s| *s == Selection::Zone(n2.clone()));
         let flags = [
             z.internal.then_some("internal"),
@@ -66,6 +75,7 @@ pub fn Canvas(ed: Ed, ctx: DragCtx) -> impl IntoView {
             <div
                 class=format!("zone trust-{}", z.trust.as_str())
                 class:selected=selected.clone()
+                data-mark=zone_mark
                 data-zone=zone_attr
                 data-sel=move || selected().to_string()
                 style=move || {
@@ -108,6 +118,7 @@ pub fn Canvas(ed: Ed, ctx: DragCtx) -> impl IntoView {
         let z = c.zone.clone();
         let (s2, z2, s3, z3) = (s.clone(), z.clone(), s.clone(), z.clone());
         let s_flow = s.clone();
+        let card_mark = mark(format!("service:{s}"));
         let (s_out, s_in) = (s.clone(), s.clone());
         let selected = move || {
             ed.selection.with(|sel| matches!(sel, Selection::Service(n, zz) if *n == s2 && (zz.is_none() || *zz == z2)))
@@ -150,6 +161,7 @@ pub fn Canvas(ed: Ed, ctx: DragCtx) -> impl IntoView {
                 class:reach-out=move || reach.with(|(o, _)| o.contains(&s_out))
                 class:reach-in=move || reach.with(|(_, i)| i.contains(&s_in))
                 data-service=s.clone()
+                data-mark=card_mark
                 data-card-zone=z.clone().unwrap_or_default()
                 data-sel=move || selected().to_string()
                 style=move || {
@@ -204,11 +216,13 @@ pub fn Canvas(ed: Ed, ctx: DragCtx) -> impl IntoView {
         let (mx, my) = ar.label_at;
         let w = ar.label_w;
         let selected = move || ed.selection.with(|s| *s == Selection::Flow(i));
+        let flow_mark = mark(format!("flow:{i}"));
         view! {
             <g
                 class="flow"
                 class:deny=ar.deny
                 class:selected=selected
+                data-mark=flow_mark
                 data-flow=i.to_string()
                 on:click=move |_| ed.selection.set(Selection::Flow(i))
             >

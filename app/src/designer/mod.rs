@@ -5,6 +5,7 @@ mod accepts;
 mod actions;
 pub mod analysis;
 mod canvas;
+pub mod changes;
 mod chrome;
 mod drag;
 pub mod edit;
@@ -48,6 +49,9 @@ pub fn Designer(
     detail: DesignDetail,
     reload: RwSignal<u32>,
     can_edit: Signal<bool>,
+    /// Another revision to mark the canvas against (its number and document), when the page
+    /// was opened with `?compare=N`.
+    compare: Option<(i64, RawDesign)>,
 ) -> impl IntoView {
     // The server reads the document (the browser build has no YAML reader).
     let doc = detail.model.clone();
@@ -55,6 +59,11 @@ pub fn Designer(
     let layout = Layout::parse(&detail.layout);
     let readonly = Signal::derive(move || !can_edit.get());
     let ed = Ed::new(doc.clone(), layout.clone(), readonly);
+    let marks = Memo::new(move |_| {
+        compare
+            .as_ref()
+            .map(|(n, base)| ed.doc.with(|d| changes::marks(*n, base, d)))
+    });
     // A link may name what to select (a change request's comment on a zone, service or flow).
     let linked = leptos_router::hooks::use_query_map()
         .get_untracked()
@@ -343,11 +352,20 @@ pub fn Designer(
             <Show when=move || help.get()>
                 <Help on_close=move || help.set(false) />
             </Show>
+            {move || marks.with(|m| m.as_ref().map(|m| view! {
+                <p class="banner banner-info compare-note" data-test="compare-note">
+                    {format!("Compared with revision {}: added in green, changed in amber.", m.against)}
+                    {(!m.removed.is_empty()).then(|| view! {
+                        " Gone since then: "
+                        {m.removed.iter().map(|r| view! { <span class="ghost" data-removed=r.clone()>{r.clone()}</span> }).collect_view()}
+                    })}
+                </p>
+            }))}
             <div class="designer-main" class:hidden=move || tab.get() != Tab::Canvas>
                 <Show when=move || !ed.readonly.get() fallback=|| view! { <aside class="palette readonly-note">"Read-only: your role can view this design."</aside> }>
                     <Palette ed ctx />
                 </Show>
-                <Canvas ed ctx />
+                <Canvas ed ctx marks />
                 <Panel ed />
             </div>
             <div class="designer-yaml" class:hidden=move || tab.get() != Tab::Yaml>

@@ -24,6 +24,22 @@ fn DesignLoader() -> impl IntoView {
     let query = use_query_map();
     let id = move || params.read().get("id").and_then(|s| s.parse::<i64>().ok());
     let rev = move || query.read().get("rev").and_then(|s| s.parse::<i64>().ok());
+    // `?compare=N`: the canvas marks what changed since revision N.
+    let compare = move || {
+        query
+            .read()
+            .get("compare")
+            .and_then(|s| s.parse::<i64>().ok())
+    };
+    let baseline = crate::loaded::load(
+        move || (id(), compare()),
+        |(id, compare)| async move {
+            match (id, compare) {
+                (Some(id), Some(n)) => get_design(id, Some(n)).await.ok().map(|d| (n, d.model)),
+                _ => None,
+            }
+        },
+    );
     let reload = RwSignal::new(0u32);
     let design = crate::loaded::load(
         move || (id(), rev(), reload.get()),
@@ -40,12 +56,13 @@ fn DesignLoader() -> impl IntoView {
     view! {
         <Transition fallback=|| view! { <p class="muted">"Loading the design…"</p> }>
             {move || Suspend::new(async move {
+                let compare = baseline.await;
                 match design.await {
                     Ok(detail) => {
                         let title = detail.name.clone();
                         view! {
                             <Title text=title />
-                            <Designer detail reload can_edit />
+                            <Designer detail reload can_edit compare=compare />
                         }
                             .into_any()
                     }

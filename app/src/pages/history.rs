@@ -116,7 +116,14 @@ fn DesignHistory() -> impl IntoView {
                                     let n = r.number;
                                     view! {
                                         <tr data-revision=n.to_string()>
-                                            <td><a href=format!("/designs/{design_id}?rev={n}")>{format!("r{n}")}</a></td>
+                                            <td>
+                                                <a href=format!("/designs/{design_id}?rev={n}")>{format!("r{n}")}</a>
+                                                {(n > 1).then(|| view! {
+                                                    " "
+                                                    <a class="small" data-test="canvas-compare" title="What this revision changed, marked on the canvas"
+                                                        href=format!("/designs/{design_id}?rev={n}&compare={}", n - 1)>"on the canvas"</a>
+                                                })}
+                                            </td>
                                             <td>{r.author}</td><td><time>{r.created_at}</time></td><td>{r.message}</td>
                                             <td class="muted small" data-test="summary">{r.summary.unwrap_or_default()}</td>
                                             <td class="actions">

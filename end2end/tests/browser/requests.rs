@@ -125,6 +125,19 @@ async fn a_change_goes_from_proposal_to_verified_in_the_browser() {
         .unwrap();
     assert!(href.ends_with("?rev=1&select=flow:0"), "{href}");
 
+    // What revision 2 changed, marked on the canvas (from the history's link).
+    pe.open("/designs/1/history").await;
+    pe.hydrated().await;
+    pe.click("tr[data-revision='2'] [data-test=canvas-compare]")
+        .await;
+    pe.wait_path(|x| x == "/designs/1?rev=2&compare=1").await;
+    pe.hydrated().await;
+    pe.wait_text("[data-test=compare-note]", "Compared with revision 1")
+        .await;
+    pe.find(".svc[data-service=web][data-mark=changed]").await;
+    pe.find(".zone[data-zone=app]:not([data-mark=changed])")
+        .await;
+
     // The editor pushes revision 2: the review is dismissed, the request open again.
     pe.open("/requests/1").await;
     pe.hydrated().await;
