@@ -9,7 +9,8 @@ use app::model::{PlanView, RequestState, Verdict};
 use crate::db::Db;
 use crate::deploy::Applied;
 use crate::store::audit::{self, NewEntry};
-use crate::store::requests::{self, ReviewRecord};
+use crate::store::requests;
+use crate::store::reviews::ReviewRecord;
 
 /// The longest reason, comment or description a request takes, in characters.
 pub const MAX_TEXT: usize = 4000;

@@ -1,7 +1,8 @@
 //! Webhooks: change-request events announced to URLs an admin registered (every engine's,
 //! or one engine's), as JSON with a Slack-compatible `text`. Announcing only queues a
-//! delivery; a background task posts it, retries a failure with backoff (1, 2, 4, 8 s) and
-//! records each result, so a dead webhook never holds up a review.
+//! delivery; a background task posts the due ones together, retries a failure with backoff
+//! (1, 2, 4, 8 s) and records each result, so a dead webhook never holds up a review, nor
+//! another webhook.
 
 use std::sync::{Arc, OnceLock, Weak};
 use std::time::Duration;
@@ -181,20 +182,24 @@ async fn deliver_due(service: &Service, http: &reqwest::Client) -> anyhow::Resul
     .fetch_all(&service.db.read)
     .await
     .context("reading the deliveries due")?;
-    for d in due {
+    // All at once: a webhook that does not answer holds up no other.
+    let attempts = due.into_iter().map(|d| async move {
         let sent = http
             .post(&d.url)
             .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .body(d.payload)
+            .body(d.payload.clone())
             .send()
             .await;
-        let (ok, result) = match sent {
+        let outcome = match sent {
             Ok(r) if r.status().is_success() => (true, format!("HTTP {}", r.status().as_u16())),
             Ok(r) => (false, format!("HTTP {}", r.status().as_u16())),
             Err(e) if e.is_timeout() => (false, format!("no answer within {}s", TIMEOUT.as_secs())),
             Err(e) if e.is_connect() => (false, "could not connect".to_owned()),
             Err(e) => (false, e.to_string()),
         };
+        (d, outcome)
+    });
+    for (d, (ok, result)) in futures_util::future::join_all(attempts).await {
         let attempts = d.attempts + 1;
         let state = match (ok, attempts >= MAX_ATTEMPTS) {
             (true, _) => "delivered",

@@ -8,7 +8,8 @@ use app::model::{PlanView, RequestState, RequestView, Role};
 use super::requests::{entry, get, load, missing, recorded, refused, required, state, text};
 use super::{Service, Tx, internal};
 use crate::requests::{plan_changes, settle};
-use crate::store::requests::{self, Dismiss, Planned, RequestRecord};
+use crate::store::requests::{self, Planned, RequestRecord};
+use crate::store::reviews::{self, Dismiss};
 use crate::store::{Actor, designs, engines};
 
 /// Makes the plan of the request's revision on its engine and stores it in the request. A
@@ -71,7 +72,7 @@ pub(super) async fn replan_record(
             record.engine_name,
             what.join("; ")
         );
-        let dismissed = requests::dismiss_reviews(&mut tx, record.id, Dismiss::Approvals, &reason)
+        let dismissed = reviews::dismiss_reviews(&mut tx, record.id, Dismiss::Approvals, &reason)
             .await
             .map_err(internal)?;
         if !dismissed.is_empty() {
@@ -100,7 +101,7 @@ pub(super) async fn settle_state(
     record: &RequestRecord,
     plan_hash: Option<&str>,
 ) -> Result<RequestState, AppError> {
-    let reviews = requests::reviews(tx, record.id).await.map_err(internal)?;
+    let reviews = reviews::reviews(tx, record.id).await.map_err(internal)?;
     let required = required(service, record).await?;
     let st = settle(&reviews, record.revision, plan_hash, required);
     requests::set_state(tx, record.id, st, None)
@@ -213,7 +214,7 @@ pub(super) async fn push(
         .await
         .map_err(internal)?;
     let reason = format!("revision {number} was pushed by {}", user.name);
-    let dismissed = requests::dismiss_reviews(&mut tx, id, Dismiss::All, &reason)
+    let dismissed = reviews::dismiss_reviews(&mut tx, id, Dismiss::All, &reason)
         .await
         .map_err(internal)?;
     requests::set_state(&mut tx, id, RequestState::Open, None)

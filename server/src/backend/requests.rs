@@ -14,7 +14,8 @@ use super::{Service, Tx, audited, internal};
 use crate::clock;
 use crate::requests::{MAX_TEXT, approvers, settle};
 use crate::store::audit::NewEntry;
-use crate::store::requests::{self, RequestRecord, ReviewRecord};
+use crate::store::requests::{self, RequestRecord};
+use crate::store::reviews::{self, ReviewRecord};
 use crate::store::users::UserRecord;
 use crate::store::{Actor, designs, engines};
 
@@ -53,7 +54,7 @@ pub(super) async fn load(
         .await
         .map_err(internal)?
         .ok_or_else(|| missing(format!("Change request {id}")))?;
-    let reviews = requests::reviews(&mut conn, id).await.map_err(internal)?;
+    let reviews = reviews::reviews(&mut conn, id).await.map_err(internal)?;
     Ok((record, reviews))
 }
 
@@ -147,7 +148,7 @@ pub(super) async fn list(
         .collect();
     let mut rows = Vec::with_capacity(records.len());
     for r in &records {
-        let reviews = requests::reviews(&mut conn, r.id).await.map_err(internal)?;
+        let reviews = reviews::reviews(&mut conn, r.id).await.map_err(internal)?;
         let required = r
             .engine_id
             .and_then(|e| policies.get(&e).copied())
@@ -210,7 +211,7 @@ pub(super) async fn get(
     let st = state(&record)?;
     let mut conn = service.db.read.acquire().await.map_err(internal)?;
     let pushed = requests::revisions(&mut conn, id).await.map_err(internal)?;
-    let comments = requests::comments(&mut conn, id).await.map_err(internal)?;
+    let comments = reviews::comments(&mut conn, id).await.map_err(internal)?;
     let deployment = match record.deployment_id {
         Some(d) => requests::deployment(&mut conn, d).await.map_err(internal)?,
         None => None,

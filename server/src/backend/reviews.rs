@@ -11,7 +11,8 @@ use super::requests::{
     approved_enough, entry, get, involved, load, recorded, refused, required, state, text,
 };
 use super::{Service, audited, internal};
-use crate::store::requests::{self, Dismiss};
+use crate::store::requests;
+use crate::store::reviews::{self, Dismiss};
 
 /// A comment, optionally anchored to a zone, service or flow of the proposed revision
 /// (`zone:NAME`, `service:NAME`, `flow:N`); viewers comment too.
@@ -48,9 +49,9 @@ pub(super) async fn comment(
         }
     };
     let mut tx = service.write_tx().await?;
-    let cid = requests::add_comment(
+    let cid = reviews::add_comment(
         &mut tx,
-        &requests::NewComment {
+        &reviews::NewComment {
             request_id: id,
             author_id: user.id,
             body: &body,
@@ -125,7 +126,7 @@ pub(super) async fn review(
         )));
     }
     let mut tx = service.write_tx().await?;
-    requests::dismiss_reviews(
+    reviews::dismiss_reviews(
         &mut tx,
         id,
         Dismiss::Of(user.id),
@@ -133,9 +134,9 @@ pub(super) async fn review(
     )
     .await
     .map_err(internal)?;
-    requests::add_review(
+    reviews::add_review(
         &mut tx,
-        &requests::NewReview {
+        &reviews::NewReview {
             request_id: id,
             reviewer_id: user.id,
             verdict,

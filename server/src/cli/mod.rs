@@ -265,3 +265,20 @@ pub fn fail(message: impl std::fmt::Display) -> ExitCode {
     eprintln!("bulkhead: {message}");
     ExitCode::FAILURE
 }
+
+/// Appends `entry` in `tx`, commits, and checkpoints the audit log: a change made from the
+/// shell lands with its entry, signed at once (no server may be running to do it later).
+pub async fn audited_from_shell(
+    db: &crate::db::Db,
+    mut tx: sqlx::Transaction<'static, sqlx::Sqlite>,
+    entry: crate::store::audit::NewEntry<'_>,
+) -> Result<(), String> {
+    crate::store::audit::append(&mut tx, &db.audit, entry)
+        .await
+        .map_err(|e| format!("{e:#}"))?;
+    tx.commit().await.map_err(|e| format!("database: {e}"))?;
+    crate::store::audit::checkpoint_since(db, 0)
+        .await
+        .map_err(|e| format!("{e:#}"))?;
+    Ok(())
+}

@@ -4,7 +4,7 @@
 use super::{DataArg, fail};
 use crate::backend::token_name;
 use crate::db::Db;
-use crate::store::audit::{self, NewEntry};
+use crate::store::audit::NewEntry;
 use crate::store::{tokens, users};
 use std::process::ExitCode;
 
@@ -75,9 +75,9 @@ async fn create(user: &str, name: &str, data: &DataArg) -> Result<(String, Strin
         .await
         .map_err(|e| format!("{e:#}"))?;
     let prefix = &token[..tokens::TOKEN_PREFIX.len() + 8];
-    audit::append(
-        &mut tx,
-        &db.audit,
+    super::audited_from_shell(
+        &db,
+        tx,
         NewEntry::new(
             &actor,
             "token-create",
@@ -89,11 +89,6 @@ async fn create(user: &str, name: &str, data: &DataArg) -> Result<(String, Strin
         .object("token", id)
         .details(serde_json::json!({ "token": id, "user": user, "name": name, "prefix": prefix })),
     )
-    .await
-    .map_err(|e| format!("{e:#}"))?;
-    tx.commit().await.map_err(|e| format!("database: {e}"))?;
-    audit::checkpoint_since(&db, 0)
-        .await
-        .map_err(|e| format!("{e:#}"))?;
+    .await?;
     Ok((name.to_owned(), token))
 }

@@ -3,7 +3,7 @@
 use super::{DataArg, fail};
 use crate::db::Db;
 use crate::password;
-use crate::store::audit::{self, NewEntry};
+use crate::store::audit::NewEntry;
 use crate::store::users;
 use crate::user_name::UserName;
 use app::model::Role;
@@ -91,16 +91,10 @@ async fn add(name: &str, role: Role, data: &DataArg) -> Result<(), String> {
             format!("created user {name} as {role} from the command line"),
         )
     };
-    audit::append(
-        &mut tx,
-        &db.audit,
+    super::audited_from_shell(
+        &db,
+        tx,
         NewEntry::new(&actor, action, summary).object("user", user.id),
     )
     .await
-    .map_err(|e| format!("{e:#}"))?;
-    tx.commit().await.map_err(|e| format!("database: {e}"))?;
-    audit::checkpoint_since(&db, 0)
-        .await
-        .map_err(|e| format!("{e:#}"))?;
-    Ok(())
 }

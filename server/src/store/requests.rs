@@ -283,5 +283,3 @@ pub async fn deployment(
         }),
     }))
 }
-
-pub use super::reviews::*;
