@@ -185,14 +185,13 @@ pub(super) async fn push(
     revision: Option<i64>,
 ) -> Result<RequestView, AppError> {
     let (user, actor) = service.require(req, Role::Editor).await?;
-    let (record, _) = load(service, id).await?;
+    let (mut tx, record) = super::requests::load_for_change(service, id).await?;
     if !state(&record)?.active() {
         return Err(refused(format!(
             "change request #{id} is {}: open a new one",
             state(&record)?.label()
         )));
     }
-    let mut tx = service.write_tx().await?;
     let d = super::access::live_design(&mut tx, record.design_id).await?;
     let number = revision.unwrap_or(d.head);
     if number == record.revision {

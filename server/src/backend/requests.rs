@@ -58,6 +58,21 @@ pub(super) async fn load(
     Ok((record, reviews))
 }
 
+/// A write transaction and the request as it stands in it. Writes go through one connection,
+/// so what is checked here cannot change before the transaction commits (a push and a review
+/// of the revision it replaces are one after the other, never interleaved).
+pub(super) async fn load_for_change(
+    service: &Service,
+    id: i64,
+) -> Result<(Tx, RequestRecord), AppError> {
+    let mut tx = service.write_tx().await?;
+    let record = requests::get(&mut tx, id)
+        .await
+        .map_err(internal)?
+        .ok_or_else(|| missing(format!("Change request {id}")))?;
+    Ok((tx, record))
+}
+
 pub(super) fn state(record: &RequestRecord) -> Result<RequestState, AppError> {
     record.state().map_err(internal)
 }

@@ -8,7 +8,7 @@ use app::error::AppError;
 use app::model::{JobView, RequestState, RequestView, Role, Verdict};
 
 use super::requests::{
-    approved_enough, entry, get, involved, load, recorded, refused, required, state, text,
+    approved_enough, entry, get, involved, load, load_for_change, recorded, refused, required, state, text,
 };
 use super::{Service, audited, internal};
 use crate::store::requests;
@@ -93,7 +93,7 @@ pub(super) async fn review(
 ) -> Result<RequestView, AppError> {
     let (user, actor) = service.require(req, Role::Approver).await?;
     let message = text("message", &message, verdict != Verdict::Approve)?;
-    let (record, _) = load(service, id).await?;
+    let (mut tx, record) = load_for_change(service, id).await?;
     let st = state(&record)?;
     if !st.active() {
         return Err(refused(format!(
@@ -125,7 +125,6 @@ pub(super) async fn review(
             &current_hash[..12.min(current_hash.len())]
         )));
     }
-    let mut tx = service.write_tx().await?;
     reviews::dismiss_reviews(
         &mut tx,
         id,
@@ -184,7 +183,7 @@ pub(super) async fn withdraw(
     id: i64,
 ) -> Result<RequestView, AppError> {
     let (user, actor) = service.require(req, Role::Viewer).await?;
-    let (record, _) = load(service, id).await?;
+    let (mut tx, record) = load_for_change(service, id).await?;
     if record.author_id != user.id && user.role != Role::Admin {
         return Err(AppError::NotPermitted {
             message: format!(
@@ -200,7 +199,6 @@ pub(super) async fn withdraw(
             st.label()
         )));
     }
-    let mut tx = service.write_tx().await?;
     requests::set_state(&mut tx, id, RequestState::Withdrawn, None)
         .await
         .map_err(internal)?;
