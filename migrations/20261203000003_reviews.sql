@@ -26,8 +26,9 @@ CREATE TABLE change_requests (
     plan_view    TEXT,
     -- Why the newest attempt to plan failed (the engine did not answer …), if it did.
     plan_error   TEXT,
+    -- `applying` while its apply job runs: nothing else happens to it meanwhile.
     state        TEXT    NOT NULL CHECK (state IN ('open', 'approved', 'changes-requested',
-                     'rejected', 'withdrawn', 'applied', 'apply-failed')),
+                     'rejected', 'withdrawn', 'applying', 'applied', 'apply-failed')),
     -- The apply that carried it out (or failed to).
     deployment_id INTEGER REFERENCES deployments (id),
     created_at   TEXT    NOT NULL,
@@ -36,7 +37,7 @@ CREATE TABLE change_requests (
 
 -- One request in progress per design and engine: a new revision is pushed to it.
 CREATE UNIQUE INDEX change_requests_active ON change_requests (design_id, engine_id)
-    WHERE state IN ('open', 'approved', 'changes-requested', 'apply-failed');
+    WHERE state IN ('open', 'approved', 'changes-requested', 'applying', 'apply-failed');
 
 -- Every revision a request proposed, in order. Never changed.
 CREATE TABLE request_revisions (

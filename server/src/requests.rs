@@ -168,7 +168,11 @@ pub async fn conclude(
     } else {
         (RequestState::ApplyFailed, "request-apply-failed")
     };
-    requests::set_state(tx, request, state, Some(deployment)).await?;
+    if !requests::finish_apply(tx, request, state, Some(deployment)).await? {
+        tracing::warn!(
+            "change request {request} was not being applied when deployment {deployment} ended; its state is left as it is"
+        );
+    }
     let mut entry = NewEntry::new(
         a.actor,
         action,
@@ -191,6 +195,40 @@ pub async fn conclude(
     entry.target = Some(&a.engine.name);
     audit::append(tx, &db.audit, entry).await?;
     Ok(())
+}
+
+/// Requests left `applying` by a server that stopped while their job ran end as
+/// `apply-failed`, each with its audit entry (jobs do not outlive the server; the engine's
+/// lock expires on its own). Returns how many there were.
+pub async fn recover_interrupted(db: &Db) -> anyhow::Result<usize> {
+    let mut tx = db.write.begin().await?;
+    let ids = requests::interrupted(&mut tx).await?;
+    let actor = crate::store::Actor {
+        id: None,
+        name: Some("bulkhead".into()),
+        address: None,
+    };
+    for &id in &ids {
+        requests::finish_apply(&mut tx, id, RequestState::ApplyFailed, None).await?;
+        let Some(record) = requests::get(&mut tx, id).await? else {
+            continue;
+        };
+        let mut entry = NewEntry::new(
+            &actor,
+            "request-apply-failed",
+            format!(
+                "change request #{id}: the server stopped while {} r{} was being applied to {}; see the engine's deployments, plan it again and apply",
+                record.design, record.revision, record.engine_name
+            ),
+        )
+        .design(record.design_id)
+        .object("request", id)
+        .details(serde_json::json!({ "request": id, "interrupted": true }));
+        entry.target = Some(&record.engine_name);
+        audit::append(&mut tx, &db.audit, entry).await?;
+    }
+    tx.commit().await?;
+    Ok(ids.len())
 }
 
 #[cfg(test)]

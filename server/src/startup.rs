@@ -143,6 +143,13 @@ impl Application {
         if let Err(e) = crate::local_engine::at_first_start(&service).await {
             tracing::warn!("registering the local Docker engine failed: {e:#}");
         }
+        match crate::requests::recover_interrupted(&service.db).await {
+            Ok(0) => {}
+            Ok(n) => tracing::warn!(
+                "{n} change request(s) were being applied when the server stopped: marked apply-failed"
+            ),
+            Err(e) => tracing::warn!("recovering interrupted applies failed: {e:#}"),
+        }
         if let Err(e) = crate::local_engine::adopt_quarantine_files(&service).await {
             tracing::warn!("taking over earlier quarantine records failed: {e:#}");
         }

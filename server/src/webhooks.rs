@@ -72,7 +72,12 @@ impl Webhooks {
             },
             "actor": e.actor,
             "link": link,
-            "text": format!("Bulkhead: {} — <{link}|#{} {}>", e.summary, e.request, e.title),
+            "text": format!(
+                "Bulkhead: {} — <{link}|#{} {}>",
+                slack_escaped(e.summary),
+                e.request,
+                slack_escaped(e.title)
+            ),
         })
     }
 
@@ -162,6 +167,14 @@ impl Webhooks {
     }
 }
 
+/// Text as Slack's markup takes it literally (`&`, `<`, `>` escaped): a title cannot ping a
+/// channel or hide a link.
+fn slack_escaped(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
 #[derive(FromRow)]
 struct Due {
     id: i64,
@@ -195,7 +208,8 @@ async fn deliver_due(service: &Service, http: &reqwest::Client) -> anyhow::Resul
             Ok(r) => (false, format!("HTTP {}", r.status().as_u16())),
             Err(e) if e.is_timeout() => (false, format!("no answer within {}s", TIMEOUT.as_secs())),
             Err(e) if e.is_connect() => (false, "could not connect".to_owned()),
-            Err(e) => (false, e.to_string()),
+            // Without the URL: a webhook's URL is often its secret.
+            Err(e) => (false, e.without_url().to_string()),
         };
         (d, outcome)
     });
@@ -208,7 +222,7 @@ async fn deliver_due(service: &Service, http: &reqwest::Client) -> anyhow::Resul
         };
         // 1, 2, 4, 8 s between attempts.
         let next = service.config.clock.unix() + (1i64 << (attempts - 1).min(10));
-        sqlx::query(
+        let recorded = sqlx::query(
             "UPDATE webhook_deliveries SET state = ?, attempts = ?, next_at = ?, last_result = ?, \
              delivered_at = CASE WHEN ? THEN ? ELSE delivered_at END WHERE id = ?",
         )
@@ -221,7 +235,12 @@ async fn deliver_due(service: &Service, http: &reqwest::Client) -> anyhow::Resul
         .bind(d.id)
         .execute(&service.db.write)
         .await
-        .context("recording a delivery")?;
+        .context("recording a delivery");
+        // One delivery not recorded does not keep the others' results from being kept.
+        if let Err(e) = recorded {
+            tracing::warn!("recording webhook delivery {} failed: {e:#}", d.id);
+            continue;
+        }
         if state == "failed" {
             tracing::warn!(
                 "webhook delivery {} given up after {attempts} attempts: {result}",
@@ -238,7 +257,12 @@ pub fn start(service: &Arc<Service>, base: String) {
     let weak: Weak<Service> = Arc::downgrade(service);
     let hooks = Arc::clone(&service.webhooks);
     tokio::spawn(async move {
-        let http = match reqwest::Client::builder().timeout(TIMEOUT).build() {
+        // No redirects: a webhook's host cannot bounce the post elsewhere.
+        let http = match reqwest::Client::builder()
+            .timeout(TIMEOUT)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+        {
             Ok(c) => c,
             Err(e) => {
                 tracing::error!("webhooks are off: no HTTP client ({e})");
@@ -256,4 +280,15 @@ pub fn start(service: &Arc<Service>, base: String) {
             let _ = tokio::time::timeout(Duration::from_secs(1), hooks.wake.notified()).await;
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn slack_markup_is_taken_literally() {
+        assert_eq!(
+            super::slack_escaped("<!channel> & <https://x|y>"),
+            "&lt;!channel&gt; &amp; &lt;https://x|y&gt;"
+        );
+    }
 }

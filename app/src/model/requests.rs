@@ -28,17 +28,20 @@ pub enum RequestState {
     ChangesRequested,
     Rejected,
     Withdrawn,
+    /// Its apply job is running.
+    Applying,
     Applied,
     ApplyFailed,
 }
 
 impl RequestState {
-    pub const ALL: [RequestState; 7] = [
+    pub const ALL: [RequestState; 8] = [
         RequestState::Open,
         RequestState::Approved,
         RequestState::ChangesRequested,
         RequestState::Rejected,
         RequestState::Withdrawn,
+        RequestState::Applying,
         RequestState::Applied,
         RequestState::ApplyFailed,
     ];
@@ -50,6 +53,7 @@ impl RequestState {
             RequestState::ChangesRequested => "changes-requested",
             RequestState::Rejected => "rejected",
             RequestState::Withdrawn => "withdrawn",
+            RequestState::Applying => "applying",
             RequestState::Applied => "applied",
             RequestState::ApplyFailed => "apply-failed",
         }
@@ -63,6 +67,7 @@ impl RequestState {
             RequestState::ChangesRequested => "changes requested",
             RequestState::Rejected => "rejected",
             RequestState::Withdrawn => "withdrawn",
+            RequestState::Applying => "being applied",
             RequestState::Applied => "applied",
             RequestState::ApplyFailed => "apply failed",
         }

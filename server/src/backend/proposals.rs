@@ -35,7 +35,18 @@ pub(super) async fn replan_record(
         engine_id,
     )
     .await;
-    let mut tx = service.write_tx().await?;
+    // The request as it stands now (the single writer's view): a plan of a revision it no
+    // longer proposes is not kept.
+    let (mut tx, fresh) = super::requests::load_for_change(service, record.id).await?;
+    if fresh.revision != record.revision || !state(&fresh)?.active() {
+        return Err(refused(format!(
+            "change request #{} changed while it was planned (it proposes revision {} and is {}); read it again",
+            record.id,
+            fresh.revision,
+            state(&fresh)?.label()
+        )));
+    }
+    let record = &fresh;
     let view = match made {
         Ok(view) => view,
         Err(e @ (AppError::Conflict { .. } | AppError::Busy { .. })) => {
@@ -65,8 +76,11 @@ pub(super) async fn replan_record(
         .as_deref()
         .and_then(|j| serde_json::from_str(j).ok());
     let changed = record.plan_hash.as_deref().is_some_and(|h| h != view.hash);
-    if let (true, Some(old)) = (changed, old) {
-        let what = plan_changes(&old, &view);
+    if changed {
+        let what = match old {
+            Some(old) => plan_changes(&old, &view),
+            None => vec!["the earlier plan could not be read back".to_owned()],
+        };
         let reason = format!(
             "the plan changed (engine {} changed since): {}",
             record.engine_name,

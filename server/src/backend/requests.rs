@@ -116,9 +116,28 @@ pub(super) async fn involved(
     let pushed = requests::revisions(&mut conn, record.id)
         .await
         .map_err(internal)?;
-    Ok(pushed
+    if pushed
         .iter()
-        .any(|p| p.author_id == user.id || p.pushed_by_id == user.id))
+        .any(|p| p.author_id == user.id || p.pushed_by_id == user.id)
+    {
+        return Ok(true);
+    }
+    // Whoever wrote any revision between what is live on the engine and what is proposed
+    // wrote part of the change, pushed or not.
+    let live = match record.engine_id {
+        Some(engine) => {
+            crate::store::live::list(&service.db.read, Some(record.design_id), Some(engine))
+                .await
+                .map_err(internal)?
+                .first()
+                .map_or(0, |row| row.revision)
+        }
+        None => 0,
+    };
+    let authors = designs::authors_between(&mut conn, record.design_id, live, record.revision)
+        .await
+        .map_err(internal)?;
+    Ok(authors.contains(&user.id))
 }
 
 fn row(
@@ -135,7 +154,16 @@ fn row(
         engine_id: record.engine_id,
         author: record.author.clone(),
         revision: record.revision,
-        state: state(record)?,
+        // Approved only while enough approvals stand (an engine may ask for more since).
+        state: match state(record)? {
+            RequestState::Approved
+                if approvers(reviews, record.revision, record.plan_hash.as_deref()).len()
+                    < usize::from(required.max(1)) =>
+            {
+                RequestState::Open
+            }
+            st => st,
+        },
         approvals: approvers(reviews, record.revision, record.plan_hash.as_deref()).len(),
         approvals_required: required,
         created_at: clock::display(&record.created_at),

@@ -8,7 +8,8 @@ use app::error::AppError;
 use app::model::{JobView, RequestState, RequestView, Role, Verdict};
 
 use super::requests::{
-    approved_enough, entry, get, involved, load, load_for_change, recorded, refused, required, state, text,
+    approved_enough, entry, get, involved, load, load_for_change, recorded, refused, required,
+    state, text,
 };
 use super::{Service, audited, internal};
 use crate::store::requests;
@@ -223,7 +224,8 @@ pub(super) async fn apply(
     override_reason: Option<String>,
 ) -> Result<JobView, AppError> {
     let (user, actor) = service.require(req, Role::Approver).await?;
-    let (record, reviews) = load(service, id).await?;
+    let (mut tx, record) = load_for_change(service, id).await?;
+    let reviews = reviews::reviews(&mut tx, id).await.map_err(internal)?;
     let st = state(&record)?;
     if !st.active() {
         return Err(refused(format!(
@@ -237,6 +239,19 @@ pub(super) async fn apply(
             record.engine_name
         )));
     };
+    // The plan carried out is the one of the revision the request proposes, as reviewed.
+    let stored = crate::store::deployments::plan(&mut tx, plan_id)
+        .await
+        .map_err(internal)?;
+    let matches = stored.is_some_and(|p| {
+        p.revision == record.revision && p.hash == hash && Some(p.engine_id) == record.engine_id
+    });
+    if !matches {
+        return Err(refused(format!(
+            "change request #{id}'s plan is not the plan of revision {} it proposes; plan it again",
+            record.revision
+        )));
+    }
     let required = required(service, &record).await?;
     let enough = approved_enough(&record, &reviews, required);
     let given = override_reason
@@ -265,13 +280,30 @@ pub(super) async fn apply(
                 .to_owned(),
         ),
     };
+    // Being applied: nothing else happens to the request until its job ends.
+    requests::set_state(&mut tx, id, RequestState::Applying, None)
+        .await
+        .map_err(internal)?;
+    tx.commit().await.map_err(internal)?;
     let reason = override_reason.clone();
     let request = super::apply::ForRequest {
         id,
         override_reason,
     };
-    let job =
-        super::apply::start(service, &user.name, actor.clone(), plan_id, Some(request)).await?;
+    let started =
+        super::apply::start(service, &user.name, actor.clone(), plan_id, Some(request)).await;
+    let job = match started {
+        Ok(job) => job,
+        Err(refusal) => {
+            // Nothing was applied: the request is as it was.
+            let mut tx = service.write_tx().await?;
+            requests::finish_apply(&mut tx, id, st, None)
+                .await
+                .map_err(internal)?;
+            tx.commit().await.map_err(internal)?;
+            return Err(refusal);
+        }
+    };
     if let Some(reason) = &reason {
         let tx = service.write_tx().await?;
         let e = entry(

@@ -66,6 +66,11 @@ impl Integrations for Service {
         name: String,
     ) -> Result<CreatedToken, AppError> {
         let (admin, actor) = self.require(req, Role::Admin).await?;
+        if super::bearer(&req.headers).is_some() {
+            return Err(AppError::NotPermitted {
+                message: "a token cannot make tokens (a leaked one could replace itself); make them in the browser or with bulkhead token create".into(),
+            });
+        }
         let name = token_name(&name).map_err(|m| AppError::invalid("name", m))?;
         let mut tx = self.write_tx().await?;
         let user = users::by_id(&mut tx, user_id)

@@ -187,7 +187,12 @@ async fn review(
             ],
         )
         .await?;
-    Ok(done["row"]["state"].as_str().unwrap_or("?").to_owned())
+    Ok(format!(
+        "{} (revision {}, plan {})",
+        done["row"]["state"].as_str().unwrap_or("?"),
+        view["row"]["revision"],
+        &hash[..12.min(hash.len())]
+    ))
 }
 
 pub async fn run(cmd: RequestCommand) -> ExitCode {

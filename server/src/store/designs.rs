@@ -268,3 +268,21 @@ pub async fn keep_summaries(
     }
     Ok(())
 }
+
+/// The authors of the revisions numbered after `after`, up to `upto`.
+pub async fn authors_between(
+    conn: &mut SqliteConnection,
+    id: i64,
+    after: i64,
+    upto: i64,
+) -> anyhow::Result<Vec<i64>> {
+    sqlx::query_scalar(
+        "SELECT DISTINCT author_id FROM revisions WHERE design_id = ? AND number > ? AND number <= ?",
+    )
+    .bind(id)
+    .bind(after)
+    .bind(upto)
+    .fetch_all(conn)
+    .await
+    .context("reading who wrote a change")
+}

@@ -96,7 +96,7 @@ pub async fn list(
 ) -> anyhow::Result<Vec<RequestRecord>> {
     sqlx::query_as(&format!(
         "{SELECT} WHERE (?1 IS NULL OR r.design_id = ?1) AND (?2 IS NULL OR r.engine_id = ?2) \
-         AND (NOT ?3 OR r.state IN ('open', 'approved', 'changes-requested', 'apply-failed')) \
+         AND (NOT ?3 OR r.state IN ('open', 'approved', 'changes-requested', 'applying', 'apply-failed')) \
          ORDER BY r.id DESC LIMIT 500"
     ))
     .bind(design)
@@ -115,7 +115,7 @@ pub async fn active_for(
 ) -> anyhow::Result<Option<i64>> {
     sqlx::query_scalar(
         "SELECT id FROM change_requests WHERE design_id = ? AND engine_id = ? \
-         AND state IN ('open', 'approved', 'changes-requested', 'apply-failed')",
+         AND state IN ('open', 'approved', 'changes-requested', 'applying', 'apply-failed')",
     )
     .bind(design_id)
     .bind(engine_id)
@@ -282,4 +282,34 @@ pub async fn deployment(
             )
         }),
     }))
+}
+
+/// Ends a request's apply: `applied` or `apply-failed`, with its deployment, if the request
+/// is still being applied; false when it is not (nothing is changed then).
+pub async fn finish_apply(
+    conn: &mut SqliteConnection,
+    id: i64,
+    state: RequestState,
+    deployment_id: Option<i64>,
+) -> anyhow::Result<bool> {
+    let done = sqlx::query(
+        "UPDATE change_requests SET state = ?, deployment_id = COALESCE(?, deployment_id), \
+         updated_at = ? WHERE id = ? AND state = 'applying'",
+    )
+    .bind(state.as_str())
+    .bind(deployment_id)
+    .bind(clock::now_text())
+    .bind(id)
+    .execute(conn)
+    .await
+    .context("ending a request's apply")?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// The requests left `applying` by a server that stopped while their job ran.
+pub async fn interrupted(conn: &mut SqliteConnection) -> anyhow::Result<Vec<i64>> {
+    sqlx::query_scalar("SELECT id FROM change_requests WHERE state = 'applying'")
+        .fetch_all(conn)
+        .await
+        .context("finding interrupted applies")
 }

@@ -441,3 +441,62 @@ async fn a_changed_engine_dismisses_approvals_and_admins_override_with_a_reason(
     let _ = &t.carl;
     let _ = &t.ann;
 }
+
+/// Whoever wrote a revision between what is live and what is proposed wrote part of the
+/// change, even if that revision was never pushed: they do not review it either. A request
+/// left being applied by a server that stopped ends as apply-failed at the next start.
+#[tokio::test]
+async fn authors_of_unpushed_revisions_do_not_review_and_interrupted_applies_fail() {
+    let _engine = ENGINE.lock().await;
+    let app = TestApp::spawn().await;
+    let t = team(&app).await;
+    let name = format!("mid{}", std::process::id());
+    let _cleanup = Cleanup(name.clone());
+    let (id, text) = design(&t.ed, &name, "172.49.11.0/24").await;
+    let engine = local(&t.ed).await;
+    // Bob (an approver) writes revision 3; Ed writes revision 4 on top and proposes it.
+    t.bob
+        .save(&id, "2", &text.replace("memory: 64m", "memory: 40m"))
+        .await;
+    t.ed.save(&id, "3", &text).await;
+    let r = open(&t.ed, &id, &engine, "on top of bob's").await;
+    assert_eq!(r["row"]["revision"], 4, "{r}");
+    let refused = review(&t.bob, &r, "approve", "").await;
+    assert_eq!(refused.status, 403, "{}", refused.body);
+    assert!(
+        refused.body.to_string().contains("separation of duties"),
+        "{}",
+        refused.body
+    );
+    let approved = review(&t.carl, &r, "approve", "").await.ok();
+    assert_eq!(approved["row"]["state"], "approved", "{approved}");
+
+    // As if the server had stopped while the request was being applied.
+    let rid = s(&r["row"]["id"]);
+    sqlx::query("UPDATE change_requests SET state = 'applying' WHERE id = ?")
+        .bind(r["row"]["id"].as_i64().unwrap())
+        .execute(&app.service.db.write)
+        .await
+        .unwrap();
+    let busy = t.ed.call("push_request", &[("id", &rid)]).await;
+    assert_eq!(busy.status, 409, "{}", busy.body);
+    assert_eq!(
+        server::requests::recover_interrupted(&app.service.db)
+            .await
+            .unwrap(),
+        1
+    );
+    assert_eq!(get(&t.vic, &rid).await["row"]["state"], "apply-failed");
+    let page = t
+        .vic
+        .call("audit", &[("action", "request-apply-failed")])
+        .await
+        .ok();
+    assert!(
+        page["entries"][0]["summary"]
+            .as_str()
+            .unwrap()
+            .contains("server stopped"),
+        "{page}"
+    );
+}

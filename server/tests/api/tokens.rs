@@ -114,6 +114,17 @@ async fn tokens_open_the_api_as_their_user_until_revoked() {
     .await;
     assert_eq!(status, 401);
 
+    // A token cannot make tokens, not even an admin's.
+    let root = make(&admin, "root", "admin-script").await;
+    let (status, body) = with_token(
+        &app,
+        &root,
+        "create_token",
+        &[("user_id", &ed_id), ("name", "more")],
+    )
+    .await;
+    assert_eq!(status, 403, "{body}");
+
     // Revoked: 401 from then on; audited, the token itself never.
     let id = list[0]["id"].to_string();
     admin.call("revoke_token", &[("id", &id)]).await.ok();
