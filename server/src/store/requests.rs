@@ -229,18 +229,32 @@ pub async fn set_state(
     state: RequestState,
     deployment_id: Option<i64>,
 ) -> anyhow::Result<()> {
-    sqlx::query(
+    update_state(conn, id, state, deployment_id, None).await?;
+    Ok(())
+}
+
+/// Sets a request's state (and its deployment when given), only from state `from` when
+/// given; whether it was set.
+async fn update_state(
+    conn: &mut SqliteConnection,
+    id: i64,
+    state: RequestState,
+    deployment_id: Option<i64>,
+    from: Option<RequestState>,
+) -> anyhow::Result<bool> {
+    let done = sqlx::query(
         "UPDATE change_requests SET state = ?, deployment_id = COALESCE(?, deployment_id), \
-         updated_at = ? WHERE id = ?",
+         updated_at = ? WHERE id = ? AND (?5 IS NULL OR state = ?5)",
     )
     .bind(state.as_str())
     .bind(deployment_id)
     .bind(clock::now_text())
     .bind(id)
+    .bind(from.map(RequestState::as_str))
     .execute(conn)
     .await
     .context("changing a request's state")?;
-    Ok(())
+    Ok(done.rows_affected() == 1)
 }
 
 /// The apply of a request and the newest verify of it.
@@ -292,18 +306,7 @@ pub async fn finish_apply(
     state: RequestState,
     deployment_id: Option<i64>,
 ) -> anyhow::Result<bool> {
-    let done = sqlx::query(
-        "UPDATE change_requests SET state = ?, deployment_id = COALESCE(?, deployment_id), \
-         updated_at = ? WHERE id = ? AND state = 'applying'",
-    )
-    .bind(state.as_str())
-    .bind(deployment_id)
-    .bind(clock::now_text())
-    .bind(id)
-    .execute(conn)
-    .await
-    .context("ending a request's apply")?;
-    Ok(done.rows_affected() == 1)
+    update_state(conn, id, state, deployment_id, Some(RequestState::Applying)).await
 }
 
 /// The requests left `applying` by a server that stopped while their job ran.

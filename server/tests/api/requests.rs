@@ -80,6 +80,15 @@ async fn review(c: &Client, r: &Value, verdict: &str, message: &str) -> crate::h
     .await
 }
 
+/// The summary of the newest audit entry of `action`, as `c` reads the audit log.
+async fn newest_summary(c: &Client, action: &str) -> String {
+    let page = c.call("audit", &[("action", action)]).await.ok();
+    page["entries"][0]["summary"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no {action} entry: {page}"))
+        .to_owned()
+}
+
 async fn get(c: &Client, id: &str) -> Value {
     c.call("get_request", &[("id", id)]).await.ok()
 }
@@ -409,30 +418,10 @@ async fn a_changed_engine_dismisses_approvals_and_admins_override_with_a_reason(
         done["deployment"]["override_reason"],
         "outage: the fix cannot wait for two reviews"
     );
-    let page = t
-        .vic
-        .call("audit", &[("action", "request-override")])
-        .await
-        .ok();
-    assert!(
-        page["entries"][0]["summary"]
-            .as_str()
-            .unwrap()
-            .contains("OVERRIDE"),
-        "{page}"
-    );
-    let applied = t
-        .vic
-        .call("audit", &[("action", "engine-apply")])
-        .await
-        .ok();
-    assert!(
-        applied["entries"][0]["summary"]
-            .as_str()
-            .unwrap()
-            .contains("OVERRIDE"),
-        "{applied}"
-    );
+    for action in ["request-override", "engine-apply"] {
+        let summary = newest_summary(&t.vic, action).await;
+        assert!(summary.contains("OVERRIDE"), "{action}: {summary}");
+    }
     let actions = t.vic.audit_actions().await;
     assert!(
         actions.contains(&"request-dismiss".to_owned()),
@@ -487,16 +476,6 @@ async fn authors_of_unpushed_revisions_do_not_review_and_interrupted_applies_fai
         1
     );
     assert_eq!(get(&t.vic, &rid).await["row"]["state"], "apply-failed");
-    let page = t
-        .vic
-        .call("audit", &[("action", "request-apply-failed")])
-        .await
-        .ok();
-    assert!(
-        page["entries"][0]["summary"]
-            .as_str()
-            .unwrap()
-            .contains("server stopped"),
-        "{page}"
-    );
+    let summary = newest_summary(&t.vic, "request-apply-failed").await;
+    assert!(summary.contains("server stopped"), "{summary}");
 }
