@@ -160,6 +160,11 @@ codes! {
         /// `host.allow_inbound` or `host.rate_limit` without `host.external_interface`.
         HostPolicyWithoutInterface = "host-policy-without-interface",
         HostPortsWithoutProtection = "host-ports-without-protection",
+        /// A flow `via: host` that cannot work: a deny, no `host.protect_published`, or ports
+        /// its target does not publish.
+        FlowViaHost = "flow-via-host",
+        /// `host.protect_published` with a port whose host port Docker picks.
+        PublishedPortNotFixed = "published-port-not-fixed",
         /// A `compose:` key would override what the design itself manages.
         ComposeManagedKey = "compose-managed-key",
         /// A `compose:` key the engine applies (`restart`, `healthcheck`) is malformed.

@@ -30,7 +30,7 @@ pub fn baseline_hardening() -> RawHardening {
 
 /// A new design called `name` with no zones or services yet, whose services start from
 /// [`baseline_hardening`], and whose zones reach nothing on the host itself until the design
-/// lists it (`host.protect_host`).
+/// lists it (`host.protect_host`), published ports included (`host.protect_published`).
 pub fn blank(name: &str) -> RawDesign {
     RawDesign {
         bulkhead: 1,
@@ -45,6 +45,7 @@ pub fn blank(name: &str) -> RawDesign {
         flows: Vec::new(),
         host: Some(RawHost {
             protect_host: true,
+            protect_published: true,
             ..RawHost::default()
         }),
         volumes: Default::default(),

@@ -7,7 +7,6 @@ use std::time::Duration;
 
 use app::model::{FieldChange, FindingRow, PairChange, ReachDelta, RevisionDiff, YamlLine};
 use design::diff::{ChangeKind, Diff, PairDelta};
-use design::model::PortSet;
 use design::reach::Reachability;
 
 /// How long the YAML text diff may search for the smallest diff before it settles for a
@@ -17,10 +16,10 @@ const TEXT_DIFF_DEADLINE: Duration = Duration::from_millis(500);
 /// The reachability part of a diff, against `baseline` (the revision compared with, when
 /// there is one).
 pub fn reach_delta(diff: &Diff, baseline: Option<i64>) -> ReachDelta {
-    let pair = |d: &PairDelta, ports: &PortSet| PairChange {
+    let pair = |d: &PairDelta, ports: String| PairChange {
         from: d.from.clone(),
         to: d.to.clone(),
-        ports: ports.to_string(),
+        ports,
         why: d.why.clone(),
     };
     ReachDelta {
@@ -28,14 +27,12 @@ pub fn reach_delta(diff: &Diff, baseline: Option<i64>) -> ReachDelta {
         gained: diff
             .reachability
             .iter()
-            .filter(|d| !d.gained.is_empty())
-            .map(|d| pair(d, &d.gained))
+            .filter_map(|d| Some(pair(d, d.gained_text()?)))
             .collect(),
         lost: diff
             .reachability
             .iter()
-            .filter(|d| !d.lost.is_empty())
-            .map(|d| pair(d, &d.lost))
+            .filter_map(|d| Some(pair(d, d.lost_text()?)))
             .collect(),
         exposure: diff.exposure.iter().map(ToString::to_string).collect(),
     }

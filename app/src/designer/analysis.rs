@@ -10,6 +10,9 @@ use std::collections::BTreeMap;
 pub enum Cell {
     Same,
     Denied,
+    /// Blocked at the target's own addresses, reachable through the host at a port it
+    /// publishes.
+    ViaHost,
     Ports,
     Any,
 }
@@ -19,6 +22,7 @@ impl Cell {
         match self {
             Cell::Same => "cell-self",
             Cell::Denied => "cell-denied",
+            Cell::ViaHost => "cell-via-host",
             Cell::Ports => "cell-ports",
             Cell::Any => "cell-any",
         }
@@ -34,6 +38,8 @@ pub struct Analysis {
     pub services: Vec<String>,
     /// Row-major `services.len()²` cells: row = from, column = to.
     pub cells: Vec<Cell>,
+    /// Row-major, as `cells`: the source also reaches the target through the host.
+    pub via_host: Vec<bool>,
     /// Each zone's subnet as validated (allocated ones included).
     pub subnets: BTreeMap<String, String>,
     /// How long the analysis took, in the browser (0 on the server).
@@ -58,6 +64,7 @@ impl PartialEq for Analysis {
     fn eq(&self, other: &Self) -> bool {
         self.services == other.services
             && self.cells == other.cells
+            && self.via_host == other.via_host
             && self.diagnostics == other.diagnostics
             && self.findings == other.findings
             && self.subnets == other.subnets
@@ -72,16 +79,19 @@ impl Analysis {
         let findings = design::findings::findings(&valid, &reach);
         let n = valid.services.len();
         let mut cells = Vec::with_capacity(n * n);
+        let mut via_host = Vec::with_capacity(n * n);
         for a in 0..n {
             for b in 0..n {
                 let (ia, ib) = (
                     design::model::ServiceId(a as u32),
                     design::model::ServiceId(b as u32),
                 );
+                let host = a != b && reach.via_host(ia, ib);
+                via_host.push(host);
                 cells.push(if a == b {
                     Cell::Same
-                } else if !reach.allowed(ia, ib) {
-                    Cell::Denied
+                } else if !reach.allowed_directly(ia, ib) {
+                    if host { Cell::ViaHost } else { Cell::Denied }
                 } else if reach.ports(ia, ib).is_any() {
                     Cell::Any
                 } else {
@@ -101,6 +111,7 @@ impl Analysis {
             findings,
             services,
             cells,
+            via_host,
             subnets,
             elapsed_ms: now_ms() - started,
         }
@@ -117,13 +128,24 @@ impl Analysis {
         self.cells[from * self.services.len() + to]
     }
 
+    /// The cell's classes: its kind, and `cell-host` when the source also reaches the
+    /// target through the host.
+    pub fn classes(&self, k: usize) -> String {
+        let cell = self.cells[k];
+        if self.via_host[k] && cell != Cell::ViaHost {
+            format!("{} cell-host", cell.class())
+        } else {
+            cell.class().to_owned()
+        }
+    }
+
     /// The explanation of one pair, in words.
     pub fn explain(&self, from: &str, to: &str) -> Option<String> {
         design::reach::explain(&self.valid, from, to).map(|p| {
-            let ports = if p.allowed {
-                format!(" on {}", p.ports)
-            } else {
+            let ports = if p.ports.is_empty() {
                 String::new()
+            } else {
+                format!(" on {}", p.ports)
             };
             format!("{} → {}{}: {}", p.from, p.to, ports, p.why)
         })

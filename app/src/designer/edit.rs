@@ -116,6 +116,7 @@ pub fn add_flow(
         action: (action == Action::Deny).then_some(Action::Deny),
         log: false,
         note: None,
+        via: None,
     });
     doc.flows.len() - 1
 }

@@ -28,6 +28,7 @@ fn body_html(a: &super::analysis::Analysis, selected: Option<usize>) -> String {
         for j in 0..n {
             let to = esc(&a.services[j]);
             let cell = a.cell(i, j).class();
+            let classes = a.classes(i * n + j);
             let col = if selected == Some(j) {
                 " col-selected"
             } else {
@@ -35,7 +36,7 @@ fn body_html(a: &super::analysis::Analysis, selected: Option<usize>) -> String {
             };
             let tab = if selected == Some(i) { "0" } else { "-1" };
             html.push_str(&format!(
-                "<td class=\"{cell}{col}\" data-from=\"{from}\" data-to=\"{to}\" data-cell=\"{cell}\" tabindex=\"{tab}\" aria-label=\"{from} to {to}\"></td>"
+                "<td class=\"{classes}{col}\" data-from=\"{from}\" data-to=\"{to}\" data-cell=\"{cell}\" tabindex=\"{tab}\" aria-label=\"{from} to {to}\"></td>"
             ));
         }
         html.push_str("</tr>");
@@ -65,6 +66,7 @@ pub fn Matrix(ed: Ed) -> impl IntoView {
         (
             a.services.clone(),
             a.cells.clone(),
+            a.via_host.clone(),
             selected.get_untracked(),
         )
     }));
@@ -72,7 +74,7 @@ pub fn Matrix(ed: Ed) -> impl IntoView {
         let sel = selected.get();
         ed.analysis.with(|a| {
             let Some(tbody) = body.get() else { return };
-            let (names, cells, old_sel) = drawn.get_value();
+            let (names, cells, hosts, old_sel) = drawn.get_value();
             if names != a.services {
                 tbody.set_inner_html(&body_html(a, sel));
             } else {
@@ -92,7 +94,11 @@ pub fn Matrix(ed: Ed) -> impl IntoView {
                     for j in 0..n {
                         let k = i * n + j;
                         let col_touched = old_sel == Some(j) || sel == Some(j);
-                        if cells[k] == a.cells[k] && !col_touched && !touched_row {
+                        if cells[k] == a.cells[k]
+                            && hosts[k] == a.via_host[k]
+                            && !col_touched
+                            && !touched_row
+                        {
                             continue;
                         }
                         // The first cell of a row is its heading.
@@ -101,14 +107,14 @@ pub fn Matrix(ed: Ed) -> impl IntoView {
                         };
                         let class = a.cells[k].class();
                         let col = if sel == Some(j) { " col-selected" } else { "" };
-                        td.set_class_name(&format!("{class}{col}"));
+                        td.set_class_name(&format!("{}{col}", a.classes(k)));
                         let _ = td.set_attribute("data-cell", class);
                         let _ =
                             td.set_attribute("tabindex", if sel == Some(i) { "0" } else { "-1" });
                     }
                 }
             }
-            drawn.set_value((a.services.clone(), a.cells.clone(), sel));
+            drawn.set_value((a.services.clone(), a.cells.clone(), a.via_host.clone(), sel));
         });
     });
     // Hover and focus are handled once for the whole table.
@@ -129,6 +135,8 @@ pub fn Matrix(ed: Ed) -> impl IntoView {
                 "Rows reach columns. " <span class="legend cell-any">"any port"</span>
                 <span class="legend cell-ports">"some ports"</span>
                 <span class="legend cell-denied">"blocked"</span>
+                <span class="legend cell-via-host" title="Any container with a route to the host reaches the ports published there, whatever its zones; host.protect_published closes them">"through the host only"</span>
+                <span class="legend cell-any cell-host">"also through the host"</span>
             </p>
             <div class="matrix-scroll">
                 <table

@@ -8,7 +8,7 @@ use super::palette::TRUSTS;
 use super::pending::PendingCommand;
 use super::state::{Ed, Pending, Selection};
 use design::raw::{
-    Action, Driver, RawDesign, RawHardening, RawHost, RawService, RawZone, Scalar, Trust,
+    Action, Driver, RawDesign, RawHardening, RawHost, RawService, RawZone, Scalar, Trust, Via,
 };
 use leptos::prelude::*;
 
@@ -88,6 +88,9 @@ fn DesignProps(ed: Ed) -> impl IntoView {
         <Text ed label="Host ports the zones may reach" path="host.host_ports".into() placeholder="udp/53"
             read=|d| scalars(d.host.as_ref().and_then(|h| h.host_ports.as_ref()))
             write=move |d, v| { host(d).host_ports = edit::parse_ports(&v); tidy(d); true } />
+        <Check ed label="Close published ports to the zones: containers reach them through the host only along flows via the host" path="host.protect_published".into()
+            read=|d| d.host.as_ref().is_some_and(|h| h.protect_published)
+            write=move |d, v| { host(d).protect_published = v; tidy(d); true } />
     }
 }
 
@@ -314,6 +317,9 @@ fn FlowProps(ed: Ed, index: usize) -> impl IntoView {
             options=vec![("allow".into(), "allow".into()), ("deny".into(), "deny".into())]
             read=move |d| flow(d).map(|f| f.action.unwrap_or_default().as_str().to_string()).unwrap_or_default()
             write=move |d, v| d.flows.get_mut(index).map(|f| f.action = (v == "deny").then_some(Action::Deny)).is_some() />
+        <Check ed label="Through the host, to ports the target publishes (via: host)" path=p("via")
+            read=move |d| flow(d).is_some_and(|f| f.via == Some(Via::Host))
+            write=move |d, v| d.flows.get_mut(index).map(|f| f.via = v.then_some(Via::Host)).is_some() />
         <Check ed label="Log matching connections" path=p("log")
             read=move |d| flow(d).is_some_and(|f| f.log)
             write=move |d, v| d.flows.get_mut(index).map(|f| f.log = v).is_some() />

@@ -250,7 +250,11 @@ pub fn compute(doc: &RawDesign, layout: &Layout, allocated: &BTreeMap<String, St
             None => "any".to_string(),
             Some(p) => p.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", "),
         };
-        let label = if deny { format!("deny {ports}") } else { ports };
+        let label = match (deny, f.via == Some(design::raw::Via::Host)) {
+            (true, _) => format!("deny {ports}"),
+            (false, true) => format!("via host {ports}"),
+            (false, false) => ports,
+        };
         let label_w = super::labels::label_width(&label);
         let label_at = super::labels::place(a, b, label_w, &scene.cards, &mut taken);
         scene.arrows.push(Arrow {

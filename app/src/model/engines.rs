@@ -322,6 +322,9 @@ pub struct VerifyCheck {
     pub unverifiable: bool,
     /// Not judged: a silent UDP port that may be listening.
     pub inconclusive: bool,
+    /// A port the target publishes, tried at a host address (the path through the host).
+    #[serde(default)]
+    pub via_host: bool,
 }
 
 impl VerifyCheck {
@@ -335,11 +338,16 @@ impl VerifyCheck {
         self.unverifiable || self.inconclusive
     }
 
-    /// `tcp/5432`, `icmp`.
+    /// `tcp/5432`, `icmp`; `host:tcp/8443` through the host.
     pub fn port_label(&self) -> String {
-        match self.port {
+        let label = match self.port {
             Some(p) => format!("{}/{p}", self.protocol),
             None => self.protocol.clone(),
+        };
+        if self.via_host {
+            format!("host:{label}")
+        } else {
+            label
         }
     }
 }

@@ -92,7 +92,7 @@ fn Report(v: VerificationView) -> impl IntoView {
             })}
             <h2>"Predicted and observed"</h2>
             <p class="muted small">
-                "Each cell lists the ports reached (tcp/…, udp/…, icmp). Red: a probe contradicts the prediction. Hatched: not judged (the firewall the prediction needs is missing, or a UDP port stayed silent)."
+                "Each cell lists the ports reached (tcp/…, udp/…, icmp). Red: a probe contradicts the prediction. Hatched: not judged (the firewall the prediction needs is missing, or a UDP port stayed silent). host:tcp/… is a port the target publishes, reached through the host: a container that reaches the host reaches every port published there, whatever its zones, unless host.protect_published closes it."
             </p>
             <div class="matrices">
                 <Matrix checks=v.checks.clone() observed=false />
@@ -201,7 +201,11 @@ fn Checks(checks: Vec<VerifyCheck>) -> impl IntoView {
                     view! {
                         <tr class:mismatch=c.is_mismatch()>
                             <td>{c.from.clone()}</td><td>{c.to.clone()}</td>
-                            <td>{c.zone.clone().unwrap_or_default()}</td><td>{c.address.clone()}</td>
+                            <td>{match (&c.zone, c.via_host) {
+                                (Some(z), true) => format!("via the host ({z}'s gateway)"),
+                                (None, true) => "via the host".to_owned(),
+                                (z, false) => z.clone().unwrap_or_default(),
+                            }}</td><td>{c.address.clone()}</td>
                             <td>{c.port_label()}</td><td>{yes(c.expected)}</td>
                             <td>{format!("{} ({})", yes(c.observed), c.detail)}</td>
                             <td>{judged(&c)}</td>

@@ -215,6 +215,9 @@ fn extension(design: &ValidDesign) -> Value {
                 if let Some(n) = &f.note {
                     m.insert("note".into(), n.as_str().into());
                 }
+                if f.via_host {
+                    m.insert("via".into(), "host".into());
+                }
                 Value::Object(m)
             })
             .collect();
@@ -259,6 +262,9 @@ fn extension(design: &ValidDesign) -> Value {
                     strings(h.host_ports.iter().map(ToString::to_string)),
                 );
             }
+        }
+        if h.protect_published {
+            m.insert("protect_published".into(), true.into());
         }
         x.insert("host".into(), Value::Object(m));
     }

@@ -61,6 +61,7 @@ fn rule_line(chain: &str, rule: &Rule) -> String {
         State::Any => None,
         State::New => Some("NEW"),
         State::Established => Some("RELATED,ESTABLISHED"),
+        State::Translated => Some("DNAT"),
     };
     if state.is_some() || orig_port.is_some() {
         l.push_str(" -m conntrack");

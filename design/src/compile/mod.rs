@@ -12,6 +12,7 @@ mod iptables;
 mod names;
 mod nftables;
 mod policy;
+mod published;
 mod script;
 mod yaml;
 
@@ -24,7 +25,8 @@ pub use names::{
 };
 pub use nftables::nftables;
 pub use policy::{
-    LOG_DENY, LOG_FLOW, Limit, Policy, PortField, Ports, Rule, State, Verdict, policy,
+    LOG_DENY, LOG_FLOW, Limit, Policy, PortField, Ports, Rule, State, Verdict, has_input_chain,
+    policy,
 };
 pub use script::iptables_script;
 

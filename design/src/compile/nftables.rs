@@ -57,6 +57,7 @@ fn rule_line(rule: &Rule) -> String {
         State::Any => {}
         State::New => l.push_str("ct state new "),
         State::Established => l.push_str("ct state established,related "),
+        State::Translated => l.push_str("ct status dnat "),
     }
     match &rule.limit {
         Some(Limit::Rate { rate, name }) => {

@@ -15,6 +15,9 @@
 //! Every rule names one of the design's bridges as its input or output interface, so
 //! traffic of other networks on the host never matches.
 //!
+//! Step 2 also holds `host.protect_published`'s rules for the hairpin-NAT path to published
+//! ports (`published.rs`), which the input list below closes for Docker's userland proxy.
+//!
 //! With `host.protect_host`, a second list guards the host itself (the `INPUT` path: what
 //! containers send to any of the host's own addresses, their zone's gateway included), per
 //! bridge: replies to the host's own connections pass, then the listed `host_ports`, then
@@ -27,7 +30,7 @@ use std::net::Ipv4Addr;
 use crate::model::{Endpoint, PortRange, PortSpec, Protocol, Rate, ServiceId, ValidDesign, Zone};
 use crate::raw::{Action, Driver};
 
-use super::host;
+use super::{host, published};
 
 /// What a rule matches of the transport.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -69,6 +72,8 @@ pub enum State {
     New,
     /// Established and related traffic.
     Established,
+    /// Connections Docker translated (DNAT): a published port reached through the host.
+    Translated,
 }
 
 /// A per-source limit; the rule matches connections over it.
@@ -143,7 +148,7 @@ pub struct Policy {
     /// The rules for forwarded traffic (between containers, and from outside), in order.
     pub rules: Vec<Rule>,
     /// The rules for traffic from the zones to the host itself, in order; `None` unless
-    /// the design has `host.protect_host`.
+    /// [`has_input_chain`].
     pub input: Option<Vec<Rule>>,
     /// Things the policy cannot enforce, for the artifact's header.
     pub notes: Vec<String>,
@@ -218,7 +223,11 @@ fn shared(design: &ValidDesign, a: ServiceId, b: ServiceId) -> Vec<(&Zone, Ipv4A
 
 /// Ordered pairs of namespace owners a flow applies to, deduplicated, in order; linear in
 /// the pairs it yields.
-fn pairs(design: &ValidDesign, from: Endpoint, to: Endpoint) -> Vec<(ServiceId, ServiceId)> {
+pub(super) fn pairs(
+    design: &ValidDesign,
+    from: Endpoint,
+    to: Endpoint,
+) -> Vec<(ServiceId, ServiceId)> {
     let targets: Vec<ServiceId> = design
         .endpoint_services(to)
         .into_iter()
@@ -275,9 +284,14 @@ pub fn policy(design: &ValidDesign) -> Policy {
     }
 
     rules.extend(host::inbound(design, &bridge_zones, log_denied));
+    rules.extend(published::forward(design, &bridge_zones, log_denied));
 
     for action in [Action::Deny, Action::Allow] {
-        for flow in design.flows.iter().filter(|f| f.action == action) {
+        for flow in design
+            .flows
+            .iter()
+            .filter(|f| f.action == action && !f.via_host)
+        {
             for (a, b) in pairs(design, flow.from, flow.to) {
                 for (zone, src, dst) in shared(design, a, b) {
                     if action == Action::Allow && !zone.isolated {
@@ -326,10 +340,20 @@ pub fn policy(design: &ValidDesign) -> Policy {
         push_drop(&mut rules, drop, log_denied);
     }
 
+    let mut input = published::input(design, &bridge_zones, log_denied);
+    if let Some(guard) = host::input(design, &bridge_zones, log_denied) {
+        input.extend(guard);
+    }
     Policy {
         bridges,
         rules,
-        input: host::input(design, &bridge_zones, log_denied),
+        input: has_input_chain(design).then_some(input),
         notes,
     }
+}
+
+/// True when the design guards the host from its zones, so that its firewall has an input
+/// chain: `host.protect_host`, or `host.protect_published` with ports to close.
+pub fn has_input_chain(design: &ValidDesign) -> bool {
+    design.host.as_ref().is_some_and(|h| h.protect_host) || published::closes_any(design)
 }

@@ -141,7 +141,7 @@ pub fn iptables_script(design: &ValidDesign, revision: Option<u64>) -> String {
         "readonly INPUT_CHAIN={}",
         shell_quote(&input_chain_name(&design.name))
     );
-    let protect = design.host.as_ref().is_some_and(|h| h.protect_host);
+    let protect = super::has_input_chain(design);
     let _ = writeln!(
         out,
         "readonly PROTECT_HOST={}",

@@ -28,8 +28,34 @@ pub struct PairDelta {
     pub gained: PortSet,
     /// Ports no longer reachable.
     pub lost: PortSet,
+    /// Host ports newly reachable through the host (ports the target publishes).
+    pub host_gained: PortSet,
+    /// Host ports no longer reachable through the host.
+    pub host_lost: PortSet,
     /// Why the new design allows or denies the pair (or that a service is gone).
     pub why: String,
+}
+
+impl PairDelta {
+    /// What became reachable, in words (`tcp/80`, `tcp/8443 through the host`, or both);
+    /// `None` when nothing did.
+    pub fn gained_text(&self) -> Option<String> {
+        ports_text(&self.gained, &self.host_gained)
+    }
+
+    /// What is no longer reachable, in words; `None` when nothing.
+    pub fn lost_text(&self) -> Option<String> {
+        ports_text(&self.lost, &self.host_lost)
+    }
+}
+
+fn ports_text(direct: &PortSet, host: &PortSet) -> Option<String> {
+    match (direct.is_empty(), host.is_empty()) {
+        (true, true) => None,
+        (false, true) => Some(direct.to_string()),
+        (true, false) => Some(format!("{host} through the host")),
+        (false, false) => Some(format!("{direct}; and {host} through the host")),
+    }
 }
 
 /// A change in who can reach a published port, or in a service's route out.
@@ -140,7 +166,13 @@ pub fn diff_analysed(
                     _ => PortSet::empty(),
                 };
             let (p0, p1) = (ports(before, a0, b0), ports(after, a1, b1));
-            if p0 == p1 {
+            let host =
+                |r: &Reachability<'_>, x: Option<ServiceId>, y: Option<ServiceId>| match (x, y) {
+                    (Some(x), Some(y)) => r.host_path_ports(x, y),
+                    _ => PortSet::empty(),
+                };
+            let (h0, h1) = (host(before, a0, b0), host(after, a1, b1));
+            if p0 == p1 && h0 == h1 {
                 continue;
             }
             let why = match (a1, b1) {
@@ -155,6 +187,8 @@ pub fn diff_analysed(
                 to: b.to_owned(),
                 gained: p1.difference(&p0),
                 lost: p0.difference(&p1),
+                host_gained: h1.difference(&h0),
+                host_lost: h0.difference(&h1),
                 why,
             });
         }
@@ -249,23 +283,23 @@ impl Diff {
                 ),
             };
         }
-        let gained: Vec<&PairDelta> = self
+        let gained: Vec<(&PairDelta, String)> = self
             .reachability
             .iter()
-            .filter(|d| !d.gained.is_empty())
+            .filter_map(|d| Some((d, d.gained_text()?)))
             .collect();
-        let lost: Vec<&PairDelta> = self
+        let lost: Vec<(&PairDelta, String)> = self
             .reachability
             .iter()
-            .filter(|d| !d.lost.is_empty())
+            .filter_map(|d| Some((d, d.lost_text()?)))
             .collect();
         let _ = writeln!(out, "\nnewly reachable ({}):", gained.len());
-        for d in gained {
-            let _ = writeln!(out, "  + {} -> {}: {} ({})", d.from, d.to, d.gained, d.why);
+        for (d, ports) in gained {
+            let _ = writeln!(out, "  + {} -> {}: {ports} ({})", d.from, d.to, d.why);
         }
         let _ = writeln!(out, "\nno longer reachable ({}):", lost.len());
-        for d in lost {
-            let _ = writeln!(out, "  - {} -> {}: {} ({})", d.from, d.to, d.lost, d.why);
+        for (d, ports) in lost {
+            let _ = writeln!(out, "  - {} -> {}: {ports} ({})", d.from, d.to, d.why);
         }
         let _ = writeln!(out, "\nexposure ({}):", self.exposure.len());
         for e in &self.exposure {

@@ -58,7 +58,8 @@ fn effect(reach: &Reachability<'_>, fi: u32, flow: &Flow, a: usize, b: usize) ->
 
 /// Flows with no effect, and flows covered by earlier ones.
 pub(super) fn check(design: &ValidDesign, reach: &Reachability<'_>, out: &mut Vec<Finding>) {
-    for (fi, flow) in design.flows.iter().enumerate() {
+    // Flows via the host open published ports, which the direct analysis does not look at.
+    for (fi, flow) in design.flows.iter().enumerate().filter(|(_, f)| !f.via_host) {
         let sources = design.endpoint_services(flow.from);
         let targets = design.endpoint_services(flow.to);
         let mut any_effective = false;

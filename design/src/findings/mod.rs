@@ -6,6 +6,7 @@
 mod flows;
 mod gate;
 mod host;
+mod published;
 mod services;
 mod zones;
 
@@ -73,12 +74,14 @@ impl fmt::Display for Finding {
     }
 }
 
-/// Every finding of a design, in a stable order: zones, services, then flows.
+/// Every finding of a design, in a stable order: zones, services, flows, then the paths
+/// through the host to published ports.
 pub fn findings(design: &ValidDesign, reach: &Reachability<'_>) -> Vec<Finding> {
     let mut out = Vec::new();
     zones::check(design, &mut out);
     services::check(design, &mut out);
     flows::check(design, reach, &mut out);
+    published::check(design, reach, &mut out);
     out
 }
 

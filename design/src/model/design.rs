@@ -171,6 +171,10 @@ pub struct Flow {
     pub log: bool,
     /// Why the flow exists.
     pub note: Option<String>,
+    /// The flow goes through the host to ports the target publishes (`via: host`): it
+    /// opens those host ports to the source when `host.protect_published` closes them, and
+    /// takes no part in what the source reaches at the target's own addresses.
+    pub via_host: bool,
 }
 
 /// The host policy for traffic from outside.
@@ -189,6 +193,10 @@ pub struct HostPolicy {
     pub protect_host: bool,
     /// What the zones may reach on the host when `protect_host` is on.
     pub host_ports: Vec<PortSpec>,
+    /// The zones' containers reach the design's published ports through the host only along
+    /// flows with `via: host` (INPUT rules for Docker's userland proxy, forward rules for
+    /// its hairpin NAT, on every zone bridge).
+    pub protect_published: bool,
 }
 
 /// A rate limit on one port spec.

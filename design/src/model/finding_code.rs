@@ -75,6 +75,9 @@ codes! {
         FlowNoEffect = "flow-no-effect",
         /// A flow is entirely covered by other flows.
         FlowShadowed = "flow-shadowed",
+        /// A published port is reachable through the host from a zone of lower trust than
+        /// the publishing service's own.
+        PublishedViaHost = "published-via-host",
     }
 }
 
@@ -158,6 +161,9 @@ impl FindingCode {
             PortOnInternalZone => "Ports of a service only in internal zones are not published",
             FlowNoEffect => "A flow has no effect",
             FlowShadowed => "A flow is covered entirely by other flows",
+            PublishedViaHost => {
+                "A published port is reachable through the host from a zone of lower trust"
+            }
         }
     }
 }

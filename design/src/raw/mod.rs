@@ -301,6 +301,18 @@ pub struct RawFlow {
     /// Why the flow exists.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// `host`: the flow goes through the host to ports the target publishes, rather than
+    /// to the target's own addresses (it needs `host.protect_published`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub via: Option<Via>,
+}
+
+/// The way a flow takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Via {
+    /// Through the host, to a port the target publishes.
+    Host,
 }
 
 /// `host:`: the policy for traffic arriving from outside the host, and for what the zones
@@ -326,6 +338,10 @@ pub struct RawHost {
     /// The host's ports the zones may still reach when `protect_host` is on (e.g. `udp/53`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub host_ports: Option<Vec<Scalar>>,
+    /// Drop what the zones' containers send to the design's published ports through the
+    /// host, except along flows with `via: host`.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub protect_published: bool,
 }
 
 /// `host.rate_limit.<port>`.

@@ -67,6 +67,10 @@ pub struct Reachability<'d> {
     pub(crate) flow_ports: Vec<(PortSet, PortSet)>,
     /// With `host.protect_host`: the host's ports the zones still reach.
     pub(crate) host_ports: Option<PortSet>,
+    /// `host.protect_published`: the zones reach published ports only along flows `via: host`.
+    pub(crate) protect_published: bool,
+    /// Per owner: (target owner, flows `via: host`), sorted by target.
+    pub(crate) host_flows_by_source: Vec<Vec<(u32, Vec<u32>)>>,
 }
 
 impl<'d> Reachability<'d> {
@@ -105,16 +109,32 @@ impl<'d> Reachability<'d> {
         }
 
         let mut pairs: Vec<(u32, u32, u32, Action)> = Vec::new();
+        let mut host_pairs: Vec<(u32, u32, u32)> = Vec::new();
         for (fi, flow) in design.flows.iter().enumerate() {
             let sources = design.endpoint_services(flow.from);
             let targets = design.endpoint_services(flow.to);
             for &a in &sources {
                 for &b in &targets {
                     let (oa, ob) = (owner[a.index()], owner[b.index()]);
-                    if oa != ob {
+                    if oa == ob {
+                        continue;
+                    }
+                    if flow.via_host {
+                        host_pairs.push((oa, ob, fi as u32));
+                    } else {
                         pairs.push((oa, ob, fi as u32, flow.action));
                     }
                 }
+            }
+        }
+        host_pairs.sort_unstable();
+        host_pairs.dedup();
+        let mut host_flows_by_source: Vec<Vec<(u32, Vec<u32>)>> = vec![Vec::new(); n];
+        for (a, b, fi) in host_pairs {
+            let row = &mut host_flows_by_source[a as usize];
+            match row.last_mut() {
+                Some((t, flows)) if *t == b => flows.push(fi),
+                _ => row.push((b, vec![fi])),
             }
         }
         pairs.sort_unstable();
@@ -148,6 +168,8 @@ impl<'d> Reachability<'d> {
                 .as_ref()
                 .filter(|h| h.protect_host)
                 .map(|h| PortSet::from_specs(&h.host_ports)),
+            protect_published: design.host.as_ref().is_some_and(|h| h.protect_published),
+            host_flows_by_source,
         };
         for a in 0..n {
             let oa = this.owner[a] as usize;
@@ -231,6 +253,14 @@ impl<'d> Reachability<'d> {
             .map(|i| &row[i].1)
     }
 
+    /// The flows `via: host` from one namespace owner to another.
+    pub(crate) fn host_flows(&self, oa: u32, ob: u32) -> Option<&[u32]> {
+        let row = &self.host_flows_by_source[oa as usize];
+        row.binary_search_by_key(&ob, |(t, _)| *t)
+            .ok()
+            .map(|i| &row[i].1[..])
+    }
+
     /// True when service `s` has a route out of the host's networks: bridged in a zone
     /// that is not internal, or on the host network.
     pub(crate) fn has_route_out(&self, s: usize) -> bool {
@@ -251,9 +281,14 @@ impl<'d> Reachability<'d> {
     /// only into zones with a local bridge (the rules sit on the zones' bridges; Docker's
     /// default bridge and overlay networks are not among them).
     pub(crate) fn host_guarded(&self, s: usize) -> bool {
+        self.host_ports.is_some() && self.bridge_zones_only(s)
+    }
+
+    /// True when service `s` is bridged into zones only, each with a local bridge: the
+    /// zones whose bridges the host's input rules sit on.
+    pub(crate) fn bridge_zones_only(&self, s: usize) -> bool {
         let zones = &self.design.services[self.owner[s] as usize].zones;
-        self.host_ports.is_some()
-            && self.mode[s] == Mode::Bridged
+        self.mode[s] == Mode::Bridged
             && !zones.is_empty()
             && zones
                 .iter()
@@ -284,8 +319,14 @@ impl<'d> Reachability<'d> {
         self.design
     }
 
-    /// True when `from` can open some connection to `to`.
+    /// True when `from` can open some connection to `to`: at its own addresses, or through
+    /// the host to a port it publishes ([`Self::host_paths`]).
     pub fn allowed(&self, from: ServiceId, to: ServiceId) -> bool {
+        self.allowed_directly(from, to) || self.via_host(from, to)
+    }
+
+    /// True when `from` can open some connection to `to` at its own addresses.
+    pub fn allowed_directly(&self, from: ServiceId, to: ServiceId) -> bool {
         match self.verdict(from, to) {
             Verdict::Itself
             | Verdict::SameNamespace
@@ -305,7 +346,8 @@ impl<'d> Reachability<'d> {
         }
     }
 
-    /// The ports `from` reaches on `to` (empty when denied).
+    /// The ports `from` reaches at `to`'s own addresses (empty when denied); what it reaches
+    /// through the host is [`Self::host_path_ports`].
     pub fn ports(&self, from: ServiceId, to: ServiceId) -> PortSet {
         match self.verdict(from, to) {
             Verdict::Itself
@@ -326,9 +368,10 @@ impl<'d> Reachability<'d> {
         }
     }
 
-    /// Whether `from → to` here reaches exactly the ports `from2 → to2` reaches in `other`:
-    /// the answer comparing [`ports`](Self::ports) gives, without building the two sets when
-    /// the verdicts alone decide it (every port, or none, on both sides).
+    /// Whether `from → to` here reaches exactly the ports `from2 → to2` reaches in `other`,
+    /// directly and through the host: the answer comparing [`ports`](Self::ports) and
+    /// [`host_path_ports`](Self::host_path_ports) gives, without building the direct sets
+    /// when the verdicts alone decide them (every port, or none, on both sides).
     pub fn same_ports(
         &self,
         from: ServiceId,
@@ -350,13 +393,14 @@ impl<'d> Reachability<'d> {
             | Verdict::IsolatedNoFlow => Some(false),
             Verdict::ToHostProtected | Verdict::Flows(_) => None,
         };
-        match (
+        let direct = match (
             whole(self.verdict(from, to)),
             whole(other.verdict(from2, to2)),
         ) {
             (Some(a), Some(b)) => a == b,
             _ => self.ports(from, to) == other.ports(from2, to2),
-        }
+        };
+        direct && self.host_path_ports(from, to) == other.host_path_ports(from2, to2)
     }
 
     /// How many ordered pairs of distinct services can connect.

@@ -5,6 +5,7 @@ use serde::Serialize;
 use crate::model::{PortSet, ServiceId, ZoneId};
 
 use super::analysis::{Reachability, Verdict};
+use super::host_path::HostPath;
 
 /// What one zone contributes to a pair: the ports open through it and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -24,9 +25,10 @@ pub struct PairReach {
     pub from: String,
     /// Target service.
     pub to: String,
-    /// True when some connection is possible.
+    /// True when some connection is possible, at the target's addresses or through the host.
     pub allowed: bool,
-    /// The ports reachable (`["any"]`, or specs; empty when denied).
+    /// The ports reachable at the target's own addresses (`["any"]`, or specs; empty when
+    /// denied there).
     pub ports: PortSet,
     /// The zones through which it is allowed.
     pub zones: Vec<String>,
@@ -34,6 +36,9 @@ pub struct PairReach {
     pub why: String,
     /// Each shared zone's part (a pair sharing two zones may be allowed in one only).
     pub per_zone: Vec<ZoneReach>,
+    /// The target's published ports the source reaches through the host, whatever the
+    /// zones say.
+    pub via_host: Vec<HostPath>,
 }
 
 fn flow_refs(r: &Reachability<'_>, flows: &[u32]) -> String {
@@ -55,7 +60,7 @@ impl Reachability<'_> {
         let (an, bn) = (d.service(from).name.as_str(), d.service(to).name.as_str());
         let verdict = self.verdict(from, to);
         let ports = self.ports(from, to);
-        let allowed = self.allowed(from, to);
+        let allowed = self.allowed_directly(from, to);
         let shared: Vec<usize> = self.zones[a].common(&self.zones[b]);
         let zone_name = |z: usize| d.zone(ZoneId(z as u32)).name.as_str().to_owned();
         let mut per_zone = Vec::new();
@@ -181,6 +186,16 @@ impl Reachability<'_> {
                 }
             }
         };
+        let via_host = self.host_paths(from, to);
+        let why = match via_host.first() {
+            None => why,
+            Some(path) if allowed => format!("{why}; and {}", path.why),
+            Some(path) => format!(
+                "allowed {}; at its own addresses {}",
+                path.why,
+                why.trim_start_matches("denied: ")
+            ),
+        };
         let zones = per_zone
             .iter()
             .filter(|z| !z.ports.is_empty())
@@ -189,11 +204,12 @@ impl Reachability<'_> {
         PairReach {
             from: an.to_owned(),
             to: bn.to_owned(),
-            allowed,
+            allowed: allowed || !via_host.is_empty(),
             ports,
             zones,
             why,
             per_zone,
+            via_host,
         }
     }
 

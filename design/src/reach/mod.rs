@@ -5,11 +5,13 @@
 mod analysis;
 mod bitset;
 mod explain;
+mod host_path;
 mod outside;
 mod render;
 
 pub use analysis::Reachability;
 pub use explain::{PairReach, ZoneReach};
+pub use host_path::{HostPath, PICKED_PORTS};
 pub use outside::{Audience, Egress, HostAccess, Inbound};
 pub use render::{UnknownService, matrix_json, matrix_text};
 

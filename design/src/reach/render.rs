@@ -77,10 +77,16 @@ fn cell(reach: &Reachability<'_>, a: ServiceId, b: ServiceId) -> String {
         return "·".to_owned();
     }
     let ports = reach.ports(a, b);
-    if ports.is_empty() {
+    let direct = if ports.is_empty() {
         "-".to_owned()
     } else {
         ports.to_strings().join(",")
+    };
+    let host = reach.host_path_ports(a, b);
+    if host.is_empty() {
+        direct
+    } else {
+        format!("{direct} +host:{}", host.to_strings().join(","))
     }
 }
 
@@ -103,12 +109,15 @@ pub fn matrix_text(
                 pair.to,
                 if pair.allowed { "allowed" } else { "denied" }
             );
-            if pair.allowed {
+            if !pair.ports.is_empty() {
                 let _ = writeln!(out, "  ports: {}", pair.ports);
             }
             let _ = writeln!(out, "  why: {}", pair.why);
             for z in &pair.per_zone {
                 let _ = writeln!(out, "  in {}: {} ({})", z.zone, z.ports, z.why);
+            }
+            for h in &pair.via_host {
+                let _ = writeln!(out, "  via the host: {} ({})", h.ports, h.why);
             }
         }
         return Ok(out);
@@ -125,7 +134,9 @@ pub fn matrix_text(
     );
     let _ = writeln!(
         out,
-        "rows: from, columns: to; any = every port, - = denied\n"
+        "rows: from, columns: to; any = every port, - = denied; +host:P = also reaches the\n\
+         published host ports P through the host (any container with a route to the host\n\
+         reaches the ports published there, whatever its zones; host.protect_published closes them)\n"
     );
     let names: Vec<&str> = design.services.iter().map(|s| s.name.as_str()).collect();
     let cells: Vec<Vec<String>> = ids

@@ -3,9 +3,10 @@
 use crate::diagnostic::Code;
 use crate::limits::{MAX_FLOW_EXPANSION, MAX_PORTS_PER_FLOW};
 use crate::model::{Endpoint, Flow, NetworkMode, PortSet, PortSpec, ServiceId, ValidDesign};
-use crate::raw::RawDesign;
+use crate::raw::{RawDesign, Via};
 
 use super::ctx::{Ctx, did_you_mean, has_control, quote, suggest};
+use super::published;
 use super::services::Services;
 use super::zones::Zones;
 
@@ -179,11 +180,23 @@ pub(crate) fn check(
             // The flows after it are not looked at: the design is refused as it is.
             break;
         }
+        let via_host = f.via == Some(Via::Host);
+        let action = f.action.unwrap_or_default();
+        if via_host && let Some(message) = published::via_host_flow_problem(design, action) {
+            ctx.error(Code::FlowViaHost, format!("{path}.via"), message);
+            continue;
+        }
         let mut problems = sources
             .iter()
             .flat_map(|&a| targets.iter().map(move |&b| (a, b)))
             .filter(|(a, b)| a != b)
-            .filter_map(|(a, b)| pair_problem(design, a, b));
+            .filter_map(|(a, b)| {
+                if via_host {
+                    published::via_host_pair_problem(design, a, b, &specs)
+                } else {
+                    pair_problem(design, a, b)
+                }
+            });
         if let Some((code, message)) = problems.next() {
             let more = problems.count();
             let suffix = if more > 0 {
@@ -203,9 +216,10 @@ pub(crate) fn check(
             to,
             port_set: PortSet::from_specs(&specs),
             ports: specs,
-            action: f.action.unwrap_or_default(),
+            action,
             log: f.log,
             note: f.note.clone(),
+            via_host,
         });
     }
     flows

@@ -117,5 +117,6 @@ pub(crate) fn check(ctx: &mut Ctx, raw: &RawHost) -> HostPolicy {
         log_denied: raw.log_denied,
         protect_host: raw.protect_host,
         host_ports,
+        protect_published: raw.protect_published,
     }
 }

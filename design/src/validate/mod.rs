@@ -5,6 +5,7 @@ mod ctx;
 mod flows;
 mod hardening;
 mod host;
+mod published;
 mod services;
 mod storage;
 mod zones;
@@ -128,6 +129,7 @@ pub fn validate(raw: &RawDesign) -> (ValidDesign, Vec<Diagnostic>) {
         secrets: storage::secrets(&mut ctx, raw),
     };
     design.flows = flows::check(&mut ctx, raw, &zones, &services, &design);
+    published::check(&mut ctx, &design);
     (design, ctx.diags)
 }
 

@@ -156,7 +156,7 @@ proptest! {
         compose.insert("environment".to_owned(), serde_json::Value::Object(env));
         raw.services.0["a"].compose = Some(compose);
         raw.flows[0].note = Some(text.clone());
-        raw.flows.push(RawFlow { from: "b".into(), to: "a".into(), ports: None, action: None, log: false, note: Some(label.clone()) });
+        raw.flows.push(RawFlow { from: "b".into(), to: "a".into(), ports: None, action: None, log: false, note: Some(label.clone()), via: None });
         raw.zones.0["dmz"].trust = Trust::Internal;
         // Texts the design itself refuses (control characters) make no artifact at all.
         let Some(all) = artifacts(&raw) else { return Ok(()); };

@@ -2,6 +2,7 @@
 
 mod docs;
 mod findings;
+mod host_path;
 mod parse;
 mod properties;
 mod reach;

@@ -92,6 +92,7 @@ prop_compose! {
                 action: deny.then_some(design::raw::Action::Deny),
                 log: false,
                 note: None,
+                via: None,
             });
         }
         raw

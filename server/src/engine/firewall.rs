@@ -186,9 +186,10 @@ pub(crate) async fn state_by_name(fw: &HostFirewall, name: &DesignName) -> Firew
     }
 }
 
-/// True when the design asks for the host to be guarded from its zones.
+/// True when the design guards the host from its zones (`host.protect_host`, or
+/// `host.protect_published` with ports to close): its firewall has an input chain.
 pub(crate) fn protects_host(design: &design::ValidDesign) -> bool {
-    design.host.as_ref().is_some_and(|h| h.protect_host)
+    design::compile::has_input_chain(design)
 }
 
 /// Whether `chain` exists and `from` jumps to it (iptables), or the table `chain` exists

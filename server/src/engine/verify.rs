@@ -1,10 +1,12 @@
 //! Verify: prove the isolation. For each source service one short-lived probe container
 //! joins the source's network namespace (`--network container:<source>`) and tries every
 //! address of every other service, on the declared ports, one undeclared port and icmp,
-//! plus an address outside every zone (egress), all at once with short timeouts. TCP
-//! "connection refused" counts as reached (the packet arrived); a timeout or "unreachable"
-//! as blocked. The observed answers are set beside the analysis's predictions.
+//! every port another service publishes at the host addresses it can send to (the path
+//! through the host), plus an address outside every zone (egress), all at once with short
+//! timeouts. TCP "connection refused" counts as reached (the packet arrived); a timeout or
+//! "unreachable" as blocked. The observed answers are set beside the analysis's predictions.
 
+mod host_path;
 mod probe;
 mod report;
 mod targets;
@@ -69,6 +71,7 @@ pub async fn verify(
         notes.push("no address outside every zone was found on this host (the default bridge's gateway is missing or inside a zone): egress not checked".into());
     }
 
+    let bound = host_path::bound(design, engine, &mut notes).await?;
     let mut unprobed = Vec::new();
     let mut per_source: Vec<(String, String, Vec<Planned>)> = Vec::new();
     for (si, source) in design.services.iter().enumerate() {
@@ -138,6 +141,7 @@ pub async fn verify(
                             needs_firewall,
                             unverifiable: false,
                             inconclusive: false,
+                            via_host: false,
                         },
                     });
                 }
@@ -175,10 +179,12 @@ pub async fn verify(
                         needs_firewall: reaches_host && !expected,
                         unverifiable: false,
                         inconclusive: false,
+                        via_host: false,
                     },
                 });
             }
         }
+        planned.extend(host_path::plan(design, &reach, s, outside, &bound));
         if let Some(target) = options.egress {
             planned.push(Planned {
                 declared: false,
@@ -195,6 +201,7 @@ pub async fn verify(
                     needs_firewall: false,
                     unverifiable: false,
                     inconclusive: false,
+                    via_host: false,
                 },
             });
         }

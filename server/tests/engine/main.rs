@@ -4,6 +4,7 @@
 mod helpers;
 mod lifecycle;
 mod protect_host;
+mod published;
 mod three_tier;
 
 use std::time::{Duration, Instant};

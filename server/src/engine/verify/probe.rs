@@ -105,6 +105,7 @@ mod tests {
                 needs_firewall: false,
                 unverifiable: false,
                 inconclusive: false,
+                via_host: false,
             },
         }
     }

@@ -86,6 +86,9 @@ pub struct Check {
     /// answers "port unreachable", which counts as reached; silence on an undeclared port
     /// counts as blocked).
     pub inconclusive: bool,
+    /// The check tries a port the target publishes, at a host address (the path through
+    /// the host), rather than the target's own address.
+    pub via_host: bool,
 }
 
 impl Check {
@@ -155,8 +158,10 @@ impl VerifyReport {
                 .collect();
             if relevant.is_empty() {
                 "-"
-            } else if relevant.iter().any(|c| pick(c)) {
+            } else if relevant.iter().any(|c| !c.via_host && pick(c)) {
                 "yes"
+            } else if relevant.iter().any(|c| pick(c)) {
+                "host"
             } else {
                 "no"
             }
@@ -195,7 +200,9 @@ impl VerifyReport {
             out.push_str(&format!("{from:width$} {predicted}   |{observed}\n"));
         }
         out.push_str(&format!(
-            "{:width$}  (left: predicted, right: observed; yes = some port reachable)\n\n",
+            "{:width$}  (left: predicted, right: observed; yes = some port reachable; host = reachable only\n{:width$}   through the host, at a port it publishes: every container with a route to the host reaches\n{:width$}   ports published there, whatever its zones, unless host.protect_published closes them)\n\n",
+            "",
+            "",
             ""
         ));
         match &self.firewall {
@@ -249,6 +256,12 @@ fn place(c: &Check) -> String {
         None => " icmp".to_owned(),
     };
     let zone = c.zone.as_deref().unwrap_or("host");
+    if c.via_host {
+        return format!(
+            "{} -> {} through the host at {}{port} ({zone}'s side)",
+            c.from, c.to, c.address
+        );
+    }
     format!("{} -> {} {}{port} ({zone})", c.from, c.to, c.address)
 }
 
@@ -274,6 +287,7 @@ mod tests {
             needs_firewall: false,
             unverifiable: false,
             inconclusive: false,
+            via_host: false,
         }
     }
 

@@ -74,7 +74,8 @@ pub(super) fn ports_for(design: &ValidDesign, target: ServiceId) -> Vec<(Probe, 
     for p in &design.service(target).ports {
         declared.push((p.protocol, p.container_ports.lo()));
     }
-    for f in &design.flows {
+    // Flows via the host name host ports, probed by the path through the host.
+    for f in design.flows.iter().filter(|f| !f.via_host) {
         if design.endpoint_services(f.to).contains(&target) {
             for (protocol, ranges) in [
                 (Protocol::Tcp, f.port_set.tcp()),
