@@ -9,7 +9,7 @@ fn enter() -> String {
 }
 
 /// Creates a design from the designs page and opens it in the designer.
-async fn new_design(p: &Page<'_>, name: &str, template: &str) -> String {
+pub(crate) async fn new_design(p: &Page<'_>, name: &str, template: &str) -> String {
     p.open("/designs").await;
     p.fill("form[data-test=create-design] input[name=name]", name)
         .await;
@@ -85,6 +85,13 @@ async fn designer_builds_three_tier_by_drag_and_drop() {
     let protect = p.find("[data-field='host.protect_host']").await;
     assert_eq!(
         protect.prop("checked").await.unwrap().as_deref(),
+        Some("true")
+    );
+    // And its published ports from the zones (reached through the host only along flows
+    // via the host).
+    let published = p.find("[data-field='host.protect_published']").await;
+    assert_eq!(
+        published.prop("checked").await.unwrap().as_deref(),
         Some("true")
     );
     rename_selected(&p, "'host.host_ports'", "udp/53").await;
@@ -171,7 +178,7 @@ async fn designer_builds_three_tier_by_drag_and_drop() {
     );
     assert!(raw.zones.get("database-tier").unwrap().isolated);
     let host = raw.host.as_ref().expect("a host policy");
-    assert!(host.protect_host);
+    assert!(host.protect_host && host.protect_published);
     assert_eq!(
         host.host_ports
             .iter()

@@ -7,4 +7,5 @@ mod fixtures;
 mod foundation;
 mod harness;
 mod operations;
+mod published;
 mod requests;

@@ -11,8 +11,22 @@ use server::engine::{self, FirewallOutcome, Target, VerifyOptions};
 
 const PUBLISHED: u16 = 18451;
 const LOOPBACK: u16 = 18452;
+/// Bound to one host address alone: Docker's default bridge's gateway.
+const BOUND: u16 = 18453;
+
+/// The host's address on Docker's default bridge.
+fn docker0() -> String {
+    let out = output("ip", &["-4", "-o", "addr", "show", "docker0"]);
+    out.split_whitespace()
+        .skip_while(|w| *w != "inet")
+        .nth(1)
+        .and_then(|cidr| cidr.split('/').next())
+        .expect("docker0 has an address")
+        .to_owned()
+}
 
 fn text(name: &str, host: &str) -> String {
+    let bound = docker0();
     format!(
         r#"bulkhead: 1
 name: {name}
@@ -26,7 +40,7 @@ services:
   proxy:
     image: {TEST_IMAGE}
     zones: [edge]
-    ports: ["{PUBLISHED}:8443", "127.0.0.1:{LOOPBACK}:8444"]
+    ports: ["{PUBLISHED}:8443", "127.0.0.1:{LOOPBACK}:8444", "{bound}:{BOUND}:8443"]
     compose: {{ command: [httpd, -f, -p, "0.0.0.0:8443", -h, /www] }}
   svc-a: {{ image: {TEST_IMAGE}, zones: [mesh] }}
   svc-b: {{ image: {TEST_IMAGE}, zones: [mesh] }}
@@ -51,11 +65,21 @@ fn exec_connects(container: &str, address: &str, port: u16) -> bool {
     .contains("rc=0")
 }
 
-/// The checks through the host from `from` to `proxy`: (address, port, expected, observed).
-fn via_host(v: &engine::VerifyReport, from: &str) -> Vec<(String, Option<u16>, bool, bool)> {
+/// The checks through the host from `from` to `proxy`'s port `port`: (address, port,
+/// expected, observed).
+fn via_host(
+    v: &engine::VerifyReport,
+    from: &str,
+    port: u16,
+) -> Vec<(String, Option<u16>, bool, bool)> {
     v.checks
         .iter()
-        .filter(|c| c.from == from && c.via_host && c.to == Target::Service("proxy".into()))
+        .filter(|c| {
+            c.from == from
+                && c.via_host
+                && c.port == Some(port)
+                && c.to == Target::Service("proxy".into())
+        })
         .map(|c| (c.address.to_string(), c.port, c.expected, c.observed))
         .collect()
 }
@@ -75,7 +99,7 @@ async fn docker_published_ports_are_a_path_between_zones_until_protected() {
         .await
         .unwrap();
     assert!(v.passed(), "{v}");
-    let a = via_host(&v, "svc-a");
+    let a = via_host(&v, "svc-a", PUBLISHED);
     assert!(a.len() >= 2, "{a:?}\n{v}");
     assert!(
         a.iter()
@@ -83,7 +107,10 @@ async fn docker_published_ports_are_a_path_between_zones_until_protected() {
         "{a:?}"
     );
     assert!(a.iter().any(|(addr, ..)| addr == "172.51.2.1"), "{a:?}");
-    let inner = via_host(&v, "inner");
+    // The port bound to one address is tried there alone, and reached.
+    let bound = via_host(&v, "svc-a", BOUND);
+    assert_eq!(bound, [(docker0(), Some(BOUND), true, true)], "{v}");
+    let inner = via_host(&v, "inner", PUBLISHED);
     assert!(
         !inner.is_empty() && inner.iter().all(|(.., e, o)| !e && !o),
         "{inner:?}"
@@ -124,15 +151,21 @@ async fn docker_published_ports_are_a_path_between_zones_until_protected() {
         .await
         .unwrap();
     assert!(v.passed(), "{v}");
-    let a = via_host(&v, "svc-a");
+    let a = via_host(&v, "svc-a", PUBLISHED);
     assert!(
         !a.is_empty() && a.iter().all(|(.., e, o)| !e && !o),
         "{a:?}\n{v}"
     );
-    let b = via_host(&v, "svc-b");
+    let b = via_host(&v, "svc-b", PUBLISHED);
     assert!(
         !b.is_empty() && b.iter().all(|(.., e, o)| *e && *o),
         "{b:?}\n{v}"
+    );
+    // The flow opens the port it names, not the other one proxy publishes.
+    assert_eq!(
+        via_host(&v, "svc-b", BOUND),
+        [(docker0(), Some(BOUND), false, false)],
+        "{v}"
     );
     assert!(!exec_reaches(&svc_a, "172.51.2.1", PUBLISHED));
     assert!(exec_reaches(
