@@ -157,6 +157,13 @@ pub async fn read_document(text: String) -> Result<design::RawDesign, AppError> 
     delegate!(read_document(text))
 }
 
+/// What saving the model (sent as JSON) would change on top of the newest revision, in words:
+/// the diff runs on the server, so the designer's download carries no diff code.
+#[server(prefix = "/api", endpoint = "changes_on_latest")]
+pub async fn changes_on_latest(id: i64, model: String) -> Result<String, AppError> {
+    delegate!(changes_on_latest(id, model))
+}
+
 /// Writes a model, sent as JSON, as the canonical YAML that saving stores.
 #[server(prefix = "/api", endpoint = "write_document")]
 pub async fn write_document(model: String) -> Result<String, AppError> {

@@ -89,6 +89,14 @@ pub trait Backend: ChangeRequests + Integrations + Send + Sync + 'static {
     async fn read_document(&self, req: &Request, text: String) -> Result<RawDesign, AppError>;
     /// Writes a model (sent as JSON) as the canonical YAML that saving stores.
     async fn write_document(&self, req: &Request, model: String) -> Result<String, AppError>;
+    /// What saving `model` (sent as JSON) would change on top of the design's newest
+    /// revision, as `bulkhead diff` words it (the designer's "see changes" on a conflict).
+    async fn changes_on_latest(
+        &self,
+        req: &Request,
+        id: i64,
+        model: String,
+    ) -> Result<String, AppError>;
     /// Reads a Compose file into a design named `name`.
     async fn import_compose(
         &self,

@@ -21,7 +21,7 @@ pub mod scene;
 mod state;
 mod yaml;
 
-use crate::api::{SaveDesign, get_design};
+use crate::api::{SaveDesign, changes_on_latest};
 use crate::components::error::ErrorBanner;
 use crate::error::AppError;
 use crate::model::DesignDetail;
@@ -205,23 +205,13 @@ pub fn Designer(
     };
     let changes = RwSignal::new(None::<String>);
     let see_changes = move |_| {
-        let mine = ed.doc.get_untracked();
+        let mine = ed
+            .doc
+            .with_untracked(|d| serde_json::to_string(d).unwrap_or_default());
         leptos::task::spawn_local(async move {
-            let text = match get_design(id, None).await {
-                Ok(latest) => match latest.model_error {
-                    None => {
-                        let d = design::diff::diff(&latest.model, &mine);
-                        format!(
-                            "Revision {} by {} is the newest. What your save would change on top of it:\n\n{}",
-                            latest.head,
-                            latest.revision.author,
-                            d.to_text()
-                        )
-                    }
-                    Some(e) => format!("The newest revision does not parse: {e}"),
-                },
-                Err(e) => e.to_string(),
-            };
+            let text = changes_on_latest(id, mine)
+                .await
+                .unwrap_or_else(|e| e.to_string());
             changes.set(Some(text));
         });
     };

@@ -10,7 +10,8 @@
 //! - a port bound to a loopback address is out of every container's reach;
 //! - `host.protect_host` limits the host ports a zone reaches to `host.host_ports`, the
 //!   published ones included; `host.protect_published` closes every published port to the
-//!   zones except along flows `via: host`.
+//!   zones except along flows `via: host`, and with both, the flows alone decide (their
+//!   rules come first in the input chain).
 
 use serde::Serialize;
 
@@ -72,37 +73,39 @@ impl Reachability<'_> {
         {
             return Vec::new();
         }
-        let host_guard = self
-            .host_guarded(a)
-            .then(|| self.host_ports.clone())
-            .flatten();
-        let flow_guard = self.published_guarded(a).then(|| {
-            self.host_flows(oa, ob)
+        // The design's input rules close published ports first, and what a flow via the
+        // host opens leaves them before host.protect_host's rules: with both protections
+        // the flows alone decide.
+        let (guard, by_flows) = if self.published_guarded(a) {
+            let open = self
+                .host_flows(oa, ob)
                 .map(|flows| self.union(flows))
-                .unwrap_or_else(PortSet::empty)
-        });
+                .unwrap_or_else(PortSet::empty);
+            (Some(open), true)
+        } else if self.host_guarded(a) {
+            (self.host_ports.clone(), false)
+        } else {
+            (None, false)
+        };
         let (an, bn) = (self.design.services[a].name.as_str(), target.name.as_str());
         let mut paths = Vec::new();
         for p in target.ports.iter().filter(|p| !p.is_loopback()) {
             let mut ports = p.host_port_set();
-            if let Some(open) = &host_guard {
-                ports = ports.intersection(open);
-            }
-            if let Some(open) = &flow_guard {
+            if let Some(open) = &guard {
                 ports = ports.intersection(open);
             }
             if ports.is_empty() {
                 continue;
             }
             let bind = p.bind_address();
-            let why = match (&host_guard, &flow_guard) {
-                (_, Some(_)) => format!(
+            let why = match (&guard, by_flows) {
+                (Some(_), true) => format!(
                     "via the host: {bn} publishes {p} on {bind}, and a flow via: host opens {ports} of it to {an}"
                 ),
-                (Some(_), None) => format!(
+                (Some(_), false) => format!(
                     "via the host: {bn} publishes {p} on {bind}, and host.host_ports leaves {ports} open to {an}'s zones"
                 ),
-                (None, None) => format!(
+                (None, _) => format!(
                     "via the host: {bn} publishes {p} on {bind}, which every container with a route to the host reaches (host.protect_published closes it)"
                 ),
             };

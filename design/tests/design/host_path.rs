@@ -158,6 +158,18 @@ fn protect_host_limits_published_ports_to_host_ports() {
 }
 
 #[test]
+fn with_both_protections_the_flows_via_the_host_decide() {
+    let d = design_of(&body(
+        "host:\n  protect_host: true\n  protect_published: true\n",
+        "flows:\n  - { from: svc-b, to: proxy, ports: [tcp/8443], via: host }\n",
+    ));
+    let got = paths(&d);
+    assert_eq!(got[0], ("svc-a", vec![]));
+    // host_ports lists nothing, and the flow still opens the port: its rule comes first.
+    assert_eq!(got[1], ("svc-b", vec!["tcp/8443".to_owned()]));
+}
+
+#[test]
 fn a_port_docker_picks_is_one_of_the_ephemeral_range() {
     let d = design_of(
         "zones:\n  z: { trust: public }\n  y: { trust: public }\nservices:\n  p: { image: x:1, zones: [z], ports: [\"80\"] }\n  s: { image: x:1, zones: [y] }\n",

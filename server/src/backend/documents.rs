@@ -23,6 +23,31 @@ pub(super) async fn read(
     .map_err(|e| AppError::invalid("document", e.to_string()))
 }
 
+pub(super) async fn changes_on_latest(
+    service: &Service,
+    req: &Request,
+    id: i64,
+    model: String,
+) -> Result<String, AppError> {
+    let latest = super::designs::get(service, req, id, None).await?;
+    if let Some(e) = latest.model_error {
+        return Ok(format!("The newest revision does not parse: {e}"));
+    }
+    let (head, author) = (latest.head, latest.revision.author);
+    let newest = latest.model;
+    offload::run("comparing with the newest revision", model.len(), move || {
+        serde_json::from_str::<RawDesign>(&model).map(|mine| {
+            format!(
+                "Revision {head} by {author} is the newest. What your save would change on top of it:\n\n{}",
+                design::diff::diff(&newest, &mine).to_text()
+            )
+        })
+    })
+    .await
+    .map_err(offloaded)?
+    .map_err(|e| AppError::invalid("model", format!("the model does not read: {e}")))
+}
+
 pub(super) async fn write(
     service: &Service,
     req: &Request,

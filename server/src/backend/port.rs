@@ -141,6 +141,15 @@ impl Backend for Service {
         documents::write(self, req, model).await
     }
 
+    async fn changes_on_latest(
+        &self,
+        req: &Request,
+        id: i64,
+        model: String,
+    ) -> Result<String, AppError> {
+        documents::changes_on_latest(self, req, id, model).await
+    }
+
     async fn import_compose(
         &self,
         req: &Request,

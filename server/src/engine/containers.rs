@@ -5,8 +5,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::time::Duration;
 
 use bollard::models::{
-    ContainerCreateBody, HealthConfig, HostConfig, NetworkingConfig, PortBinding, RestartPolicy,
-    RestartPolicyNameEnum,
+    ContainerCreateBody, ContainerInspectResponse, HealthConfig, HostConfig, NetworkingConfig,
+    PortBinding, RestartPolicy, RestartPolicyNameEnum,
 };
 use bollard::query_parameters::{
     CreateContainerOptions, InspectContainerOptions, ListContainersOptions, LogsOptions,
@@ -35,21 +35,29 @@ fn restart_policy(policy: design::model::RestartPolicy) -> RestartPolicy {
 }
 
 impl DockerEngine {
-    /// The container called exactly `name`; `None` when absent.
-    pub async fn container(&self, name: &str) -> Result<Option<LiveContainer>, EngineError> {
-        let c = match self
+    /// What the engine says of the container `name` (by name or id); `None` when absent.
+    pub(crate) async fn inspect(
+        &self,
+        name: &str,
+    ) -> Result<Option<ContainerInspectResponse>, EngineError> {
+        match self
             .docker
             .inspect_container(name, None::<InspectContainerOptions>)
             .await
         {
-            Ok(c) => c,
-            Err(e) if is_not_found(&e) => return Ok(None),
-            Err(e) => {
-                return Err(EngineError::docker(
-                    format!("inspecting container {name}"),
-                    e,
-                ));
-            }
+            Ok(c) => Ok(Some(c)),
+            Err(e) if is_not_found(&e) => Ok(None),
+            Err(e) => Err(EngineError::docker(
+                format!("inspecting container {name}"),
+                e,
+            )),
+        }
+    }
+
+    /// The container called exactly `name`; `None` when absent.
+    pub async fn container(&self, name: &str) -> Result<Option<LiveContainer>, EngineError> {
+        let Some(c) = self.inspect(name).await? else {
+            return Ok(None);
         };
         let live_name = c
             .name

@@ -333,6 +333,34 @@ async fn documents_are_read_and_written_for_the_browser() {
     assert_eq!(broken.status.as_u16(), 400, "{}", broken.body);
     assert!(broken.body.to_string().contains("line"), "{}", broken.body);
 
+    // What a save of an edited model would change on top of the newest revision, worded by
+    // the server (the browser carries no diff code).
+    let mut edited = model.clone();
+    edited.flows.pop();
+    let words = viewer
+        .call(
+            "changes_on_latest",
+            &[
+                ("id", &id.to_string()),
+                ("model", &serde_json::to_string(&edited).unwrap()),
+            ],
+        )
+        .await
+        .ok();
+    let words = words.as_str().unwrap();
+    assert!(
+        words.starts_with("Revision 1 by root is the newest.")
+            && words.contains("no longer reachable (1)"),
+        "{words}"
+    );
+    let unreadable = viewer
+        .call(
+            "changes_on_latest",
+            &[("id", &id.to_string()), ("model", "{")],
+        )
+        .await;
+    assert_eq!(unreadable.status.as_u16(), 400, "{}", unreadable.body);
+
     // Bad input is refused with what to do, and changes nothing.
     let bad_model = viewer
         .call("write_document", &[("model", "{\"name\": 3}")])

@@ -68,6 +68,11 @@ fn endpoints(design: i64, deleted: i64, user: i64, head: i64) -> Vec<Endpoint> {
         ),
         ("get_design", vec![("id", d.clone())], Some(Role::Viewer)),
         (
+            "changes_on_latest",
+            vec![("id", d.clone()), ("model", "{".into())],
+            Some(Role::Viewer),
+        ),
+        (
             "save_design",
             vec![
                 ("id", d),

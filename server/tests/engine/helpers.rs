@@ -228,6 +228,23 @@ pub async fn apply(
     report
 }
 
+/// Applies a design that guards the host with its firewall, asserting that the firewall is
+/// installed and that INPUT jumps to its input chain; verifies it and asserts that every
+/// check matches.
+pub async fn apply_guarded(d: &design::ValidDesign, engine: &DockerEngine) -> engine::VerifyReport {
+    let report = apply(d, engine, true).await;
+    assert!(
+        matches!(report.firewall, engine::FirewallOutcome::Installed { .. }),
+        "{report}"
+    );
+    assert!(jumped_to("INPUT", &input_chain(d.name.as_str())));
+    let v = engine::verify(d, engine, engine::VerifyOptions::default())
+        .await
+        .unwrap();
+    assert!(v.passed(), "{v}");
+    v
+}
+
 /// Runs `docker exec CONTAINER nc …` and says whether the port was reached (open or
 /// refused), as a spot check independent of verify's probes.
 pub fn exec_reaches(container: &str, address: &str, port: u16) -> bool {

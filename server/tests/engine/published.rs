@@ -7,7 +7,7 @@
 //! is never reached from a container.
 
 use crate::helpers::*;
-use server::engine::{self, FirewallOutcome, Target, VerifyOptions};
+use server::engine::{self, Target, VerifyOptions};
 
 const PUBLISHED: u16 = 18451;
 const LOOPBACK: u16 = 18452;
@@ -134,23 +134,33 @@ async fn docker_published_ports_are_a_path_between_zones_until_protected() {
         PUBLISHED
     ));
 
-    // Protected, with a flow via the host for svc-b alone.
+    // Protected, with a flow via the host for svc-b alone: with protect_published alone, then
+    // with protect_host too (host_ports lists nothing: the flow's rule comes first).
+    let flow =
+        format!("flows:\n  - {{ from: svc-b, to: proxy, ports: [tcp/{PUBLISHED}], via: host }}\n");
+    let published_only = valid(&text(
+        &name,
+        &format!("{flow}host:\n  protect_published: true\n"),
+    ));
+    let v = apply_guarded(&published_only, &engine).await;
+    assert_eq!(
+        via_host(&v, "svc-a", PUBLISHED)
+            .iter()
+            .map(|(.., e, o)| (*e, *o))
+            .collect::<Vec<_>>(),
+        [(false, false), (false, false)],
+        "{v}"
+    );
+    assert!(exec_reaches(
+        &container(&name, "svc-b"),
+        "172.51.2.1",
+        PUBLISHED
+    ));
     let guarded = valid(&text(
         &name,
-        &format!(
-            "flows:\n  - {{ from: svc-b, to: proxy, ports: [tcp/{PUBLISHED}], via: host }}\nhost:\n  protect_published: true\n"
-        ),
+        &format!("{flow}host:\n  protect_host: true\n  protect_published: true\n"),
     ));
-    let report = apply(&guarded, &engine, true).await;
-    assert!(
-        matches!(report.firewall, FirewallOutcome::Installed { .. }),
-        "{report}"
-    );
-    assert!(jumped_to("INPUT", &input_chain(&name)));
-    let v = engine::verify(&guarded, &engine, VerifyOptions::default())
-        .await
-        .unwrap();
-    assert!(v.passed(), "{v}");
+    let v = apply_guarded(&guarded, &engine).await;
     let a = via_host(&v, "svc-a", PUBLISHED);
     assert!(
         !a.is_empty() && a.iter().all(|(.., e, o)| !e && !o),

@@ -5,7 +5,6 @@
 
 use std::net::Ipv4Addr;
 
-use bollard::query_parameters::InspectContainerOptions;
 use design::ValidDesign;
 use design::compile::container_name;
 use design::model::{NetworkMode, PublishedPort, ServiceId};
@@ -14,7 +13,7 @@ use design::reach::Reachability;
 use super::report::{Check, Target};
 use super::targets::{Planned, Probe, allows};
 use crate::engine::DockerEngine;
-use crate::engine::error::{EngineError, is_not_found};
+use crate::engine::error::EngineError;
 
 /// A published port of a service as the engine bound it.
 pub(super) struct Bound {
@@ -62,19 +61,8 @@ async fn picked_port(
     name: &str,
     port: &PublishedPort,
 ) -> Result<Option<u16>, EngineError> {
-    let inspected = match engine
-        .docker
-        .inspect_container(name, None::<InspectContainerOptions>)
-        .await
-    {
-        Ok(c) => c,
-        Err(e) if is_not_found(&e) => return Ok(None),
-        Err(e) => {
-            return Err(EngineError::docker(
-                format!("inspecting container {name}"),
-                e,
-            ));
-        }
+    let Some(inspected) = engine.inspect(name).await? else {
+        return Ok(None);
     };
     let key = format!("{}/{}", port.container_ports.lo(), port.protocol.as_str());
     Ok(inspected
