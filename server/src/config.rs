@@ -42,6 +42,10 @@ pub struct Config {
     /// At the very first start, register this host's Docker socket as the engine `local`
     /// when it answers.
     pub register_local_engine: bool,
+    /// Addresses other than this host's own that may read `GET /metrics`.
+    pub metrics_allow: Vec<ipnet::IpNet>,
+    /// A bearer token that opens `GET /metrics` from anywhere.
+    pub metrics_token: Option<secrecy::SecretString>,
 }
 
 impl Config {
@@ -61,6 +65,8 @@ impl Config {
             drift_check_interval: Some(Duration::from_secs(10 * 60)),
             verify_interval: None,
             register_local_engine: true,
+            metrics_allow: Vec::new(),
+            metrics_token: None,
         }
     }
 

@@ -16,6 +16,7 @@ pub mod front_end;
 mod http;
 pub mod jobs;
 pub mod local_engine;
+pub mod metrics;
 pub mod offload;
 pub mod password;
 pub mod quarantine;

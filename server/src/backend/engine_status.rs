@@ -101,7 +101,7 @@ pub async fn status_of(record: &EngineRecord) -> EngineStatus {
 }
 
 impl EngineStatuses {
-    pub(super) async fn get(&self, id: i64) -> Option<EngineStatus> {
+    pub(crate) async fn get(&self, id: i64) -> Option<EngineStatus> {
         self.0.read().await.get(&id).cloned()
     }
 

@@ -56,6 +56,8 @@ pub struct Service {
     pub jobs: crate::jobs::Jobs,
     /// Where change-request events are announced.
     pub webhooks: Arc<crate::webhooks::Webhooks>,
+    /// HTTP requests counted and timed for `GET /metrics`.
+    pub metrics: crate::metrics::Http,
 }
 
 /// A write transaction: a change and its audit entry commit together or not at all.
@@ -152,6 +154,7 @@ impl Service {
             engine_statuses: engine_status::EngineStatuses::default(),
             jobs: crate::jobs::Jobs::default(),
             webhooks: Arc::default(),
+            metrics: crate::metrics::Http::default(),
         }
     }
 

@@ -58,10 +58,51 @@ pub struct ServeArgs {
     /// (for a Bulkhead that manages remote engines only).
     #[arg(long, env = "BULKHEAD_NO_LOCAL_ENGINE")]
     no_local_engine: bool,
+    /// An address or prefix (10.0.0.7, 10.0.0.0/24) other than this host's own that may read
+    /// GET /metrics without the token. Repeat for several.
+    #[arg(
+        long = "metrics-allow",
+        env = "BULKHEAD_METRICS_ALLOW",
+        value_delimiter = ',',
+        value_parser = parse_net
+    )]
+    metrics_allow: Vec<ipnet::IpNet>,
+    /// A file holding the token (at least 16 characters) that opens GET /metrics from anywhere
+    /// (`Authorization: Bearer TOKEN`).
+    #[arg(long, env = "BULKHEAD_METRICS_TOKEN_FILE")]
+    metrics_token_file: Option<std::path::PathBuf>,
+}
+
+/// An address (a prefix of one) or a prefix.
+fn parse_net(text: &str) -> Result<ipnet::IpNet, String> {
+    text.parse::<ipnet::IpNet>()
+        .or_else(|_| text.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+        .map_err(|_| {
+            format!("{text:?} is neither an address nor a prefix; write 10.0.0.7 or 10.0.0.0/24")
+        })
+}
+
+/// The metrics token from its file: trimmed, and long enough to be worth the name.
+fn metrics_token(path: &std::path::Path) -> Result<secrecy::SecretString, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("reading the metrics token from {}: {e}", path.display()))?;
+    let token = text.trim();
+    if token.chars().count() < 16 || token.chars().any(char::is_whitespace) {
+        return Err(format!(
+            "the metrics token in {} must be one word of at least 16 characters (e.g. the output of `openssl rand -hex 24`)",
+            path.display()
+        ));
+    }
+    Ok(token.into())
 }
 
 pub async fn run(args: ServeArgs) -> ExitCode {
     let site = args.site.display().to_string();
+    let metrics_token = match args.metrics_token_file.as_deref().map(metrics_token) {
+        Some(Err(e)) => return fail(e),
+        Some(Ok(token)) => Some(token),
+        None => None,
+    };
     let config = Config {
         addr: args.addr,
         data_dir: args.data.dir,
@@ -79,6 +120,8 @@ pub async fn run(args: ServeArgs) -> ExitCode {
         verify_interval: (args.verify_every_mins > 0)
             .then(|| Duration::from_secs(args.verify_every_mins * 60)),
         register_local_engine: !args.no_local_engine,
+        metrics_allow: args.metrics_allow,
+        metrics_token,
     };
     let app = match Application::build(config).await {
         Ok(app) => app,

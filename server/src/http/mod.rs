@@ -51,6 +51,7 @@ pub fn router(
 
     Router::new()
         .route("/healthz", get(health::healthz))
+        .route("/metrics", get(crate::metrics::scrape))
         .route("/designs/{id}/export/{format}", get(export::export))
         .route("/jobs/{id}/events", get(jobs::events))
         .leptos_routes_with_context(&options, routes, context.clone(), {
@@ -66,7 +67,7 @@ pub fn router(
             service.clone(),
             guard::pages,
         ))
-        .layer(axum::Extension(service))
+        .layer(axum::Extension(service.clone()))
         .layer(sessions)
         .layer(axum::middleware::from_fn_with_state(
             Arc::new(origins),
@@ -75,4 +76,9 @@ pub fn router(
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .layer(axum::middleware::from_fn(headers::secure))
         .layer(tower_http::trace::TraceLayer::new_for_http())
+        // Outermost: every answer is counted, refusals by the layers above included.
+        .layer(axum::middleware::from_fn_with_state(
+            service,
+            crate::metrics::track,
+        ))
 }

@@ -13,6 +13,7 @@ mod headers;
 mod helpers;
 mod history;
 mod hostile;
+mod metrics;
 mod operations;
 mod origin;
 mod plans;

@@ -188,6 +188,21 @@ async fn verify_drift_and_quarantine_after_apply() {
     assert_eq!(drift["state"], "drifting", "{drift}");
     viewer.call("check_drift", &pair).await.ok();
     assert_eq!(count(&viewer, "engine-drift").await, 1);
+    // The metrics say the same: one apply, a verify without mismatches, the drift, and the
+    // engine up once it was checked.
+    viewer.call("check_engine", &[("id", &local)]).await.ok();
+    let metrics = crate::metrics::scrape(&app).await;
+    for line in [
+        "bulkhead_applies_total{result=\"applied\"} 1".to_owned(),
+        format!("bulkhead_verify_mismatches{{design=\"{name}\",engine=\"local\"}} 0"),
+        format!("bulkhead_drift{{design=\"{name}\",engine=\"local\",state=\"drifting\"}} 1"),
+        "bulkhead_engine_up{engine=\"local\"} 1".to_owned(),
+    ] {
+        assert!(
+            metrics.contains(&format!("{line}\n")),
+            "{line} in {metrics}"
+        );
+    }
     // …and the designs list says it needs a look.
     let list = viewer
         .call("list_designs", &[("include_deleted", "false")])
