@@ -322,7 +322,7 @@ pub struct VerifyCheck {
     pub unverifiable: bool,
     /// Not judged: a silent UDP port that may be listening.
     pub inconclusive: bool,
-    /// A port the target publishes, tried at a host address (the path through the host).
+    /// A published port tried at a host address (the path through the host).
     #[serde(default)]
     pub via_host: bool,
 }
@@ -340,14 +340,10 @@ impl VerifyCheck {
 
     /// `tcp/5432`, `icmp`; `host:tcp/8443` through the host.
     pub fn port_label(&self) -> String {
-        let label = match self.port {
-            Some(p) => format!("{}/{p}", self.protocol),
-            None => self.protocol.clone(),
-        };
-        if self.via_host {
-            format!("host:{label}")
-        } else {
-            label
+        let via = if self.via_host { "host:" } else { "" };
+        match self.port {
+            Some(p) => format!("{via}{}/{p}", self.protocol),
+            None => format!("{via}{}", self.protocol),
         }
     }
 }

@@ -127,16 +127,7 @@ impl<'d> Reachability<'d> {
                 }
             }
         }
-        host_pairs.sort_unstable();
-        host_pairs.dedup();
-        let mut host_flows_by_source: Vec<Vec<(u32, Vec<u32>)>> = vec![Vec::new(); n];
-        for (a, b, fi) in host_pairs {
-            let row = &mut host_flows_by_source[a as usize];
-            match row.last_mut() {
-                Some((t, flows)) if *t == b => flows.push(fi),
-                _ => row.push((b, vec![fi])),
-            }
-        }
+        let host_flows_by_source = super::host_path::by_source(n, host_pairs);
         pairs.sort_unstable();
         pairs.dedup();
         let mut flows_by_source: Vec<Vec<(u32, PairFlows)>> = vec![Vec::new(); n];
@@ -251,14 +242,6 @@ impl<'d> Reachability<'d> {
         row.binary_search_by_key(&ob, |(t, _)| *t)
             .ok()
             .map(|i| &row[i].1)
-    }
-
-    /// The flows `via: host` from one namespace owner to another.
-    pub(crate) fn host_flows(&self, oa: u32, ob: u32) -> Option<&[u32]> {
-        let row = &self.host_flows_by_source[oa as usize];
-        row.binary_search_by_key(&ob, |(t, _)| *t)
-            .ok()
-            .map(|i| &row[i].1[..])
     }
 
     /// True when service `s` has a route out of the host's networks: bridged in a zone

@@ -51,7 +51,31 @@ impl PublishedPort {
     }
 }
 
+/// The flows `via: host` per source owner, from (source owner, target owner, flow) triples:
+/// (target owner, flows) sorted by target.
+pub(super) fn by_source(n: usize, mut pairs: Vec<(u32, u32, u32)>) -> Vec<Vec<(u32, Vec<u32>)>> {
+    pairs.sort_unstable();
+    pairs.dedup();
+    let mut rows: Vec<Vec<(u32, Vec<u32>)>> = vec![Vec::new(); n];
+    for (a, b, fi) in pairs {
+        let row = &mut rows[a as usize];
+        match row.last_mut() {
+            Some((t, flows)) if *t == b => flows.push(fi),
+            _ => row.push((b, vec![fi])),
+        }
+    }
+    rows
+}
+
 impl Reachability<'_> {
+    /// The flows `via: host` from one namespace owner to another.
+    pub(crate) fn host_flows(&self, oa: u32, ob: u32) -> Option<&[u32]> {
+        let row = &self.host_flows_by_source[oa as usize];
+        row.binary_search_by_key(&ob, |(t, _)| *t)
+            .ok()
+            .map(|i| &row[i].1[..])
+    }
+
     /// True when `host.protect_published` guards the published ports from service `s`: it is
     /// bridged, only into zones with a local bridge (as for `host.protect_host`).
     pub(crate) fn published_guarded(&self, s: usize) -> bool {
