@@ -111,7 +111,12 @@ fn route_of(req: &Request) -> String {
 /// Middleware: counts and times every request by method, route and status.
 pub async fn track(State(service): State<Arc<Service>>, req: Request, next: Next) -> Response {
     let started = Instant::now();
-    let method = req.method().as_str().to_owned();
+    // Clients may send any method name: only the standard ones become labels.
+    let method = match req.method().as_str() {
+        m @ ("GET" | "POST" | "HEAD" | "PUT" | "DELETE" | "OPTIONS" | "PATCH") => m,
+        _ => "other",
+    }
+    .to_owned();
     let route = route_of(&req);
     let response = next.run(req).await;
     let http = &service.metrics;

@@ -53,6 +53,12 @@ async fn metrics_answer_this_host_and_count_what_happens() {
     for path in ["/nowhere-1", "/nowhere-2", "/api/made_up"] {
         reqwest::get(format!("{}{path}", app.base)).await.unwrap();
     }
+    let odd = reqwest::Method::from_bytes(b"BREW").unwrap();
+    reqwest::Client::new()
+        .request(odd, format!("{}/healthz", app.base))
+        .send()
+        .await
+        .unwrap();
 
     let text = scrape(&app).await;
     assert!(
