@@ -1,4 +1,5 @@
-//! `bulkhead audit verify`: check the audit log's keyed hash chain and its signed checkpoints.
+//! `bulkhead audit verify`: check the audit log's keyed hash chain and its signed checkpoints;
+//! `bulkhead audit export`: the log for an auditor, as JSON Lines or CSV.
 
 use super::{DataArg, fail};
 use crate::db::Db;
@@ -12,19 +13,73 @@ pub enum AuditCommand {
         #[command(flatten)]
         data: DataArg,
     },
+    /// Write the audit log to standard output, oldest first, with each entry's hash (check a
+    /// JSON Lines export offline with scripts/verify-audit-export.py).
+    Export {
+        /// jsonl (a header line, then one entry a line) or csv.
+        #[arg(long, value_enum, default_value = "jsonl")]
+        format: audit::export::Format,
+        /// Only entries from this day (2026-12-01) or time (2026-12-01T08:00:00Z) on.
+        #[arg(long, value_parser = parse_since)]
+        since: Option<String>,
+        #[command(flatten)]
+        data: DataArg,
+    },
+}
+
+/// A day or an RFC 3339 time, as the text the log's times compare with.
+fn parse_since(text: &str) -> Result<String, String> {
+    use time::format_description::well_known::Rfc3339;
+    let day = time::macros::format_description!("[year]-[month]-[day]");
+    if time::Date::parse(text, &day).is_ok() {
+        return Ok(text.to_owned());
+    }
+    time::OffsetDateTime::parse(text, &Rfc3339)
+        .map(|t| {
+            t.to_offset(time::UtcOffset::UTC)
+                .format(&Rfc3339)
+                .unwrap_or_else(|_| text.to_owned())
+        })
+        .map_err(|_| {
+            format!("{text:?} is neither a day (2026-12-01) nor a time (2026-12-01T08:00:00Z)")
+        })
+}
+
+async fn open(data: &DataArg) -> Result<Db, ExitCode> {
+    if !data.dir.join("bulkhead.db").is_file() {
+        return Err(fail(format!(
+            "there is no Bulkhead database in {}; pass the right --data directory",
+            data.dir.display()
+        )));
+    }
+    Db::open(&data.dir).await.map_err(fail)
 }
 
 pub async fn run(cmd: AuditCommand) -> ExitCode {
-    let AuditCommand::Verify { data } = cmd;
-    if !data.dir.join("bulkhead.db").is_file() {
-        return fail(format!(
-            "there is no Bulkhead database in {}; pass the right --data directory",
-            data.dir.display()
-        ));
-    }
-    let db = match Db::open(&data.dir).await {
+    let data = match cmd {
+        AuditCommand::Verify { data } => data,
+        AuditCommand::Export {
+            format,
+            since,
+            data,
+        } => {
+            let db = match open(&data).await {
+                Ok(db) => db,
+                Err(code) => return code,
+            };
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            return match audit::export::export(&db, format, since.as_deref(), &mut out).await {
+                Ok(count) => {
+                    eprintln!("exported {count} audit entries");
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(format!("{e:#}")),
+            };
+        }
+    };
+    let db = match open(&data).await {
         Ok(db) => db,
-        Err(e) => return fail(e),
+        Err(code) => return code,
     };
     match audit::verify(&db).await {
         Ok(Verdict::Intact {

@@ -134,3 +134,70 @@ async fn serve_prints_the_setup_token() {
     assert_eq!(setup("0".repeat(32)).await, 400);
     assert_eq!(setup(served.token.clone()).await, 200);
 }
+
+/// `bulkhead audit export`: JSON Lines that `scripts/verify-audit-export.py` checks offline
+/// with the audit key (and refuses once an entry is changed), CSV with a header row, `--since`
+/// keeping later entries only, and a clear refusal of a time it cannot read.
+#[test]
+fn audit_export_verifies_offline() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    for name in ["a1", "a2", "a3"] {
+        let added = bulkhead(
+            &["user", "add", name, "--role", "viewer", "--data", data],
+            "a long cli password\n",
+        );
+        assert_eq!(added.0, 0, "{added:?}");
+    }
+    let (code, jsonl, err) = bulkhead(&["audit", "export", "--data", data], "");
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("exported 3 audit entries"), "{err}");
+    assert_eq!(jsonl.lines().count(), 4, "{jsonl}");
+    let file = dir.path().join("audit.jsonl");
+    std::fs::write(&file, &jsonl).unwrap();
+    let key = dir.path().join("audit.key");
+    let check = |path: &std::path::Path| {
+        let out = Command::new("python3")
+            .arg(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../scripts/verify-audit-export.py"
+            ))
+            .arg("--key")
+            .arg(&key)
+            .arg(path)
+            .output()
+            .expect("python3 runs");
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    let (code, out) = check(&file);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("intact: 3 entries"), "{out}");
+    let tampered = dir.path().join("tampered.jsonl");
+    std::fs::write(&tampered, jsonl.replacen("a2", "zz", 1)).unwrap();
+    let (code, out) = check(&tampered);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("entry 2"), "{out}");
+
+    let (code, csv, _) = bulkhead(&["audit", "export", "--format", "csv", "--data", data], "");
+    assert_eq!(code, 0);
+    let mut lines = csv.lines();
+    assert!(
+        lines
+            .next()
+            .unwrap()
+            .starts_with("id,at,actor_id,actor_name,"),
+        "{csv}"
+    );
+    assert_eq!(lines.count(), 3, "{csv}");
+    let (code, later, err) = bulkhead(
+        &["audit", "export", "--since", "2999-01-01", "--data", data],
+        "",
+    );
+    assert_eq!((code, later.lines().count()), (0, 1), "{later}{err}");
+    let (code, _, err) = bulkhead(&["audit", "export", "--since", "soon", "--data", data], "");
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("neither a day"), "{err}");
+}

@@ -3,6 +3,7 @@
 //! key ([`anchor`]) so that someone who can write the database cannot rewrite the chain.
 
 mod anchor;
+pub mod export;
 
 pub use anchor::{Anchor, AnchorError, CHECKPOINTS_FILE, Checkpoint, KEY_FILE};
 

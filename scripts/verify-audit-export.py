@@ -1,0 +1,65 @@
+#!/usr/bin/env python3
+"""Checks a JSON Lines export of Bulkhead's audit log offline (`bulkhead audit export
+--format jsonl --data DIR > audit.jsonl`): every entry's hash is recomputed from the columns
+it covers (SHA-256 before the log was keyed, HMAC-SHA-256 under the data directory's
+audit.key from the first keyed entry on), and each entry must link to the one before it
+(its prev_hash is that entry's hash) wherever their ids are consecutive.
+
+Usage: scripts/verify-audit-export.py --key DATA/audit.key audit.jsonl
+Exit 0 when every entry checks, 1 naming the first that does not, 2 on unusable input.
+"""
+
+import argparse
+import hashlib
+import hmac
+import json
+import sys
+
+
+def canonical(e, prev):
+    # The same text the server hashes: a compact JSON array (serde_json's form).
+    return json.dumps(
+        [prev, e["at"], e["actor_id"], e["actor_name"], e["address"], e["action"],
+         e["object_kind"], e["object_id"], e["design_id"], e["target"], e["summary"],
+         e["details"]],
+        separators=(",", ":"), ensure_ascii=False)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--key", required=True, help="the data directory's audit.key")
+    parser.add_argument("export", help="the JSON Lines export")
+    args = parser.parse_args()
+    try:
+        key = bytes.fromhex(open(args.key).read().strip())
+    except (OSError, ValueError) as e:
+        print(f"cannot use the key {args.key}: {e}", file=sys.stderr)
+        return 2
+    with open(args.export, encoding="utf-8") as f:
+        header = json.loads(f.readline() or "{}")
+        if header.get("bulkhead_audit_export") != 1:
+            print(f"{args.export} is not a Bulkhead audit export (its first line names no format)",
+                  file=sys.stderr)
+            return 2
+        keyed_since = header["keyed_since"]
+        count, last = 0, None
+        for n, line in enumerate(f, start=2):
+            e = json.loads(line)
+            text = canonical(e, e["prev_hash"]).encode("utf-8")
+            if e["id"] >= keyed_since:
+                want = hmac.new(key, text, hashlib.sha256).hexdigest()
+            else:
+                want = hashlib.sha256(text).hexdigest()
+            if not hmac.compare_digest(want, e["hash"]):
+                print(f"entry {e['id']} (line {n}): its content does not match its hash")
+                return 1
+            if last is not None and e["id"] == last["id"] + 1 and e["prev_hash"] != last["hash"]:
+                print(f"entry {e['id']} (line {n}): it does not link to entry {last['id']}")
+                return 1
+            count, last = count + 1, e
+    print(f"audit export intact: {count} entries, every hash matches and every link holds")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
