@@ -176,7 +176,13 @@ fn audit_export_verifies_offline() {
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("intact: 3 entries"), "{out}");
     let tampered = dir.path().join("tampered.jsonl");
-    std::fs::write(&tampered, jsonl.replacen("a2", "zz", 1)).unwrap();
+    // Entry 2's summary changed (the words never occur in a hash).
+    assert!(jsonl.contains("created user a2 "), "{jsonl}");
+    std::fs::write(
+        &tampered,
+        jsonl.replacen("created user a2 ", "created user zz ", 1),
+    )
+    .unwrap();
     let (code, out) = check(&tampered);
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("entry 2"), "{out}");
