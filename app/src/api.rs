@@ -3,8 +3,6 @@
 
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
-use crate::model::AuditFilter;
-#[cfg(feature = "ssr")]
 use crate::model::EngineForm;
 use crate::model::{
     AuditPage, ComposeImported, DeploymentRow, DesignDetail, DesignSummary, DriftView,
@@ -174,22 +172,6 @@ pub async fn write_document(model: String) -> Result<String, AppError> {
 #[server(prefix = "/api", endpoint = "import_compose")]
 pub async fn import_compose(text: String, name: String) -> Result<ComposeImported, AppError> {
     delegate!(import_compose(text, name))
-}
-
-#[server(prefix = "/api", endpoint = "audit")]
-pub async fn audit(
-    user: Option<String>,
-    action: Option<String>,
-    design: Option<i64>,
-    before: Option<i64>,
-) -> Result<AuditPage, AppError> {
-    let filter = AuditFilter {
-        user,
-        action,
-        design,
-        before,
-    };
-    delegate!(audit(filter))
 }
 
 /// The engines page's calls (registering an engine takes many fields, each its own form
@@ -384,5 +366,7 @@ pub async fn restore_revision(id: i64, revision: i64) -> Result<RevisionInfo, Ap
     delegate!(restore_revision(id, revision))
 }
 
+mod audit;
 mod requests;
+pub use audit::*;
 pub use requests::*;

@@ -105,7 +105,15 @@ pub trait Backend: ChangeRequests + Integrations + Send + Sync + 'static {
         name: String,
     ) -> Result<ComposeImported, AppError>;
 
+    /// A page of the audit log as `filter` views it (viewer: design and engine entries,
+    /// without client addresses; admin: everything).
     async fn audit(&self, req: &Request, filter: AuditFilter) -> Result<AuditPage, AppError>;
+    /// One audit entry in full, when the reader may see it.
+    async fn audit_entry(
+        &self,
+        req: &Request,
+        id: i64,
+    ) -> Result<crate::model::audit::AuditDetail, AppError>;
 
     /// The registered engines with their last known state (viewer); TLS files to admins.
     async fn list_engines(&self, req: &Request) -> Result<Vec<EngineRow>, AppError>;

@@ -61,6 +61,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/admin/users") view={Lazy::<pages::UsersRoute>::new()} />
                     <Route path=path!("/admin/webhooks") view={Lazy::<pages::WebhooksRoute>::new()} />
                     <Route path=path!("/audit") view={Lazy::<pages::AuditRoute>::new()} />
+                    <Route path=path!("/audit/:id") view={Lazy::<pages::AuditEntryRoute>::new()} />
                     <Route path=path!("/engines") view={Lazy::<pages::EnginesRoute>::new()} />
                     <Route path=path!("/engines/:id") view={Lazy::<pages::EngineRoute>::new()} />
                     <Route path=path!("/jobs/:id") view={Lazy::<pages::JobRoute>::new()} />

@@ -31,7 +31,7 @@ fn commit(c: &mut Criterion) {
             b.to_async(&rt).iter(|| async {
                 append_alone(
                     &db,
-                    NewEntry::new(&actor, "bench", "one audited write of the benchmark"),
+                    NewEntry::new(&actor, "design-save", "one audited write of the benchmark"),
                 )
                 .await
                 .expect("appended")

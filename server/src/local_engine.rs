@@ -37,7 +37,7 @@ pub async fn register(
             "engine-register",
             format!("registered engine local at {LOCAL_SOCKET} {how}"),
         )
-        .object("engine", id),
+        .engine(id, "local"),
     )
     .await?;
     tx.commit().await?;

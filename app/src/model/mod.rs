@@ -134,43 +134,6 @@ pub struct ComposeImported {
     pub notes: Vec<String>,
 }
 
-/// One entry of the audit log.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AuditEntry {
-    pub id: i64,
-    pub at: String,
-    pub actor: Option<String>,
-    pub address: Option<String>,
-    pub action: String,
-    pub object_kind: Option<String>,
-    pub object_id: Option<String>,
-    pub design_id: Option<i64>,
-    pub summary: String,
-}
-
-/// What the audit page asks for. Empty fields mean "any".
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AuditFilter {
-    pub user: Option<String>,
-    pub action: Option<String>,
-    pub design: Option<i64>,
-    /// Only entries older than this id (for paging).
-    pub before: Option<i64>,
-}
-
-/// A page of the audit log, with what the filters can choose from.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AuditPage {
-    pub entries: Vec<AuditEntry>,
-    pub users: Vec<String>,
-    pub actions: Vec<String>,
-    pub designs: Vec<(i64, String)>,
-    pub more: bool,
-}
-
-/// The page size of the audit log.
-pub const AUDIT_PAGE: i64 = 100;
-
 /// The shortest password accepted, in characters; the server checks it, the forms say it.
 pub const MIN_PASSWORD_LEN: usize = 12;
 
@@ -180,10 +143,12 @@ pub const MAX_DOCUMENT_BYTES: usize = 1024 * 1024;
 /// The largest layout accepted, in bytes.
 pub const MAX_LAYOUT_BYTES: usize = 256 * 1024;
 
+pub mod audit;
 mod engines;
 mod requests;
 mod review;
 mod tokens;
+pub use audit::{AUDIT_PAGE, AuditEntry, AuditFilter, AuditPage};
 pub use engines::*;
 pub use requests::*;
 pub use review::*;

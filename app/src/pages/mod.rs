@@ -97,3 +97,7 @@ page_on_demand!(
     /// `/audit`.
     AuditRoute => audit::Audit
 );
+page_on_demand!(
+    /// `/audit/:id`.
+    AuditEntryRoute => audit::AuditEntryPage
+);

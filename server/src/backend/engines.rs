@@ -137,7 +137,7 @@ pub(super) async fn add(
             "engine-register",
             format!("registered engine {} at {}", fields.name, fields.endpoint),
         )
-        .object("engine", id),
+        .engine(id, &fields.name),
     )
     .await?;
     let record = record(service, id).await?;
@@ -169,6 +169,9 @@ pub(super) async fn update(
     if before.endpoint != fields.endpoint || before.tls_ca != fields.tls_ca {
         changes.push(format!("endpoint {}", fields.endpoint));
     }
+    if before.tls_cert != fields.tls_cert || before.tls_key != fields.tls_key {
+        changes.push("TLS client certificate or key".into());
+    }
     if before.approvals_required != fields.approvals_required {
         changes.push(app::model::approvals_words(fields.approvals_required));
     }
@@ -191,7 +194,7 @@ pub(super) async fn update(
                 }
             ),
         )
-        .object("engine", id),
+        .engine(id, &fields.name),
     )
     .await?;
     service.engine_statuses.forget(id).await;
@@ -230,7 +233,7 @@ pub(super) async fn remove(service: &Service, req: &Request, id: i64) -> Result<
                 before.name, before.endpoint
             ),
         )
-        .object("engine", id),
+        .engine(id, &before.name),
     )
     .await?;
     service.engine_statuses.forget(id).await;
@@ -274,7 +277,7 @@ pub(super) async fn break_lock(service: &Service, req: &Request, id: i64) -> Res
                 clock::display(&held.acquired_at)
             ),
         )
-        .object("engine", id),
+        .engine(id, &before.name),
     )
     .await
 }

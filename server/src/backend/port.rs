@@ -8,6 +8,7 @@ use super::{
 use crate::store::audit;
 use app::backend::{Backend, Request};
 use app::error::AppError;
+use app::model::audit::AuditDetail;
 use app::model::{
     AuditFilter, AuditPage, ComposeImported, DeploymentRow, DesignDetail, DesignSummary, DriftView,
     EngineContainer, EngineForm, EngineRow, JobView, LiveRow, Me, PlanView, QuarantineRow,
@@ -161,14 +162,22 @@ impl Backend for Service {
 
     async fn audit(&self, req: &Request, filter: AuditFilter) -> Result<AuditPage, AppError> {
         let (user, _) = self.require(req, Role::Viewer).await?;
-        let scope = if user.role >= Role::Admin {
-            audit::Scope::Everything
-        } else {
-            audit::Scope::DesignsAndEngines
-        };
-        audit::page(&self.db.read, &filter, scope)
+        audit::view::page(&self.db.read, &filter, audit::Scope::of(user.role))
             .await
-            .map_err(internal)
+            .map_err(|e| match e {
+                audit::filter::Refused::Input(message) => AppError::BadRequest { message },
+                audit::filter::Refused::Store(e) => internal(e),
+            })
+    }
+
+    async fn audit_entry(&self, req: &Request, id: i64) -> Result<AuditDetail, AppError> {
+        let (user, _) = self.require(req, Role::Viewer).await?;
+        audit::view::detail(&self.db, id, audit::Scope::of(user.role))
+            .await
+            .map_err(internal)?
+            .ok_or_else(|| AppError::NotFound {
+                what: format!("Audit entry {id}"),
+            })
     }
 
     async fn list_engines(&self, req: &Request) -> Result<Vec<EngineRow>, AppError> {

@@ -25,6 +25,8 @@ fn classify(path: &str) -> Page {
         "/" | "/designs" | "/audit" | "/requests" | "/engines" => Page::Protected,
         // A job's event stream answers for itself (401), it is no page.
         p if p.starts_with("/jobs/") && p.ends_with("/events") => Page::Other,
+        // So does the audit export (a download, not a page).
+        "/audit/export" => Page::Other,
         p if [
             "/designs/",
             "/admin/",
@@ -32,6 +34,7 @@ fn classify(path: &str) -> Page {
             "/engines/",
             "/jobs/",
             "/verifications/",
+            "/audit/",
         ]
         .iter()
         .any(|prefix| p.starts_with(prefix)) =>

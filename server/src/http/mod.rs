@@ -1,6 +1,7 @@
 //! The HTTP surface: pages and server functions from Leptos, `/healthz`, and the middleware
 //! that guards them (origin check, sign-in redirects, sessions).
 
+mod audit_export;
 mod error;
 mod export;
 mod guard;
@@ -53,6 +54,7 @@ pub fn router(
         .route("/healthz", get(health::healthz))
         .route("/metrics", get(crate::metrics::scrape))
         .route("/designs/{id}/export/{format}", get(export::export))
+        .route("/audit/export", get(audit_export::export))
         .route("/jobs/{id}/events", get(jobs::events))
         .leptos_routes_with_context(&options, routes, context.clone(), {
             let options = options.clone();

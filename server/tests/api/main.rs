@@ -3,6 +3,7 @@
 
 mod apply;
 mod audit;
+mod audit_view;
 mod auth;
 mod bad_requests;
 mod cli;

@@ -9,7 +9,10 @@ use std::io::Write;
 use anyhow::Context;
 use futures_util::TryStreamExt;
 
-use super::Row;
+use sqlx::{QueryBuilder, Sqlite};
+
+use super::filter::Criteria;
+use super::{Row, Scope};
 use crate::db::Db;
 
 /// The export formats.
@@ -47,15 +50,19 @@ fn csv_field(text: &str) -> String {
     }
 }
 
-fn csv_line(r: &Row) -> String {
+fn csv_line(r: &Row, scope: Scope) -> String {
     let opt = |v: &Option<String>| v.as_deref().map(csv_field).unwrap_or_default();
+    let address = match scope {
+        Scope::Everything => opt(&r.address),
+        Scope::DesignsAndEngines => String::new(),
+    };
     let num = |v: Option<i64>| v.map(|n| n.to_string()).unwrap_or_default();
     [
         r.id.to_string(),
         csv_field(&r.at),
         num(r.actor_id),
         opt(&r.actor_name),
-        opt(&r.address),
+        address,
         csv_field(&r.action),
         opt(&r.object_kind),
         opt(&r.object_id),
@@ -69,13 +76,17 @@ fn csv_line(r: &Row) -> String {
     .join(",")
 }
 
-fn json_line(r: &Row) -> String {
+fn json_line(r: &Row, scope: Scope) -> String {
+    let address = match scope {
+        Scope::Everything => r.address.as_deref(),
+        Scope::DesignsAndEngines => None,
+    };
     serde_json::json!({
         "id": r.id,
         "at": r.at,
         "actor_id": r.actor_id,
         "actor_name": r.actor_name,
-        "address": r.address,
+        "address": address,
         "action": r.action,
         "object_kind": r.object_kind,
         "object_id": r.object_id,
@@ -89,6 +100,35 @@ fn json_line(r: &Row) -> String {
     .to_string()
 }
 
+/// The first line of an export: JSON Lines name the format, the first keyed entry, the view
+/// exported and what was withheld from it; CSV names its columns.
+pub fn header(format: Format, keyed_since: i64, view: serde_json::Value, scope: Scope) -> String {
+    match format {
+        Format::Jsonl => {
+            let withheld: &[&str] = match scope {
+                Scope::Everything => &[],
+                Scope::DesignsAndEngines => &["address"],
+            };
+            serde_json::json!({
+                "bulkhead_audit_export": 1,
+                "keyed_since": keyed_since,
+                "view": view,
+                "withheld": withheld,
+            })
+            .to_string()
+        }
+        Format::Csv => COLUMNS.join(","),
+    }
+}
+
+/// One entry as a line of `format` (without its line break).
+pub(super) fn line(format: Format, r: &Row, scope: Scope) -> String {
+    match format {
+        Format::Jsonl => json_line(r, scope),
+        Format::Csv => csv_line(r, scope),
+    }
+}
+
 /// Writes every entry stamped at or after `since` (an RFC 3339 time as the log writes them;
 /// `None`: all), oldest first; returns how many.
 pub async fn export(
@@ -97,18 +137,12 @@ pub async fn export(
     since: Option<&str>,
     out: &mut impl Write,
 ) -> anyhow::Result<u64> {
-    match format {
-        Format::Jsonl => writeln!(
-            out,
-            "{}",
-            serde_json::json!({
-                "bulkhead_audit_export": 1,
-                "keyed_since": db.audit.keyed_since(),
-                "since": since,
-            })
-        ),
-        Format::Csv => writeln!(out, "{}", COLUMNS.join(",")),
-    }
+    let view = serde_json::json!({ "since": since });
+    writeln!(
+        out,
+        "{}",
+        header(format, db.audit.keyed_since(), view, Scope::Everything)
+    )
     .context("writing the export")?;
     let mut rows = sqlx::query_as::<_, Row>(
         "SELECT * FROM audit_log WHERE (?1 IS NULL OR at >= ?1) ORDER BY id",
@@ -117,13 +151,51 @@ pub async fn export(
     .fetch(&db.read);
     let mut count = 0u64;
     while let Some(r) = rows.try_next().await.context("reading the audit log")? {
-        let line = match format {
-            Format::Jsonl => json_line(&r),
-            Format::Csv => csv_line(&r),
-        };
-        writeln!(out, "{line}").context("writing the export")?;
+        writeln!(out, "{}", line(format, &r, Scope::Everything)).context("writing the export")?;
         count += 1;
     }
     out.flush().context("writing the export")?;
     Ok(count)
+}
+
+/// Sends the lines of the entries `criteria` selects, oldest first, header first, each with
+/// its line break, to `out` as they are read; stops when the receiver goes away. Memory stays
+/// flat: the channel holds a few lines at a time.
+pub async fn stream(
+    db: Db,
+    format: Format,
+    criteria: Criteria,
+    out: tokio::sync::mpsc::Sender<Result<String, std::io::Error>>,
+) {
+    let scope = criteria.scope();
+    let view = serde_json::to_value(
+        criteria
+            .filter()
+            .pairs()
+            .into_iter()
+            .collect::<std::collections::BTreeMap<_, _>>(),
+    )
+    .unwrap_or_default();
+    let first = header(format, db.audit.keyed_since(), view, scope) + "\n";
+    if out.send(Ok(first)).await.is_err() {
+        return;
+    }
+    let mut q = QueryBuilder::<Sqlite>::new("SELECT * FROM audit_log");
+    criteria.push_where(&mut q);
+    q.push(" ORDER BY id");
+    let mut rows = q.build_query_as::<Row>().fetch(&db.read);
+    loop {
+        let next = match rows.try_next().await {
+            Ok(Some(r)) => Ok(line(format, &r, scope) + "\n"),
+            Ok(None) => return,
+            Err(e) => {
+                tracing::error!("audit export stopped: {e}");
+                Err(std::io::Error::other("reading the audit log failed"))
+            }
+        };
+        let failed = next.is_err();
+        if out.send(next).await.is_err() || failed {
+            return;
+        }
+    }
 }

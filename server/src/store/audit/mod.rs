@@ -4,6 +4,8 @@
 
 mod anchor;
 pub mod export;
+pub mod filter;
+pub mod view;
 
 pub use anchor::{Anchor, AnchorError, CHECKPOINTS_FILE, Checkpoint, KEY_FILE};
 
@@ -11,9 +13,8 @@ use super::Actor;
 use crate::clock;
 use crate::db::Db;
 use anyhow::Context;
-use app::model::{AUDIT_PAGE, AuditEntry, AuditFilter, AuditPage};
 use sha2::{Digest, Sha256};
-use sqlx::{FromRow, SqliteConnection, SqlitePool};
+use sqlx::{FromRow, SqliteConnection};
 
 /// The `prev_hash` of the first entry.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -56,6 +57,12 @@ impl<'a> NewEntry<'a> {
         self.object("design", id)
     }
 
+    /// The entry is about engine `id`, named `name` (the engine filter finds it by name).
+    pub fn engine(mut self, id: i64, name: &'a str) -> Self {
+        self.target = Some(name);
+        self.object("engine", id)
+    }
+
     pub fn details(mut self, details: serde_json::Value) -> Self {
         self.details = details;
         self
@@ -78,6 +85,9 @@ struct Row {
     details: String,
     prev_hash: String,
     hash: String,
+    /// Derived by the database from the action and details (not hashed).
+    failed: bool,
+    overridden: bool,
 }
 
 #[expect(clippy::too_many_arguments, reason = "one argument per hashed column")]
@@ -155,6 +165,11 @@ pub async fn append(
     anchor: &Anchor,
     e: NewEntry<'_>,
 ) -> anyhow::Result<i64> {
+    anyhow::ensure!(
+        app::model::audit::ActionGroup::of(e.action).is_some(),
+        "{:?} is not a stable audit action; add it to ActionGroup::actions",
+        e.action
+    );
     let (id, prev) = match newest(&mut *conn).await? {
         Some((id, hash)) => (id + 1, hash),
         None => (1, GENESIS.to_string()),
@@ -324,71 +339,13 @@ pub enum Scope {
     DesignsAndEngines,
 }
 
-/// The condition an entry meets to be seen in `scope`, as SQL over `audit_log`.
-const VISIBLE: &str = "(?6 OR design_id IS NOT NULL OR object_kind IN ('design', 'engine') \
-     OR action LIKE 'engine-%')";
-
-/// A page of the log, newest first, with the choices for the filters.
-pub async fn page(pool: &SqlitePool, f: &AuditFilter, scope: Scope) -> anyhow::Result<AuditPage> {
-    let everything = scope == Scope::Everything;
-    let rows: Vec<Row> = sqlx::query_as(&format!(
-        "SELECT * FROM audit_log \
-         WHERE (?1 IS NULL OR actor_name = ?1) AND (?2 IS NULL OR action = ?2) \
-           AND (?3 IS NULL OR design_id = ?3) AND (?4 IS NULL OR id < ?4) AND {VISIBLE} \
-         ORDER BY id DESC LIMIT ?5"
-    ))
-    .bind(&f.user)
-    .bind(&f.action)
-    .bind(f.design)
-    .bind(f.before)
-    .bind(AUDIT_PAGE + 1)
-    .bind(everything)
-    .fetch_all(pool)
-    .await
-    .context("reading the audit log")?;
-    let more = rows.len() as i64 > AUDIT_PAGE;
-    let entries = rows
-        .into_iter()
-        .take(AUDIT_PAGE as usize)
-        .map(|r| AuditEntry {
-            id: r.id,
-            at: clock::display(&r.at),
-            actor: r.actor_name,
-            address: if everything { r.address } else { None },
-            action: r.action,
-            object_kind: r.object_kind,
-            object_id: r.object_id,
-            design_id: r.design_id,
-            summary: r.summary,
-        })
-        .collect();
-    // ?6 is the only parameter these lists bind; the numbering keeps VISIBLE one text.
-    let users = sqlx::query_scalar(&format!(
-        "SELECT DISTINCT actor_name FROM audit_log WHERE actor_name IS NOT NULL AND {} \
-         ORDER BY actor_name",
-        VISIBLE.replace("?6", "?1")
-    ))
-    .bind(everything)
-    .fetch_all(pool)
-    .await
-    .context("listing audit users")?;
-    let actions = sqlx::query_scalar(&format!(
-        "SELECT DISTINCT action FROM audit_log WHERE {} ORDER BY action",
-        VISIBLE.replace("?6", "?1")
-    ))
-    .bind(everything)
-    .fetch_all(pool)
-    .await
-    .context("listing audit actions")?;
-    let designs = sqlx::query_as("SELECT id, name FROM designs ORDER BY name")
-        .fetch_all(pool)
-        .await
-        .context("listing designs")?;
-    Ok(AuditPage {
-        entries,
-        users,
-        actions,
-        designs,
-        more,
-    })
+impl Scope {
+    /// The part of the log a user of `role` reads.
+    pub fn of(role: app::model::Role) -> Scope {
+        if role >= app::model::Role::Admin {
+            Scope::Everything
+        } else {
+            Scope::DesignsAndEngines
+        }
+    }
 }

@@ -1,0 +1,48 @@
+-- The audit view: how each entry ended (derived from what it records, so nothing hashed
+-- changes), and the indexes that let any filter read its newest page without a scan.
+
+-- Something failed: a sign-in, an apply or a removal, a verify (mismatches or could not
+-- run), an engine found drifting or unreachable.
+ALTER TABLE audit_log ADD COLUMN failed INTEGER GENERATED ALWAYS AS (
+    coalesce(
+        action IN ('sign-in-failed', 'sign-in-throttled', 'request-apply-failed')
+        -- CASE, not AND: SQLite may evaluate both sides of an AND, and a json_ call on a
+        -- text that is not JSON (a tampered entry) fails the whole read.
+        OR CASE WHEN json_valid(details) THEN
+            json_extract(details, '$.result') = 'failed'
+            OR (action = 'engine-drift'
+                AND json_extract(details, '$.state') IN ('drifting', 'unreachable'))
+        END,
+        0)
+) VIRTUAL;
+
+-- A rule was bypassed: an approval gate overridden, an engine lock broken, errors accepted
+-- when a design was saved.
+ALTER TABLE audit_log ADD COLUMN overridden INTEGER GENERATED ALWAYS AS (
+    coalesce(
+        action IN ('request-override', 'engine-lock-break')
+        OR CASE WHEN json_valid(details) THEN
+            json_type(details, '$.override') NOT IN ('null')
+            OR coalesce(json_array_length(details, '$.accepted_errors'), 0) > 0
+        END,
+        0)
+) VIRTUAL;
+
+CREATE INDEX audit_log_failed ON audit_log (failed);
+CREATE INDEX audit_log_overridden ON audit_log (overridden);
+CREATE INDEX audit_log_target ON audit_log (target);
+CREATE INDEX audit_log_object ON audit_log (object_kind, object_id);
+CREATE INDEX audit_log_at ON audit_log (at);
+
+-- Words of the summaries, for the free-text search. It holds no text of its own (it reads
+-- the log's), and the log only grows, so one trigger keeps it whole.
+CREATE VIRTUAL TABLE audit_search USING fts5 (
+    summary,
+    content = 'audit_log',
+    content_rowid = 'id'
+);
+INSERT INTO audit_search (rowid, summary) SELECT id, summary FROM audit_log;
+CREATE TRIGGER audit_log_search AFTER INSERT ON audit_log
+BEGIN
+    INSERT INTO audit_search (rowid, summary) VALUES (new.id, new.summary);
+END;
