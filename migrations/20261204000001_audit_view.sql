@@ -31,6 +31,9 @@ ALTER TABLE audit_log ADD COLUMN overridden INTEGER GENERATED ALWAYS AS (
 CREATE INDEX audit_log_failed ON audit_log (failed);
 CREATE INDEX audit_log_overridden ON audit_log (overridden);
 CREATE INDEX audit_log_target ON audit_log (target);
+-- A design's or an engine's timeline: one seek per key action.
+CREATE INDEX audit_log_design_action ON audit_log (design_id, action);
+CREATE INDEX audit_log_target_action ON audit_log (target, action);
 CREATE INDEX audit_log_object ON audit_log (object_kind, object_id);
 CREATE INDEX audit_log_at ON audit_log (at);
 

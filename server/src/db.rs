@@ -72,6 +72,12 @@ impl Db {
             .await
             .map_err(open_err)?;
         MIGRATOR.run(&write).await?;
+        // The query planner's statistics, gathered where missing or stale (bounded work: a
+        // sample of each index), so that the audit view picks its most selective index.
+        sqlx::query("PRAGMA optimize=0x10002")
+            .execute(&write)
+            .await
+            .map_err(open_err)?;
         let newest = {
             let mut conn = write.acquire().await.map_err(open_err)?;
             crate::store::audit::newest(&mut conn)
@@ -92,6 +98,15 @@ impl Db {
             write,
             audit: Arc::new(audit),
         })
+    }
+
+    /// Refreshes the query planner's statistics where they went stale (run now and then).
+    pub async fn optimize(&self) -> anyhow::Result<()> {
+        sqlx::query("PRAGMA optimize")
+            .execute(&self.write)
+            .await
+            .context("refreshing the query planner's statistics")?;
+        Ok(())
     }
 
     /// Whether the database answers.

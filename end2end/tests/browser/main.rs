@@ -1,6 +1,7 @@
 //! Browser tests: the real application, in-process on a free port with a fresh database,
 //! driven in Debian's Chromium through chromedriver.
 
+mod audit;
 mod designer;
 mod engines;
 mod fixtures;

@@ -1,8 +1,8 @@
 //! The operating loop in a real browser, on this host's engine: an approver plans a design
 //! (with its reachability delta), applies it and watches the job end, verifies it and reads
 //! the report's matrices, sees a container moved by hand as drift at the next check, and
-//! quarantines and releases a container from the engine's page; a viewer sees all of it
-//! and can press none of it.
+//! quarantines and releases a container from the engine's page, reads the story in the audit
+//! view; a viewer sees all of it and can press none of it.
 
 use app::model::Role;
 use fantoccini::Locator;
@@ -154,6 +154,9 @@ async fn apply_verify_drift_and_quarantine_from_the_browser() {
     p.wait_text("[data-test=diff] [data-view=yaml]", "client:")
         .await;
     p.screenshot("29-history-diff").await;
+
+    // The audit view tells the story of all this.
+    crate::audit::the_story_of_the_loop(&p).await;
 
     // The viewer sees the same, and has nothing to press.
     let v = driver.browser().await;

@@ -79,8 +79,15 @@ where
     });
 }
 
-/// Starts the background checks the configuration asks for.
+/// Starts the background checks the configuration asks for, and the hourly refresh of the
+/// database's planner statistics.
 pub fn start(service: &Arc<Service>) {
+    every(
+        service,
+        Duration::from_secs(3600),
+        "refreshing the planner statistics",
+        |s| async move { s.db.optimize().await },
+    );
     if let Some(interval) = service.config.engine_check_interval {
         every(service, interval, "checking the engines", |s| async move {
             crate::backend::engine_status::check_all(&s).await

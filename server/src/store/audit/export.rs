@@ -9,8 +9,6 @@ use std::io::Write;
 use anyhow::Context;
 use futures_util::TryStreamExt;
 
-use sqlx::{QueryBuilder, Sqlite};
-
 use super::filter::Criteria;
 use super::{Row, Scope};
 use crate::db::Db;
@@ -180,9 +178,7 @@ pub async fn stream(
     if out.send(Ok(first)).await.is_err() {
         return;
     }
-    let mut q = QueryBuilder::<Sqlite>::new("SELECT * FROM audit_log");
-    criteria.push_where(&mut q);
-    q.push(" ORDER BY id");
+    let mut q = criteria.select(false, None);
     let mut rows = q.build_query_as::<Row>().fetch(&db.read);
     loop {
         let next = match rows.try_next().await {

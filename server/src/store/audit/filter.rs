@@ -3,7 +3,7 @@
 //! full-text index), so the newest page of any view is read without scanning the log.
 
 use anyhow::Context;
-use app::model::audit::{AuditFilter, Outcome};
+use app::model::audit::{ActionGroup, AuditFilter, Outcome};
 use sqlx::{QueryBuilder, Sqlite, SqlitePool};
 use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
@@ -20,7 +20,7 @@ pub(super) const FOR_EVERYONE: &str = "(design_id IS NOT NULL OR object_kind IN 
      OR action LIKE 'engine-%')";
 
 /// A filter checked and resolved against the database, ready to become SQL.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Criteria {
     filter: AuditFilter,
     scope: Scope,
@@ -173,17 +173,76 @@ impl Criteria {
         self.scope
     }
 
+    /// The whole query: every column of the entries the filter selects, in entry order
+    /// (`newest_first` or oldest first), at most `limit`.
+    pub fn select(&self, newest_first: bool, limit: Option<i64>) -> QueryBuilder<'_, Sqlite> {
+        // With words, the full-text index leads: it yields entry numbers in order, so the
+        // newest matches come first without collecting every match.
+        let from = if self.words.is_some() {
+            "SELECT audit_log.* FROM audit_search JOIN audit_log ON audit_log.id = audit_search.rowid"
+        } else {
+            "SELECT * FROM audit_log"
+        };
+        let mut q = QueryBuilder::new(from);
+        self.push_where(&mut q);
+        q.push(format!(
+            " ORDER BY {} {}",
+            self.id_column(),
+            if newest_first { "DESC" } else { "ASC" }
+        ));
+        if let Some(n) = limit {
+            q.push(" LIMIT ").push_bind(n);
+        }
+        q
+    }
+
+    /// The entry number's column: the full-text index's when it leads.
+    fn id_column(&self) -> &'static str {
+        if self.words.is_some() {
+            "audit_search.rowid"
+        } else {
+            "id"
+        }
+    }
+
+    /// The same criteria for one action (and any result, any words).
+    pub fn only_action(&self, action: &str) -> Criteria {
+        Criteria {
+            filter: AuditFilter {
+                action: Some(action.to_owned()),
+                group: None,
+                outcome: None,
+                text: None,
+                user: None,
+                before: None,
+                ..self.filter.clone()
+            },
+            words: None,
+            ..self.clone()
+        }
+    }
+
     /// Appends ` WHERE …` (always at least the reader's scope) to `q`, which selects from
-    /// `audit_log`.
+    /// `audit_log` (joined to `audit_search` when the filter has words).
     pub fn push_where(&self, q: &mut QueryBuilder<'_, Sqlite>) {
         let f = &self.filter;
         q.push(" WHERE 1");
         if self.scope == Scope::DesignsAndEngines {
             q.push(" AND ").push(FOR_EVERYONE);
+            // Actions only admins read: nothing to look for.
+            let hidden = f.group.is_some_and(|g| !g.for_everyone())
+                || f
+                    .action
+                    .as_deref()
+                    .and_then(ActionGroup::of)
+                    .is_some_and(|g| !g.for_everyone());
+            if hidden {
+                q.push(" AND 0");
+            }
         }
         if let Some((lo, hi)) = self.ids {
-            q.push(" AND id >= ").push_bind(lo);
-            q.push(" AND id <= ").push_bind(hi);
+            q.push(format!(" AND {} >= ", self.id_column())).push_bind(lo);
+            q.push(format!(" AND {} <= ", self.id_column())).push_bind(hi);
         }
         if let Some(from) = &self.from {
             q.push(" AND at >= ").push_bind(from.clone());
@@ -225,12 +284,11 @@ impl Criteria {
             None => {}
         }
         if let Some(words) = &self.words {
-            q.push(" AND id IN (SELECT rowid FROM audit_search WHERE audit_search MATCH ")
-                .push_bind(words.clone())
-                .push(")");
+            q.push(" AND audit_search MATCH ").push_bind(words.clone());
         }
         if let Some(before) = f.before {
-            q.push(" AND id < ").push_bind(before);
+            q.push(format!(" AND {} < ", self.id_column()))
+                .push_bind(before);
         }
     }
 }

@@ -61,10 +61,8 @@ fn entry(r: Row, scope: Scope) -> AuditEntry {
 /// of one design or engine, its timeline.
 pub async fn page(pool: &SqlitePool, f: &AuditFilter, scope: Scope) -> Result<AuditPage, Refused> {
     let criteria = Criteria::resolve(pool, f, scope).await?;
-    let mut q = QueryBuilder::<Sqlite>::new("SELECT * FROM audit_log");
-    criteria.push_where(&mut q);
-    q.push(" ORDER BY id DESC LIMIT ").push_bind(AUDIT_PAGE + 1);
-    let rows: Vec<Row> = q
+    let rows: Vec<Row> = criteria
+        .select(true, Some(AUDIT_PAGE + 1))
         .build_query_as()
         .fetch_all(pool)
         .await
@@ -76,7 +74,7 @@ pub async fn page(pool: &SqlitePool, f: &AuditFilter, scope: Scope) -> Result<Au
         .map(|r| entry(r, scope))
         .collect();
     let timeline = if f.design.is_some() || f.engine.is_some() {
-        timeline(pool, f, scope).await?
+        timeline(pool, &criteria).await?
     } else {
         Vec::new()
     };
@@ -105,29 +103,22 @@ pub async fn page(pool: &SqlitePool, f: &AuditFilter, scope: Scope) -> Result<Au
     })
 }
 
-/// The key entries of the design or engine `f` names (within its time range), oldest first.
-async fn timeline(
-    pool: &SqlitePool,
-    f: &AuditFilter,
-    scope: Scope,
-) -> Result<Vec<TimelineStep>, Refused> {
-    let only = AuditFilter {
-        from: f.from.clone(),
-        to: f.to.clone(),
-        design: f.design,
-        engine: f.engine.clone(),
-        ..AuditFilter::default()
-    };
-    let criteria = Criteria::resolve(pool, &only, scope).await?;
-    let mut q = QueryBuilder::<Sqlite>::new("SELECT * FROM audit_log");
-    criteria.push_where(&mut q);
-    q.push(" AND action IN (");
-    let mut list = q.separated(", ");
-    for a in TIMELINE {
-        list.push_bind(a);
+/// The key entries of the design or engine the criteria name (within their time range),
+/// oldest first. Each action is one seek in the (design, action) or (engine, action) index
+/// for its newest steps, so the work is bounded however long the story.
+async fn timeline(pool: &SqlitePool, criteria: &Criteria) -> Result<Vec<TimelineStep>, Refused> {
+    let f = criteria.filter();
+    let mut q = QueryBuilder::<Sqlite>::new("SELECT * FROM (");
+    for (n, action) in TIMELINE.iter().enumerate() {
+        if n > 0 {
+            q.push(" UNION ALL ");
+        }
+        q.push("SELECT * FROM (SELECT * FROM audit_log");
+        criteria.only_action(action).push_where(&mut q);
+        q.push(" ORDER BY id DESC LIMIT ").push_bind(TIMELINE_STEPS);
+        q.push(")");
     }
-    q.push(") ORDER BY id DESC LIMIT ")
-        .push_bind(TIMELINE_STEPS);
+    q.push(") ORDER BY id DESC LIMIT ").push_bind(TIMELINE_STEPS);
     let rows: Vec<Row> = q
         .build_query_as()
         .fetch_all(pool)
