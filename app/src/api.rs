@@ -302,6 +302,14 @@ pub async fn check_drift(design: i64, engine: i64) -> Result<DriftView, AppError
     delegate!(check_drift(design, engine))
 }
 
+#[server(prefix = "/api", endpoint = "firewall_counters")]
+pub async fn firewall_counters(
+    design: i64,
+    engine: i64,
+) -> Result<crate::model::counters::FirewallCounters, AppError> {
+    delegate!(firewall_counters(design, engine))
+}
+
 #[server(prefix = "/api", endpoint = "list_live")]
 pub async fn list_live(design: Option<i64>, engine: Option<i64>) -> Result<Vec<LiveRow>, AppError> {
     delegate!(list_live(design, engine))

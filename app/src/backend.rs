@@ -153,6 +153,13 @@ pub trait Backend: ChangeRequests + Integrations + Send + Sync + 'static {
         design: i64,
         engine: i64,
     ) -> Result<DriftView, AppError>;
+    /// What the firewall of a design live on an engine has done since the apply (viewer).
+    async fn firewall_counters(
+        &self,
+        req: &Request,
+        design: i64,
+        engine: i64,
+    ) -> Result<crate::model::counters::FirewallCounters, AppError>;
     /// The newest applies of a design and/or on an engine (viewer).
     async fn list_deployments(
         &self,

@@ -70,30 +70,111 @@ fn audit_view(c: &mut Criterion) {
         assert_eq!(count, 0, "remove {} and run again", dir.display());
         let started = std::time::Instant::now();
         rt.block_on(fill(&db));
-        eprintln!("built a log of {ENTRIES} entries in {:?}", started.elapsed());
+        eprintln!(
+            "built a log of {ENTRIES} entries in {:?}",
+            started.elapsed()
+        );
     }
     let f = AuditFilter::default;
     let cases: Vec<(&str, AuditFilter, Scope)> = vec![
         ("no filter", f(), Scope::Everything),
         ("no filter, viewer", f(), Scope::DesignsAndEngines),
-        ("user", AuditFilter { user: Some("u7".into()), ..f() }, Scope::Everything),
-        ("group", AuditFilter { group: Some(ActionGroup::Engine), ..f() }, Scope::Everything),
-        ("action", AuditFilter { action: Some("engine-update".into()), ..f() }, Scope::Everything),
-        ("design", AuditFilter { design: Some(17), ..f() }, Scope::Everything),
-        ("engine", AuditFilter { engine: Some("e3".into()), ..f() }, Scope::Everything),
-        ("failed", AuditFilter { outcome: Some(Outcome::Failed), ..f() }, Scope::Everything),
-        ("override", AuditFilter { outcome: Some(Outcome::Override), ..f() }, Scope::Everything),
-        ("ok", AuditFilter { outcome: Some(Outcome::Ok), ..f() }, Scope::Everything),
-        ("common word", AuditFilter { text: Some("number".into()), ..f() }, Scope::Everything),
-        ("rare word", AuditFilter { text: Some("quarantined".into()), ..f() }, Scope::Everything),
+        (
+            "user",
+            AuditFilter {
+                user: Some("u7".into()),
+                ..f()
+            },
+            Scope::Everything,
+        ),
+        (
+            "group",
+            AuditFilter {
+                group: Some(ActionGroup::Engine),
+                ..f()
+            },
+            Scope::Everything,
+        ),
+        (
+            "action",
+            AuditFilter {
+                action: Some("engine-update".into()),
+                ..f()
+            },
+            Scope::Everything,
+        ),
+        (
+            "design",
+            AuditFilter {
+                design: Some(17),
+                ..f()
+            },
+            Scope::Everything,
+        ),
+        (
+            "engine",
+            AuditFilter {
+                engine: Some("e3".into()),
+                ..f()
+            },
+            Scope::Everything,
+        ),
+        (
+            "failed",
+            AuditFilter {
+                outcome: Some(Outcome::Failed),
+                ..f()
+            },
+            Scope::Everything,
+        ),
+        (
+            "override",
+            AuditFilter {
+                outcome: Some(Outcome::Override),
+                ..f()
+            },
+            Scope::Everything,
+        ),
+        (
+            "ok",
+            AuditFilter {
+                outcome: Some(Outcome::Ok),
+                ..f()
+            },
+            Scope::Everything,
+        ),
+        (
+            "common word",
+            AuditFilter {
+                text: Some("number".into()),
+                ..f()
+            },
+            Scope::Everything,
+        ),
+        (
+            "rare word",
+            AuditFilter {
+                text: Some("quarantined".into()),
+                ..f()
+            },
+            Scope::Everything,
+        ),
         (
             "one day",
-            AuditFilter { from: Some("2026-03-01".into()), to: Some("2026-03-01".into()), ..f() },
+            AuditFilter {
+                from: Some("2026-03-01".into()),
+                to: Some("2026-03-01".into()),
+                ..f()
+            },
             Scope::Everything,
         ),
         (
             "design + failed",
-            AuditFilter { design: Some(3), outcome: Some(Outcome::Failed), ..f() },
+            AuditFilter {
+                design: Some(3),
+                outcome: Some(Outcome::Failed),
+                ..f()
+            },
             Scope::Everything,
         ),
         (
@@ -108,18 +189,34 @@ fn audit_view(c: &mut Criterion) {
         ),
         (
             "rare word + group, viewer",
-            AuditFilter { text: Some("quarantined".into()), group: Some(ActionGroup::Designs), ..f() },
+            AuditFilter {
+                text: Some("quarantined".into()),
+                group: Some(ActionGroup::Designs),
+                ..f()
+            },
             Scope::DesignsAndEngines,
         ),
-        ("deep page", AuditFilter { before: Some(ENTRIES / 2), ..f() }, Scope::Everything),
+        (
+            "deep page",
+            AuditFilter {
+                before: Some(ENTRIES / 2),
+                ..f()
+            },
+            Scope::Everything,
+        ),
         (
             "nothing matches",
-            AuditFilter { user: Some("nobody".into()), ..f() },
+            AuditFilter {
+                user: Some("nobody".into()),
+                ..f()
+            },
             Scope::Everything,
         ),
     ];
     let mut group = c.benchmark_group("audit view, 1M entries");
-    group.sample_size(20).measurement_time(Duration::from_secs(3));
+    group
+        .sample_size(20)
+        .measurement_time(Duration::from_secs(3));
     for (label, filter, scope) in cases {
         group.bench_function(label, |b| {
             b.to_async(&rt).iter(|| async {

@@ -5,6 +5,7 @@ pub mod backend;
 pub mod cli;
 pub mod clock;
 pub mod config;
+pub mod counters;
 pub mod db;
 pub mod deploy;
 pub mod documents;

@@ -62,6 +62,15 @@ struct EngineLabels {
     engine: String,
 }
 
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RuleLabels {
+    design: String,
+    engine: String,
+    /// The rule in words (`flow[2] deny web>db tcp/5432 zone data`): bounded by the design.
+    rule: String,
+    verdict: String,
+}
+
 fn latency_histogram() -> Histogram {
     // 1 ms to about 16 s.
     Histogram::new(exponential_buckets(0.001, 2.0, 15))
@@ -308,7 +317,56 @@ pub async fn render(service: &Service) -> anyhow::Result<String> {
         up,
     );
 
+    let (packets, bytes) = firewall_counters(service).await?;
+    registry.register(
+        "firewall_packets",
+        "Packets each firewall rule of a deployment matched since the apply that installed it (engines whose firewall is this host's)",
+        packets,
+    );
+    registry.register(
+        "firewall_bytes",
+        "Bytes each firewall rule of a deployment matched since the apply that installed it",
+        bytes,
+    );
+
     let mut text = String::new();
     prometheus_client::encoding::text::encode(&mut text, &registry)?;
     Ok(text)
+}
+
+type RuleCounters = Family<RuleLabels, Counter>;
+
+/// The counters of every rule of every deployment on an engine whose firewall this host
+/// holds (as its last status check saw it); a deployment whose counters cannot be read is
+/// left out and logged.
+async fn firewall_counters(service: &Service) -> anyhow::Result<(RuleCounters, RuleCounters)> {
+    let (packets, bytes) = (RuleCounters::default(), RuleCounters::default());
+    for row in crate::store::live::list(&service.db.read, None, None).await? {
+        let Some(status) = service.engine_statuses.get(row.engine_id).await else {
+            continue;
+        };
+        let fw = crate::counters::firewall_of(&status);
+        let Ok(name) = design::model::DesignName::parse(&row.design) else {
+            continue;
+        };
+        if !fw.can_change {
+            continue;
+        }
+        match crate::engine::counters::read(&fw, &name).await {
+            Ok(counted) => {
+                for r in crate::counters::rules(&name, counted) {
+                    let labels = RuleLabels {
+                        design: row.design.clone(),
+                        engine: row.engine.clone(),
+                        rule: r.rule,
+                        verdict: r.verdict,
+                    };
+                    packets.get_or_create(&labels).inc_by(r.packets);
+                    bytes.get_or_create(&labels).inc_by(r.bytes);
+                }
+            }
+            Err(e) => tracing::debug!("counters of {} on {}: {e}", row.design, row.engine),
+        }
+    }
+    Ok((packets, bytes))
 }

@@ -1,9 +1,11 @@
 //! What is live where: for a design, or on an engine, the revision applied there, by whom
 //! and when, its drift (checked in the background and on demand) and its last verify report.
-//! Everyone signed in checks drift; editors start a verify; approvers destroy.
+//! Everyone signed in checks drift and reads what the firewall did; editors start a verify;
+//! approvers destroy.
 
 use crate::api::{CheckDrift, DestroyLive, VerifyLive, list_live};
 use crate::components::auth::use_session;
+use crate::components::counters::Counters;
 use crate::components::error::ErrorBanner;
 use crate::error::AppError;
 use crate::model::{DriftState, DriftView, LiveRow, Role};
@@ -85,6 +87,7 @@ fn LiveLine(row: LiveRow, actions: Actions, role: Option<Role>) -> impl IntoView
     let (design, engine) = (row.design_id, row.engine_id);
     let can = move |needed: Role| role.is_some_and(|r| r >= needed);
     let what = format!("{} r{} on {}", row.design, row.revision, row.engine);
+    let counters = RwSignal::new(false);
     let verified = match &row.verified {
         None => {
             view! { <span class="muted" data-test="verified" data-state="never">"never"</span> }
@@ -117,6 +120,10 @@ fn LiveLine(row: LiveRow, actions: Actions, role: Option<Role>) -> impl IntoView
             <td><Drift drift=row.drift.clone() /></td>
             <td>{verified}</td>
             <td class="actions">
+                <button class="btn btn-small" data-test="show-counters" aria-pressed=move || counters.get().to_string()
+                    on:click=move |_| counters.update(|open| *open = !*open)>
+                    "Firewall"
+                </button>
                 <button class="btn btn-small" data-test="check-drift" disabled=move || check.pending().get()
                     on:click=move |_| { check.dispatch(CheckDrift { design, engine }); }>
                     "Check drift"
@@ -144,6 +151,9 @@ fn LiveLine(row: LiveRow, actions: Actions, role: Option<Role>) -> impl IntoView
                 })}
             </td>
         </tr>
+        {move || counters.get().then(|| view! {
+            <tr class="counters-row"><td colspan="6"><Counters design engine /></td></tr>
+        })}
     }
 }
 

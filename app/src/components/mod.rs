@@ -1,6 +1,7 @@
 //! Pieces shared by the pages.
 
 pub mod auth;
+pub mod counters;
 pub mod deployments;
 pub mod error;
 pub mod hydrated;

@@ -144,6 +144,7 @@ pub const MAX_DOCUMENT_BYTES: usize = 1024 * 1024;
 pub const MAX_LAYOUT_BYTES: usize = 256 * 1024;
 
 pub mod audit;
+pub mod counters;
 mod engines;
 mod requests;
 mod review;

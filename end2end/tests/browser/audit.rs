@@ -53,10 +53,12 @@ pub async fn the_story_of_the_loop(p: &Page<'_>) {
         .await
         .unwrap()
         .expect("the export link has an address");
-    assert!(href.contains("engine=local") && href.contains("format=csv"), "{href}");
-    let text = p
-        .c
-        .execute(
+    assert!(
+        href.contains("engine=local") && href.contains("format=csv"),
+        "{href}"
+    );
+    let text =
+        p.c.execute(
             "return fetch(arguments[0]).then(r => r.ok ? r.text() : 'HTTP ' + r.status)",
             vec![json!(href)],
         )
@@ -79,7 +81,8 @@ pub async fn the_story_of_the_loop(p: &Page<'_>) {
     // The entry in full, from its row.
     p.click("[data-test=audit-list] tbody tr a").await;
     p.wait_path(|x| x.starts_with("/audit/")).await;
-    p.wait_text("[data-test=entry-action]", "engine-apply").await;
+    p.wait_text("[data-test=entry-action]", "engine-apply")
+        .await;
     p.find("[data-test=entry-chain] li[data-ok=true]").await;
     p.wait_text("[data-test=entry-details]", "\"plan_hash\"")
         .await;

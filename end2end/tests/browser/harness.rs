@@ -231,10 +231,7 @@ impl<'a> Page<'a> {
             eprintln!("warning: a page hydrated only after a reload; before it: {first}");
             return;
         }
-        panic!(
-            "{first}; after a reload too: {}",
-            self.diagnosis().await
-        );
+        panic!("{first}; after a reload too: {}", self.diagnosis().await);
     }
 
     async fn wait_hydrated(&self) -> bool {

@@ -1,13 +1,26 @@
 //! Drift in the browser: a design on an engine against the revision last applied there
 //! through Bulkhead (not whatever is newest), read from the live engine on demand and
 //! recorded like the background checks. A missing firewall the design needs is drift too.
+//! Beside it, what that firewall has done: its rules' counters.
 
 use app::backend::Request;
 use app::error::AppError;
+use app::model::counters::FirewallCounters;
 use app::model::{DriftView, Role};
 
 use super::{Service, internal};
 use crate::store::engines;
+
+/// The registered engine `id`, or "not found".
+async fn engine_record(service: &Service, id: i64) -> Result<engines::EngineRecord, AppError> {
+    let mut conn = service.db.read.acquire().await.map_err(internal)?;
+    engines::get(&mut conn, id)
+        .await
+        .map_err(internal)?
+        .ok_or_else(|| AppError::NotFound {
+            what: format!("Engine {id}"),
+        })
+}
 
 pub(super) async fn check(
     service: &Service,
@@ -16,15 +29,24 @@ pub(super) async fn check(
     engine_id: i64,
 ) -> Result<DriftView, AppError> {
     let (_, actor) = service.require(req, Role::Viewer).await?;
-    let mut conn = service.db.read.acquire().await.map_err(internal)?;
-    let engine = engines::get(&mut conn, engine_id)
+    let engine = engine_record(service, engine_id).await?;
+    crate::watch::drift::check_pair(&service.db, &actor, design_id, &engine)
         .await
         .map_err(internal)?
-        .ok_or_else(|| AppError::NotFound {
-            what: format!("Engine {engine_id}"),
-        })?;
-    drop(conn);
-    crate::watch::drift::check_pair(&service.db, &actor, design_id, &engine)
+        .map_err(|message| AppError::Conflict { message })
+}
+
+/// What the firewall of a design live on an engine has done since the apply: each rule's
+/// packets and bytes, read from the host now (viewer).
+pub(super) async fn counters(
+    service: &Service,
+    req: &Request,
+    design_id: i64,
+    engine_id: i64,
+) -> Result<FirewallCounters, AppError> {
+    service.require(req, Role::Viewer).await?;
+    let engine = engine_record(service, engine_id).await?;
+    crate::counters::of_deployment(service, design_id, &engine)
         .await
         .map_err(internal)?
         .map_err(|message| AppError::Conflict { message })

@@ -58,6 +58,8 @@ pub struct Service {
     pub webhooks: Arc<crate::webhooks::Webhooks>,
     /// HTTP requests counted and timed for `GET /metrics`.
     pub metrics: crate::metrics::Http,
+    /// The last firewall counters read of each deployment, for the rates.
+    pub counters: crate::counters::Memory,
 }
 
 /// A write transaction: a change and its audit entry commit together or not at all.
@@ -155,6 +157,7 @@ impl Service {
             jobs: crate::jobs::Jobs::default(),
             webhooks: Arc::default(),
             metrics: crate::metrics::Http::default(),
+            counters: crate::counters::Memory::default(),
         }
     }
 

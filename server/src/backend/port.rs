@@ -9,6 +9,7 @@ use crate::store::audit;
 use app::backend::{Backend, Request};
 use app::error::AppError;
 use app::model::audit::AuditDetail;
+use app::model::counters::FirewallCounters;
 use app::model::{
     AuditFilter, AuditPage, ComposeImported, DeploymentRow, DesignDetail, DesignSummary, DriftView,
     EngineContainer, EngineForm, EngineRow, JobView, LiveRow, Me, PlanView, QuarantineRow,
@@ -230,6 +231,15 @@ impl Backend for Service {
         engine: i64,
     ) -> Result<DriftView, AppError> {
         drift::check(self, req, design, engine).await
+    }
+
+    async fn firewall_counters(
+        &self,
+        req: &Request,
+        design: i64,
+        engine: i64,
+    ) -> Result<FirewallCounters, AppError> {
+        drift::counters(self, req, design, engine).await
     }
 
     async fn list_deployments(

@@ -69,7 +69,7 @@ impl FirewallState {
     }
 }
 
-async fn run(
+pub(super) async fn run(
     program: &str,
     args: &[&str],
     stdin: Option<&str>,

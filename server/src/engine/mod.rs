@@ -5,6 +5,7 @@
 
 mod apply;
 mod containers;
+pub mod counters;
 mod destroy;
 mod diff;
 mod drift;

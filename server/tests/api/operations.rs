@@ -157,6 +157,48 @@ async fn verify_drift_and_quarantine_after_apply() {
     assert_eq!(live[0]["verified"]["by"], "schedule", "{live}");
     assert_eq!(count(&viewer, "engine-verify").await, 2);
 
+    // What the firewall did: the verifies' probes went through the flow's rule and into the
+    // zone's isolation drop; a viewer reads it, with rates from the second reading on.
+    let counters = viewer.call("firewall_counters", &pair).await.ok();
+    let rule = |c: &serde_json::Value, start: &str| {
+        c["rules"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["rule"].as_str().unwrap().starts_with(start))
+            .cloned()
+            .unwrap_or_else(|| panic!("no rule {start} in {c}"))
+    };
+    let flow = rule(&counters, "flow[0] allow client>web tcp/80");
+    assert_eq!(
+        (flow["kind"].as_str(), flow["flow"].as_i64()),
+        (Some("allow"), Some(0))
+    );
+    assert!(flow["packets"].as_u64().unwrap() > 0, "{counters}");
+    assert!(
+        rule(&counters, "zone app isolated")["packets"]
+            .as_u64()
+            .unwrap()
+            > 0
+    );
+    assert!(
+        flow["rate"].is_null() && counters["interval"].is_null(),
+        "{counters}"
+    );
+    let again = viewer.call("firewall_counters", &pair).await.ok();
+    assert!(again["interval"].as_f64().unwrap() > 0.0, "{again}");
+    assert!(rule(&again, "flow[0] allow")["rate"].is_number(), "{again}");
+    assert_eq!(
+        viewer
+            .call(
+                "firewall_counters",
+                &[("design", id.as_str()), ("engine", "999")]
+            )
+            .await
+            .status,
+        404
+    );
+
     // A new revision without the flow: the delta against revision 2 live there.
     let without_flow = text.replace(
         "flows:\n  - { from: client, to: web, ports: [tcp/80] }\n",
@@ -203,6 +245,12 @@ async fn verify_drift_and_quarantine_after_apply() {
             "{line} in {metrics}"
         );
     }
+    assert!(
+        metrics.contains(&format!(
+            "bulkhead_firewall_packets_total{{design=\"{name}\",engine=\"local\",rule=\"flow[0] allow client>web tcp/80 zone app\",verdict=\"accept\"}} "
+        )),
+        "{metrics}"
+    );
     // …and the designs list says it needs a look.
     let list = viewer
         .call("list_designs", &[("include_deleted", "false")])

@@ -231,8 +231,7 @@ impl Criteria {
             q.push(" AND ").push(FOR_EVERYONE);
             // Actions only admins read: nothing to look for.
             let hidden = f.group.is_some_and(|g| !g.for_everyone())
-                || f
-                    .action
+                || f.action
                     .as_deref()
                     .and_then(ActionGroup::of)
                     .is_some_and(|g| !g.for_everyone());
@@ -241,8 +240,10 @@ impl Criteria {
             }
         }
         if let Some((lo, hi)) = self.ids {
-            q.push(format!(" AND {} >= ", self.id_column())).push_bind(lo);
-            q.push(format!(" AND {} <= ", self.id_column())).push_bind(hi);
+            q.push(format!(" AND {} >= ", self.id_column()))
+                .push_bind(lo);
+            q.push(format!(" AND {} <= ", self.id_column()))
+                .push_bind(hi);
         }
         if let Some(from) = &self.from {
             q.push(" AND at >= ").push_bind(from.clone());

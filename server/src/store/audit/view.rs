@@ -118,7 +118,8 @@ async fn timeline(pool: &SqlitePool, criteria: &Criteria) -> Result<Vec<Timeline
         q.push(" ORDER BY id DESC LIMIT ").push_bind(TIMELINE_STEPS);
         q.push(")");
     }
-    q.push(") ORDER BY id DESC LIMIT ").push_bind(TIMELINE_STEPS);
+    q.push(") ORDER BY id DESC LIMIT ")
+        .push_bind(TIMELINE_STEPS);
     let rows: Vec<Row> = q
         .build_query_as()
         .fetch_all(pool)

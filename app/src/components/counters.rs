@@ -1,0 +1,100 @@
+//! What a deployment's firewall has done since the apply: the rules that stopped the most
+//! traffic first, then every rule with its packets, bytes and rate, read from the host when
+//! opened and again every ten seconds while open.
+
+use crate::api::firewall_counters;
+use crate::model::counters::{FirewallCounters, RuleCount};
+use leptos::prelude::*;
+
+/// How often an open panel reads the counters again.
+const EVERY_SECONDS: u64 = 10;
+
+#[component]
+pub fn Counters(design: i64, engine: i64) -> impl IntoView {
+    let tick = RwSignal::new(0u32);
+    let counters = crate::loaded::load(
+        move || (design, engine, tick.get()),
+        |(design, engine, _)| firewall_counters(design, engine),
+    );
+    #[cfg(feature = "hydrate")]
+    {
+        let every = std::time::Duration::from_secs(EVERY_SECONDS);
+        let handle = set_interval_with_handle(move || tick.update(|t| *t += 1), every).ok();
+        on_cleanup(move || {
+            if let Some(h) = handle {
+                h.clear();
+            }
+        });
+    }
+    view! {
+        <div class="counters" data-test="counters">
+            <Transition fallback=|| view! { <p class="muted small">"Reading the firewall…"</p> }>
+                {move || Suspend::new(async move {
+                    match counters.await {
+                        Ok(c) => view! { <Table c /> }.into_any(),
+                        Err(e) => view! {
+                            <p class="muted small" data-test="counters-unavailable">{e.to_string()}</p>
+                        }.into_any(),
+                    }
+                })}
+            </Transition>
+            <button class="btn btn-small" data-test="read-counters" on:click=move |_| tick.update(|t| *t += 1)>
+                "Read again"
+            </button>
+            <span class="muted small">{format!(" (every {EVERY_SECONDS} s while open)")}</span>
+        </div>
+    }
+}
+
+fn rate(r: &RuleCount) -> String {
+    r.rate
+        .map(|p| format!("{p:.1}/s"))
+        .unwrap_or_else(|| "—".into())
+}
+
+#[component]
+fn Table(c: FirewallCounters) -> impl IntoView {
+    let top: Vec<RuleCount> = c.top_blocked(5).into_iter().cloned().collect();
+    let head = format!(
+        "Since r{} was applied ({}); read {}{}.",
+        c.revision,
+        c.since,
+        c.read_at,
+        c.interval
+            .map(|s| format!(", rates over the last {s:.0} s"))
+            .unwrap_or_default()
+    );
+    view! {
+        <p class="small">{head}</p>
+        {if top.is_empty() {
+            view! { <p class="small ok" data-test="top-blocked">"Nothing was stopped."</p> }.into_any()
+        } else {
+            view! {
+                <ol class="small top-blocked" data-test="top-blocked">
+                    {top.into_iter().map(|r| view! {
+                        <li class="blocked">{format!("{}: {} packets", r.rule, r.packets)}</li>
+                    }).collect_view()}
+                </ol>
+            }.into_any()
+        }}
+        <table class="table counters-table">
+            <thead><tr><th>"Rule"</th><th>"For"</th><th>"Does"</th><th>"Packets"</th><th>"Bytes"</th><th>"Rate"</th></tr></thead>
+            <tbody>
+                {c.rules.into_iter().map(|r| {
+                    let blocked = r.verdict == "drop" && r.packets > 0;
+                    view! {
+                        <tr data-rule=r.rule.clone() data-packets=r.packets.to_string()
+                            data-flow=r.flow.map(|f| f.to_string()) class:blocked=blocked>
+                            <td><code>{r.rule.clone()}</code></td>
+                            <td>{r.kind.label()}{(r.hook == "input").then_some(" (to the host)")}</td>
+                            <td>{r.verdict.clone()}</td>
+                            <td class="num">{r.packets}</td>
+                            <td class="num">{r.bytes}</td>
+                            <td class="num">{rate(&r)}</td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}

@@ -1,0 +1,169 @@
+//! What a deployment's firewall has done: each rule Bulkhead installed, with the packets and
+//! bytes it matched since the apply that installed it.
+
+use serde::{Deserialize, Serialize};
+
+/// What a firewall rule is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RuleKind {
+    /// A flow's allow rule in an isolated zone.
+    Allow,
+    /// A flow's deny rule.
+    Deny,
+    /// A flow through a published port (`via: host`).
+    ViaHost,
+    /// The drop that isolates a zone (what no flow allows).
+    Isolation,
+    /// The host policy (inbound limits and allowances, `protect_host`).
+    Host,
+    /// The closing of published ports (`protect_published`).
+    Published,
+    /// Replies of allowed connections and other bookkeeping.
+    Replies,
+}
+
+impl RuleKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            RuleKind::Allow => "flow allowed",
+            RuleKind::Deny => "flow denied",
+            RuleKind::ViaHost => "flow via the host",
+            RuleKind::Isolation => "zone isolation",
+            RuleKind::Host => "host policy",
+            RuleKind::Published => "published ports closed",
+            RuleKind::Replies => "replies",
+        }
+    }
+
+    /// What a rule tells from its comment (`rule`, without the design's prefix) and its
+    /// verdict (`accept`, `drop`, `return`).
+    pub fn of(rule: &str, verdict: &str) -> (RuleKind, Option<usize>) {
+        if let Some(rest) = rule.strip_prefix("flow[")
+            && let Some((n, tail)) = rest.split_once(']')
+        {
+            let flow = n.parse().ok();
+            let kind = if tail.starts_with(" via host ") {
+                RuleKind::ViaHost
+            } else if verdict == "drop" {
+                RuleKind::Deny
+            } else {
+                RuleKind::Allow
+            };
+            return (kind, flow);
+        }
+        let kind = if rule.starts_with("protect_published ") {
+            RuleKind::Published
+        } else if rule.starts_with("host ")
+            || rule.starts_with("host_ports ")
+            || rule.starts_with("protect_host ")
+        {
+            RuleKind::Host
+        } else if rule.ends_with(" isolated") {
+            RuleKind::Isolation
+        } else {
+            RuleKind::Replies
+        };
+        (kind, None)
+    }
+
+    /// Whether what the rule matches is stopped.
+    pub fn blocks(self, verdict: &str) -> bool {
+        verdict == "drop"
+    }
+}
+
+/// One rule's counts.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct RuleCount {
+    pub kind: RuleKind,
+    /// The flow it enforces (its index in the design), for flow rules.
+    pub flow: Option<usize>,
+    /// The rule in words: its comment without the design's prefix
+    /// (`flow[2] deny web>db tcp/5432 zone data`).
+    pub rule: String,
+    /// `forward` (between containers, from outside) or `input` (to the host).
+    pub hook: String,
+    /// `accept`, `drop` or `return`.
+    pub verdict: String,
+    pub packets: u64,
+    pub bytes: u64,
+    /// Packets a second over the interval since the previous reading (none at the first).
+    pub rate: Option<f64>,
+}
+
+/// The counters of one deployment: a design live on an engine.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FirewallCounters {
+    pub engine: String,
+    pub revision: i64,
+    /// When the counted rules were installed (the apply), displayed.
+    pub since: String,
+    pub read_at: String,
+    /// The seconds since the previous reading the rates cover.
+    pub interval: Option<f64>,
+    /// Every counted rule, in the firewall's order.
+    pub rules: Vec<RuleCount>,
+}
+
+impl FirewallCounters {
+    /// The rules that stopped traffic, most packets first (only those that stopped some).
+    pub fn top_blocked(&self, n: usize) -> Vec<&RuleCount> {
+        let mut drops: Vec<&RuleCount> = self
+            .rules
+            .iter()
+            .filter(|r| r.kind.blocks(&r.verdict) && r.packets > 0)
+            .collect();
+        drops.sort_by_key(|r| std::cmp::Reverse(r.packets));
+        drops.truncate(n);
+        drops
+    }
+
+    /// The packets flow `index`'s rules matched, summed over its pairs and zones.
+    pub fn flow_packets(&self, index: usize) -> u64 {
+        self.rules
+            .iter()
+            .filter(|r| r.flow == Some(index))
+            .map(|r| r.packets)
+            .sum()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_from_comments() {
+        let of = RuleKind::of;
+        assert_eq!(
+            of("flow[2] deny web>db tcp/5432 zone data", "drop"),
+            (RuleKind::Deny, Some(2))
+        );
+        assert_eq!(
+            of("flow[0] allow client>web tcp/80 zone app", "accept"),
+            (RuleKind::Allow, Some(0))
+        );
+        assert_eq!(
+            of(
+                "flow[4] via host a>proxy tcp/8443 zone mesh gateway",
+                "return"
+            ),
+            (RuleKind::ViaHost, Some(4))
+        );
+        assert_eq!(of("zone app isolated", "drop"), (RuleKind::Isolation, None));
+        assert_eq!(
+            of("zone app established", "accept"),
+            (RuleKind::Replies, None)
+        );
+        assert_eq!(of("protect_host zone app", "drop"), (RuleKind::Host, None));
+        assert_eq!(
+            of("protect_published tcp/8443 zone app gateway", "drop"),
+            (RuleKind::Published, None)
+        );
+        assert_eq!(
+            of("host rate_limit web max_connections 5 zone app", "drop"),
+            (RuleKind::Host, None)
+        );
+    }
+}
