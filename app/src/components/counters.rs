@@ -70,6 +70,7 @@ fn Table(c: FirewallCounters) -> impl IntoView {
             view! { <p class="small ok" data-test="top-blocked">"Nothing was stopped."</p> }.into_any()
         } else {
             view! {
+                <p class="small top-blocked-head">"Stopped the most:"</p>
                 <ol class="small top-blocked" data-test="top-blocked">
                     {top.into_iter().map(|r| view! {
                         <li class="blocked">{format!("{}: {} packets", r.rule, r.packets)}</li>

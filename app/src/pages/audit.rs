@@ -191,15 +191,18 @@ fn Listing(filter: AuditFilter, page: AuditPage) -> impl IntoView {
         {empty.then(|| view! { <p class="empty" data-test="audit-empty">"No entry matches this view."</p> })}
         {(!empty).then(|| view! {
             <table class="table audit" data-test="audit-list">
-                <thead><tr><th>"When"</th><th>"Who"</th><th>"From"</th><th>"Action"</th><th>"Object"</th><th>"Summary"</th></tr></thead>
-                <tbody>{page.entries.into_iter().map(row).collect_view()}</tbody>
+                <thead><tr>
+                    <th>"When"</th><th>"Who"</th>{everything.then(|| view! { <th>"From"</th> })}
+                    <th>"Action"</th><th>"Object"</th><th>"Summary"</th>
+                </tr></thead>
+                <tbody>{page.entries.into_iter().map(|e| row(e, everything)).collect_view()}</tbody>
             </table>
         })}
         {older.map(|href| view! { <p><a href=href data-test="older">"Older entries →"</a></p> })}
     }
 }
 
-fn row(e: AuditEntry) -> impl IntoView {
+fn row(e: AuditEntry, everything: bool) -> impl IntoView {
     let object = object_text(e.object_kind, e.object_id, None, e.target);
     let action = e.action.clone();
     let result = if e.failed {
@@ -213,7 +216,7 @@ fn row(e: AuditEntry) -> impl IntoView {
         <tr data-action=action data-id=e.id data-result=result.map_or("ok", |r| r.0)>
             <td><a href=format!("/audit/{}", e.id)><time>{e.at}</time></a></td>
             <td>{e.actor.unwrap_or_else(|| "—".into())}</td>
-            <td class="muted">{e.address.unwrap_or_default()}</td>
+            {everything.then(|| view! { <td class="muted">{e.address.unwrap_or_default()}</td> })}
             <td><code>{e.action}</code></td>
             <td>{object}</td>
             <td>{result.map(|(text, class)| view! { <span class=class>{text}</span>" " })}{e.summary}</td>

@@ -91,6 +91,27 @@ async fn apply_verify_drift_and_quarantine_from_the_browser() {
     p.find("table[data-test=predicted]").await;
     p.screenshot("25-verify-report").await;
 
+    // What the firewall did: verify's probes went through the flow's rule, and those that
+    // must not pass were stopped by the zone's drop, read from the host in the panel.
+    p.open("/designs/1/operate").await;
+    p.hydrated().await;
+    p.click("[data-test=live] [data-test=show-counters]").await;
+    let flow = p.find("[data-test=counters] tr[data-flow='0']").await;
+    let packets: u64 = flow
+        .attr("data-packets")
+        .await
+        .unwrap()
+        .unwrap_or_default()
+        .parse()
+        .unwrap();
+    assert!(packets > 0, "the flow's rule counted nothing");
+    p.wait_text(
+        "[data-test=counters] [data-test=top-blocked]",
+        "zone app isolated",
+    )
+    .await;
+    p.screenshot("25b-firewall-counters").await;
+
     // A container moved by hand is drift at the next check.
     let client = format!("{name}-client-1");
     let network = format!("{name}_app");

@@ -185,7 +185,7 @@ fn step_label(r: &Row) -> String {
             _ => format!("verify on {engine} could not run"),
         },
         "engine-drift" => match d["state"].as_str() {
-            Some("in_sync") => format!("back in sync on {engine}"),
+            Some("in-sync") => format!("back in sync on {engine}"),
             Some("unreachable") => format!("{engine} unreachable"),
             _ => format!("drift detected on {engine}"),
         },
