@@ -17,12 +17,13 @@ ALTER TABLE audit_log ADD COLUMN failed INTEGER GENERATED ALWAYS AS (
 ) VIRTUAL;
 
 -- A rule was bypassed: an approval gate overridden, an engine lock broken, errors accepted
--- when a design was saved.
+-- when a design was saved, an apply run without the firewall its design needs.
 ALTER TABLE audit_log ADD COLUMN overridden INTEGER GENERATED ALWAYS AS (
     coalesce(
         action IN ('request-override', 'engine-lock-break')
         OR CASE WHEN json_valid(details) THEN
             json_type(details, '$.override') NOT IN ('null')
+            OR json_extract(details, '$.firewall') LIKE 'skipped with --no-firewall%'
             OR coalesce(json_array_length(details, '$.accepted_errors'), 0) > 0
         END,
         0)

@@ -131,6 +131,58 @@ pub struct Applied<'a> {
     pub override_reason: Option<&'a str>,
 }
 
+/// `design r3` or `design`.
+fn what(a: &Applied<'_>) -> String {
+    match a.revision {
+        Some(r) => format!("{} r{r}", a.design_name),
+        None => a.design_name.to_owned(),
+    }
+}
+
+/// The apply's entry about `a`: on its design (or its engine when the design is unknown),
+/// naming the engine.
+fn entry_about<'a>(a: &'a Applied<'a>, action: &'a str, summary: String) -> NewEntry<'a> {
+    let mut entry = NewEntry::new(a.actor, action, summary);
+    entry = match a.design_id {
+        Some(d) => entry.design(d),
+        None => entry.object("engine", a.engine.id),
+    };
+    entry.target = Some(&a.engine.name);
+    entry
+}
+
+/// Records that an apply starts, before anything on the engine changes: an apply whose
+/// start cannot be recorded does not run.
+pub async fn record_start(db: &Db, a: &Applied<'_>, firewall: bool) -> anyhow::Result<()> {
+    let overridden = a
+        .override_reason
+        .map(|r| format!(" (OVERRIDE of the engine's approvals: {r})"))
+        .unwrap_or_default();
+    let entry = entry_about(
+        a,
+        "engine-apply-start",
+        format!(
+            "started applying {} to {}: {} change(s){}{overridden}",
+            what(a),
+            a.engine.name,
+            a.plan.actions.len(),
+            if firewall { ", then the firewall" } else { "" }
+        ),
+    )
+    .details(serde_json::json!({
+        "plan": a.plan_id,
+        "plan_hash": a.plan_hash,
+        "engine": a.engine.name,
+        "revision": a.revision,
+        "changes": a.plan.actions.len(),
+        "firewall": firewall,
+        "request": a.request_id,
+        "override": a.override_reason,
+    }));
+    audit::append_alone(db, entry).await?;
+    Ok(())
+}
+
 /// Records the deployment and its audit entry together; returns the deployment's id.
 pub async fn record(db: &Db, a: &Applied<'_>, end: &Ending) -> anyhow::Result<i64> {
     let mut tx = db.write.begin().await?;
@@ -158,20 +210,18 @@ pub async fn record(db: &Db, a: &Applied<'_>, end: &Ending) -> anyhow::Result<i6
         },
     )
     .await?;
-    let what = match a.revision {
-        Some(r) => format!("{} r{r}", a.design_name),
-        None => a.design_name.to_owned(),
-    };
     let overridden = a
         .override_reason
         .map(|r| format!(" (OVERRIDE of the engine's approvals: {r})"))
         .unwrap_or_default();
-    let mut entry = NewEntry::new(
-        a.actor,
+    let entry = entry_about(
+        a,
         "engine-apply",
         format!(
-            "applied {what} to {}: {}{overridden}",
-            a.engine.name, end.summary
+            "applied {} to {}: {}{overridden}",
+            what(a),
+            a.engine.name,
+            end.summary
         ),
     )
     .details(serde_json::json!({
@@ -179,15 +229,13 @@ pub async fn record(db: &Db, a: &Applied<'_>, end: &Ending) -> anyhow::Result<i6
         "plan": a.plan_id,
         "plan_hash": a.plan_hash,
         "engine": a.engine.name,
+        "revision": a.revision,
         "result": end.result,
+        "failed_step": end.failed_step,
+        "firewall": end.firewall,
         "request": a.request_id,
         "override": a.override_reason,
     }));
-    entry = match a.design_id {
-        Some(d) => entry.design(d),
-        None => entry.object("engine", a.engine.id),
-    };
-    entry.target = Some(&a.engine.name);
     audit::append(&mut tx, &db.audit, entry).await?;
     if let Some(request) = a.request_id {
         crate::requests::conclude(&mut tx, db, a, request, id, &end.result).await?;

@@ -228,14 +228,6 @@ async fn run(w: Work) {
     if firewall {
         w.job.step("firewall", "waiting for the containers");
     }
-    let outcome = deploy::apply_locked(
-        &w.db, &w.clock, &w.engine, &w.token, &w.design, &w.docker, &w.plan, firewall, &on_event,
-    )
-    .await;
-    let end = deploy::conclude(w.plan.actions.len(), firewall, &outcome);
-    if firewall {
-        w.job.step("firewall", &end.firewall);
-    }
     let applied = deploy::Applied {
         actor: &w.actor,
         design_name: w.design.name.as_str(),
@@ -253,6 +245,24 @@ async fn run(w: Work) {
             .as_ref()
             .and_then(|r| r.override_reason.as_deref()),
     };
+    if let Err(e) = deploy::record_start(&w.db, &applied, firewall).await {
+        tracing::error!("recording the start of an apply failed: {e:#}");
+        crate::engine_lock::release(&w.db, w.engine.id, &w.token).await;
+        w.job.finish(
+            "failed",
+            "nothing applied: the start could not be recorded in the audit log (see the server log)".into(),
+            None,
+        );
+        return;
+    }
+    let outcome = deploy::apply_locked(
+        &w.db, &w.clock, &w.engine, &w.token, &w.design, &w.docker, &w.plan, firewall, &on_event,
+    )
+    .await;
+    let end = deploy::conclude(w.plan.actions.len(), firewall, &outcome);
+    if firewall {
+        w.job.step("firewall", &end.firewall);
+    }
     let recorded = deploy::record(&w.db, &applied, &end).await;
     crate::engine_lock::release(&w.db, w.engine.id, &w.token).await;
     if let (Some(request), Ok(deployment)) = (&w.request, &recorded) {

@@ -204,29 +204,7 @@ async fn apply_recorded(
         Ok(j) => j,
         Err(e) => return fail(format!("the plan could not be written as JSON: {e}")),
     };
-    let clock = crate::clock::Clock::system();
-    let outcome = crate::deploy::apply_locked(
-        &trail.db,
-        &clock,
-        &trail.engine,
-        token,
-        d,
-        engine,
-        &p,
-        firewall,
-        &progress,
-    )
-    .await;
-    let needs = crate::engine::design_needs_firewall(d);
-    let mut end = crate::deploy::conclude(p.actions.len(), firewall && needs, &outcome);
-    if needs && !firewall {
-        end.firewall =
-            "skipped with --no-firewall: the exported firewall script is to be installed by hand"
-                .into();
-        eprintln!(
-            "bulkhead: the design's firewall was not installed (--no-firewall): install the exported script (bulkhead export --format iptables) by hand, or its isolation does not hold"
-        );
-    }
+    let plan_hash = crate::deploy::plan_hash(&plan_json);
     let mut conn = match trail.db.read.acquire().await {
         Ok(c) => c,
         Err(e) => return fail(e),
@@ -245,11 +223,39 @@ async fn apply_recorded(
         plan_id: None,
         plan: &p,
         plan_json: &plan_json,
-        plan_hash: &crate::deploy::plan_hash(&plan_json),
+        plan_hash: &plan_hash,
         started_at: &started_at,
         request_id: None,
         override_reason,
     };
+    let needs = crate::engine::design_needs_firewall(d);
+    if let Err(e) = crate::deploy::record_start(&trail.db, &applied, firewall && needs).await {
+        return fail(format!(
+            "nothing applied: the start could not be recorded ({e:#})"
+        ));
+    }
+    let clock = crate::clock::Clock::system();
+    let outcome = crate::deploy::apply_locked(
+        &trail.db,
+        &clock,
+        &trail.engine,
+        token,
+        d,
+        engine,
+        &p,
+        firewall,
+        &progress,
+    )
+    .await;
+    let mut end = crate::deploy::conclude(p.actions.len(), firewall && needs, &outcome);
+    if needs && !firewall {
+        end.firewall =
+            "skipped with --no-firewall: the exported firewall script is to be installed by hand"
+                .into();
+        eprintln!(
+            "bulkhead: the design's firewall was not installed (--no-firewall): install the exported script (bulkhead export --format iptables) by hand, or its isolation does not hold"
+        );
+    }
     let recorded = crate::deploy::record(&trail.db, &applied, &end).await;
     let code = finish(outcome, Format::Text);
     match recorded {

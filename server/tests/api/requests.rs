@@ -418,7 +418,7 @@ async fn a_changed_engine_dismisses_approvals_and_admins_override_with_a_reason(
         done["deployment"]["override_reason"],
         "outage: the fix cannot wait for two reviews"
     );
-    for action in ["request-override", "engine-apply"] {
+    for action in ["request-override", "engine-apply-start", "engine-apply"] {
         let summary = newest_summary(&t.vic, action).await;
         assert!(summary.contains("OVERRIDE"), "{action}: {summary}");
     }
