@@ -6,10 +6,11 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::Instant;
 
-use app::model::counters::{FirewallCounters, RuleCount, RuleKind};
+use app::model::counters::{DeniedPacket, FirewallCounters, RuleCount, RuleKind};
 use design::model::DesignName;
 
 use crate::engine::counters::{Counted, read};
+use crate::engine::denied;
 use crate::engine::{FirewallBackend, HostFirewall};
 use crate::store::engines::EngineRecord;
 
@@ -128,7 +129,8 @@ pub async fn of_deployment(
         Ok(d) => d,
         Err(e) => return Ok(Err(format!("engine {} did not answer ({e})", engine.name))),
     };
-    let counted = match read(&docker.info().firewall, &valid.name).await {
+    let fw = docker.info().firewall.clone();
+    let counted = match read(&fw, &valid.name).await {
         Ok(c) => c,
         Err(e) => return Ok(Err(e.to_string())),
     };
@@ -140,6 +142,10 @@ pub async fn of_deployment(
     for (r, rate) in rules.iter_mut().zip(rates) {
         r.rate = rate;
     }
+    let (denied, denied_note) = match denied(valid, DENIED_SHOWN).await {
+        Ok(list) => (list, None),
+        Err(why) => (Vec::new(), Some(why)),
+    };
     Ok(Ok(FirewallCounters {
         engine: engine.name.clone(),
         revision: row.revision,
@@ -147,5 +153,66 @@ pub async fn of_deployment(
         read_at: crate::clock::display(&crate::clock::now_text()),
         interval,
         rules,
+        denied,
+        denied_note,
     }))
+}
+
+/// The most denied packets shown.
+const DENIED_SHOWN: usize = 100;
+
+/// The newest `limit` packets the design's firewall denied and logged, from this host's
+/// kernel log (the counters were read from this host: its firewall is the design's).
+pub async fn denied(valid: design::ValidDesign, limit: usize) -> Result<Vec<DeniedPacket>, String> {
+    let logs = valid.host.as_ref().is_some_and(|h| h.log_denied)
+        || valid
+            .flows
+            .iter()
+            .any(|f| f.log && f.action == design::raw::Action::Deny);
+    if !logs {
+        return Err(
+            "the design does not log what it denies (host.log_denied, or log on a deny flow)"
+                .into(),
+        );
+    }
+    tokio::task::spawn_blocking(move || {
+        let bridges: Vec<String> = valid
+            .zones
+            .iter()
+            .map(|z| z.bridge.as_str().to_owned())
+            .collect();
+        let packets = denied::read_kmsg(&bridges, limit)
+            .map_err(|e| format!("this host's kernel log (/dev/kmsg) cannot be read: {e}"))?;
+        let boot = boot_time();
+        Ok(packets
+            .into_iter()
+            .map(|d| DeniedPacket {
+                at: boot
+                    .map(|b| {
+                        let at = b + time::Duration::microseconds(d.since_boot_us as i64);
+                        at.format(time::macros::format_description!(
+                            "[year]-[month]-[day] [hour]:[minute]:[second] UTC"
+                        ))
+                        .unwrap_or_default()
+                    })
+                    .unwrap_or_else(|| format!("{} s after boot", d.since_boot_us / 1_000_000)),
+                from: denied::who(&valid, d.src),
+                to: denied::who(&valid, d.dst),
+                what: match d.dport {
+                    Some(p) => format!("{}/{p}", d.proto.to_lowercase()),
+                    None => d.proto.to_lowercase(),
+                },
+                zone: denied::zone_of(&valid, &d.out_iface),
+            })
+            .collect())
+    })
+    .await
+    .map_err(|e| format!("reading the kernel log failed: {e}"))?
+}
+
+/// When this host booted (now less its uptime).
+fn boot_time() -> Option<time::OffsetDateTime> {
+    let uptime = std::fs::read_to_string("/proc/uptime").ok()?;
+    let seconds: f64 = uptime.split_whitespace().next()?.parse().ok()?;
+    Some(time::OffsetDateTime::now_utc() - time::Duration::seconds_f64(seconds))
 }

@@ -1,9 +1,10 @@
 //! What a deployment's firewall has done since the apply: the rules that stopped the most
-//! traffic first, then every rule with its packets, bytes and rate, read from the host when
-//! opened and again every ten seconds while open.
+//! traffic first, the newest denied packets the kernel logged, then every rule with its
+//! packets, bytes and rate, read from the host when opened and again every ten seconds while
+//! open.
 
 use crate::api::firewall_counters;
-use crate::model::counters::{FirewallCounters, RuleCount};
+use crate::model::counters::{DeniedPacket, FirewallCounters, RuleCount};
 use leptos::prelude::*;
 
 /// How often an open panel reads the counters again.
@@ -78,6 +79,7 @@ fn Table(c: FirewallCounters) -> impl IntoView {
                 </ol>
             }.into_any()
         }}
+        <Denied packets=c.denied note=c.denied_note />
         <table class="table counters-table">
             <thead><tr><th>"Rule"</th><th>"For"</th><th>"Does"</th><th>"Packets"</th><th>"Bytes"</th><th>"Rate"</th></tr></thead>
             <tbody>
@@ -98,4 +100,30 @@ fn Table(c: FirewallCounters) -> impl IntoView {
             </tbody>
         </table>
     }
+}
+
+/// The newest denied packets the kernel logged, newest first.
+#[component]
+fn Denied(packets: Vec<DeniedPacket>, note: Option<String>) -> impl IntoView {
+    if let Some(note) = note {
+        return view! { <p class="muted small" data-test="denied-note">{note}</p> }.into_any();
+    }
+    if packets.is_empty() {
+        return view! { <p class="small ok" data-test="denied">"No denied packet in the kernel's log."</p> }
+            .into_any();
+    }
+    view! {
+        <details class="small denied" data-test="denied">
+            <summary>{format!("Denied and logged: the newest {} packet(s)", packets.len())}</summary>
+            <table class="table">
+                <thead><tr><th>"When"</th><th>"From"</th><th>"To"</th><th>"What"</th><th>"Zone"</th></tr></thead>
+                <tbody>
+                    {packets.into_iter().rev().map(|p| view! {
+                        <tr><td>{p.at}</td><td>{p.from}</td><td>{p.to}</td><td>{p.what}</td><td>{p.zone}</td></tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </details>
+    }
+    .into_any()
 }

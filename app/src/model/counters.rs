@@ -92,6 +92,21 @@ pub struct RuleCount {
     pub rate: Option<f64>,
 }
 
+/// A packet the firewall denied and logged, as the host's kernel log has it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeniedPacket {
+    /// When (UTC, to the second), displayed.
+    pub at: String,
+    /// The service that sent it, or its address.
+    pub from: String,
+    /// The service it was for, or its address.
+    pub to: String,
+    /// `tcp/5432`, `icmp` …
+    pub what: String,
+    /// The zone it was caught in (or the interface).
+    pub zone: String,
+}
+
 /// The counters of one deployment: a design live on an engine.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FirewallCounters {
@@ -104,6 +119,10 @@ pub struct FirewallCounters {
     pub interval: Option<f64>,
     /// Every counted rule, in the firewall's order.
     pub rules: Vec<RuleCount>,
+    /// The newest denied packets the kernel logged (at most 100), oldest first.
+    pub denied: Vec<DeniedPacket>,
+    /// Why there are none to show, when it is not that nothing was denied.
+    pub denied_note: Option<String>,
 }
 
 impl FirewallCounters {

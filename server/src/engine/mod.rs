@@ -6,6 +6,7 @@
 mod apply;
 mod containers;
 pub mod counters;
+pub mod denied;
 mod destroy;
 mod diff;
 mod drift;

@@ -78,6 +78,10 @@ async fn counters_move_by_what_was_sent() {
 
     // Four echo requests nothing allows (cache and postgres share the isolated zone): the
     // zone's drop counts each, the flow's rule none.
+    let logged_before = server::counters::denied(d.clone(), usize::MAX)
+        .await
+        .unwrap()
+        .len();
     assert!(!ping(&cache, "172.52.9.10", 4));
     let denied = counts(&d, &engine).await;
     assert_eq!(packets(&denied, isolated), packets(&after, isolated) + 4);
@@ -87,4 +91,27 @@ async fn counters_move_by_what_was_sent() {
         .find(|r| r.rule == isolated)
         .map(|r| (r.kind, r.verdict.as_str(), r.bytes > 0));
     assert_eq!(blocked, Some((RuleKind::Isolation, "drop", true)));
+
+    // The design logs what it denies: the kernel's log has the echo requests (after what an
+    // earlier run of this test left there), told as the design's services, in the zone that
+    // caught them.
+    let logged = server::counters::denied(d.clone(), usize::MAX)
+        .await
+        .unwrap();
+    let pings: Vec<(&str, &str, &str, &str)> = logged[logged_before..]
+        .iter()
+        .map(|p| {
+            (
+                p.from.as_str(),
+                p.to.as_str(),
+                p.what.as_str(),
+                p.zone.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        pings,
+        [("cache", "postgres", "icmp", "database-tier"); 4],
+        "{logged:#?}"
+    );
 }
