@@ -5,6 +5,9 @@ it covers (SHA-256 before the log was keyed, HMAC-SHA-256 under the data directo
 audit.key from the first keyed entry on), and each entry must link to the one before it
 (its prev_hash is that entry's hash) wherever their ids are consecutive.
 
+The last line of an export says how many entries it holds and the last one's hash: an
+export cut short, or one whose entries were removed, does not check.
+
 An export of a filtered view (the audit page's "JSON Lines" link) holds some entries only:
 each one's hash is still checked, and links wherever two exported entries are consecutive.
 An export made below admin withholds client addresses (its header says so); without them
@@ -49,9 +52,15 @@ def main():
             return 2
         keyed_since = header["keyed_since"]
         hashes = "address" not in header.get("withheld", [])
-        count, last = 0, None
+        count, last, end = 0, None, None
         for n, line in enumerate(f, start=2):
             e = json.loads(line)
+            if end is not None:
+                print(f"line {n}: entries after the closing line (the file was changed)")
+                return 1
+            if e.get("end") is True:
+                end = e
+                continue
             text = canonical(e, e["prev_hash"]).encode("utf-8")
             if e["id"] >= keyed_since:
                 want = hmac.new(key, text, hashlib.sha256).hexdigest()
@@ -64,6 +73,13 @@ def main():
                 print(f"entry {e['id']} (line {n}): it does not link to entry {last['id']}")
                 return 1
             count, last = count + 1, e
+    if end is None:
+        print("the export has no closing line: it was cut short (download or copy it again)")
+        return 1
+    if end.get("entries") != count or end.get("last_hash") != (last["hash"] if last else None):
+        print(f"the closing line says {end.get('entries')} entries ending with "
+              f"{end.get('last_hash')}, but the file holds {count}: entries were removed or added")
+        return 1
     if not hashes:
         print(f"audit export: {count} entries, every link holds; hashes not checked: the "
               "export withholds client addresses (export as an admin to check every hash)")

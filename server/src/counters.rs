@@ -202,7 +202,14 @@ pub async fn denied(valid: design::ValidDesign, limit: usize) -> Result<Vec<Deni
                     Some(p) => format!("{}/{p}", d.proto.to_lowercase()),
                     None => d.proto.to_lowercase(),
                 },
-                zone: denied::zone_of(&valid, &d.out_iface),
+                zone: denied::zone_of(
+                    &valid,
+                    if d.out_iface.is_empty() {
+                        &d.in_iface
+                    } else {
+                        &d.out_iface
+                    },
+                ),
             })
             .collect())
     })

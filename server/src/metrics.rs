@@ -346,12 +346,18 @@ async fn firewall_counters(service: &Service) -> anyhow::Result<(RuleCounters, R
             continue;
         };
         let fw = crate::counters::firewall_of(&status);
-        let Ok(name) = design::model::DesignName::parse(&row.design) else {
-            continue;
-        };
         if !fw.can_change {
             continue;
         }
+        // The firewall carries the name the design had when it was applied.
+        let applied_as: String =
+            sqlx::query_scalar("SELECT design_name FROM deployments WHERE id = ?")
+                .bind(row.deployment)
+                .fetch_one(&service.db.read)
+                .await?;
+        let Ok(name) = design::model::DesignName::parse(&applied_as) else {
+            continue;
+        };
         match crate::engine::counters::read(&fw, &name).await {
             Ok(counted) => {
                 for r in crate::counters::rules(&name, counted) {
@@ -365,7 +371,7 @@ async fn firewall_counters(service: &Service) -> anyhow::Result<(RuleCounters, R
                     bytes.get_or_create(&labels).inc_by(r.bytes);
                 }
             }
-            Err(e) => tracing::debug!("counters of {} on {}: {e}", row.design, row.engine),
+            Err(e) => tracing::warn!("counters of {} on {}: {e}", row.design, row.engine),
         }
     }
     Ok((packets, bytes))

@@ -114,7 +114,10 @@ fn Denied(packets: Vec<DeniedPacket>, note: Option<String>) -> impl IntoView {
     }
     view! {
         <details class="small denied" data-test="denied">
-            <summary>{format!("Denied and logged: the newest {} packet(s)", packets.len())}</summary>
+            <summary>{format!(
+                "Denied and logged: the newest {} packet(s) the kernel's log still holds (since the host started, earlier revisions included)",
+                packets.len()
+            )}</summary>
             <table class="table">
                 <thead><tr><th>"When"</th><th>"From"</th><th>"To"</th><th>"What"</th><th>"Zone"</th></tr></thead>
                 <tbody>

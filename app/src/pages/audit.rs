@@ -81,8 +81,8 @@ fn Filters(filter: AuditFilter, page: AuditPage) -> impl IntoView {
     let f = filter;
     view! {
         <form class="card audit-filter" method="get" action="/audit" data-test="audit-filter">
-            <label>"From" <input type="date" name="from" value=f.from.clone() /></label>
-            <label>"To" <input type="date" name="to" value=f.to.clone() /></label>
+            <label>"From" <input type=bound_type(&f.from) name="from" value=f.from.clone() /></label>
+            <label>"To" <input type=bound_type(&f.to) name="to" value=f.to.clone() /></label>
             <label>"Who"
                 <input name="user" list="audit-users" placeholder="anyone" value=f.user.clone() />
                 <datalist id="audit-users">
@@ -140,6 +140,16 @@ fn Filters(filter: AuditFilter, page: AuditPage) -> impl IntoView {
             <a class="btn btn-quiet" href="/audit">"Clear"</a>
             <p class="muted hint">"Times are UTC; both ends of the range are included."</p>
         </form>
+    }
+}
+
+/// A day picker for a day (or nothing), a time picker for a bound given as a time: the
+/// field keeps what the address says.
+fn bound_type(bound: &Option<String>) -> &'static str {
+    if bound.as_deref().is_some_and(|b| b.contains('T')) {
+        "datetime-local"
+    } else {
+        "date"
     }
 }
 

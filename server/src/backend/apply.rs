@@ -137,6 +137,7 @@ pub(super) async fn start(
             return Err(e);
         }
     };
+    let started_at = clock::now_text();
     let job = service.jobs.start(
         "apply",
         title,
@@ -164,10 +165,22 @@ pub(super) async fn start(
         plan_json,
         plan_hash: stored.hash,
         token,
-        started_at: clock::now_text(),
+        started_at,
         request,
         webhooks: Arc::clone(&service.webhooks),
     };
+    // Recorded before anything changes: an apply whose start cannot be recorded does not run
+    // (and a change request carried out by it goes back to where it was).
+    let firewall = crate::engine::design_needs_firewall(&work.design);
+    if let Err(e) = deploy::record_start(&work.db, &work.applied(), firewall).await {
+        crate::engine_lock::release(&work.db, work.engine.id, &work.token).await;
+        work.job.finish(
+            "failed",
+            "nothing applied: the start could not be recorded in the audit log".into(),
+            None,
+        );
+        return Err(internal(e.context("recording the start of an apply")));
+    }
     tokio::spawn(run(work));
     Ok(view)
 }
@@ -218,6 +231,29 @@ fn step_state(status: &EventStatus) -> String {
     }
 }
 
+impl Work {
+    /// What the audit log and the deployment record of this apply say.
+    fn applied(&self) -> deploy::Applied<'_> {
+        deploy::Applied {
+            actor: &self.actor,
+            design_name: self.design.name.as_str(),
+            design_id: Some(self.design_id),
+            revision: Some(self.revision),
+            engine: &self.engine,
+            plan_id: Some(self.plan_id),
+            plan: &self.plan,
+            plan_json: &self.plan_json,
+            plan_hash: &self.plan_hash,
+            started_at: &self.started_at,
+            request_id: self.request.as_ref().map(|r| r.id),
+            override_reason: self
+                .request
+                .as_ref()
+                .and_then(|r| r.override_reason.as_deref()),
+        }
+    }
+}
+
 /// The job: apply with the lock kept alive, record the end, give the lock back.
 async fn run(w: Work) {
     let job = w.job.clone();
@@ -228,33 +264,7 @@ async fn run(w: Work) {
     if firewall {
         w.job.step("firewall", "waiting for the containers");
     }
-    let applied = deploy::Applied {
-        actor: &w.actor,
-        design_name: w.design.name.as_str(),
-        design_id: Some(w.design_id),
-        revision: Some(w.revision),
-        engine: &w.engine,
-        plan_id: Some(w.plan_id),
-        plan: &w.plan,
-        plan_json: &w.plan_json,
-        plan_hash: &w.plan_hash,
-        started_at: &w.started_at,
-        request_id: w.request.as_ref().map(|r| r.id),
-        override_reason: w
-            .request
-            .as_ref()
-            .and_then(|r| r.override_reason.as_deref()),
-    };
-    if let Err(e) = deploy::record_start(&w.db, &applied, firewall).await {
-        tracing::error!("recording the start of an apply failed: {e:#}");
-        crate::engine_lock::release(&w.db, w.engine.id, &w.token).await;
-        w.job.finish(
-            "failed",
-            "nothing applied: the start could not be recorded in the audit log (see the server log)".into(),
-            None,
-        );
-        return;
-    }
+    let applied = w.applied();
     let outcome = deploy::apply_locked(
         &w.db, &w.clock, &w.engine, &w.token, &w.design, &w.docker, &w.plan, firewall, &on_event,
     )

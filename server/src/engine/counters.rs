@@ -129,7 +129,11 @@ pub async fn read(fw: &HostFirewall, name: &DesignName) -> Result<Vec<Counted>, 
                 (true, text) => parse_nft_json(&text)
                     .map_err(|e| EngineError::local("nft's counters could not be read", &e)),
                 // No table: nothing installed, nothing counted.
-                (false, _) => Ok(Vec::new()),
+                (false, text) if text.contains("No such file or directory") => Ok(Vec::new()),
+                (false, text) => Err(EngineError::local(
+                    "nft could not list the table",
+                    text.trim(),
+                )),
             }
         }
     }

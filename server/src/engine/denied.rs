@@ -44,7 +44,7 @@ pub fn parse_record(record: &str) -> Option<Denied> {
     })
 }
 
-/// The newest `limit` denied packets whose interfaces include one of `bridges`, oldest
+/// The newest `limit` denied packets caught on one of `bridges`, oldest
 /// first, read from the kernel's log buffer (bounded by the kernel: the work is too).
 /// Blocking: run it off the async threads.
 pub fn read_kmsg(bridges: &[String], limit: usize) -> std::io::Result<Vec<Denied>> {
@@ -61,10 +61,15 @@ pub fn read_kmsg(bridges: &[String], limit: usize) -> std::io::Result<Vec<Denied
                 let Some(d) = parse_record(&String::from_utf8_lossy(&buf[..n])) else {
                     continue;
                 };
-                if bridges
-                    .iter()
-                    .any(|b| *b == d.in_iface || *b == d.out_iface)
-                {
+                // The design's rules drop what goes out to its bridges (or, on the input
+                // chain, comes in from them): a packet from its bridge to another design's
+                // was dropped by that design.
+                let caught = if d.out_iface.is_empty() {
+                    &d.in_iface
+                } else {
+                    &d.out_iface
+                };
+                if bridges.contains(caught) {
                     if kept.len() == limit {
                         kept.pop_front();
                     }

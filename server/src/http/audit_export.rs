@@ -20,6 +20,10 @@ use std::sync::Arc;
 /// Lines held between the database and the client at most.
 const IN_FLIGHT: usize = 64;
 
+/// Exports running at once, server-wide: each reads the whole view, however slowly its
+/// reader takes it.
+static RUNNING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(4);
+
 pub async fn export(
     Extension(service): Extension<Arc<Service>>,
     Query(pairs): Query<Vec<(String, String)>>,
@@ -56,8 +60,16 @@ pub async fn export(
             Refused::Input(m) => HttpError::refused(StatusCode::BAD_REQUEST, m),
             Refused::Store(e) => HttpError::Internal(e),
         })?;
+    let permit = RUNNING.try_acquire().map_err(|_| HttpError::Unavailable {
+        message: "four exports of the audit log are running; try again when one has ended".into(),
+        cause: anyhow::anyhow!("audit exports at their limit"),
+    })?;
     let (tx, rx) = tokio::sync::mpsc::channel(IN_FLIGHT);
-    tokio::spawn(export::stream(service.db.clone(), format, criteria, tx));
+    let db = service.db.clone();
+    tokio::spawn(async move {
+        export::stream(db, format, criteria, tx).await;
+        drop(permit);
+    });
     let body = Body::from_stream(futures_util::stream::unfold(rx, |mut rx| async move {
         rx.recv().await.map(|line| (line, rx))
     }));

@@ -40,7 +40,7 @@ async fn engine_entries(app: &TestApp) {
         .details(json!({ "result": "applied", "override": "hotfix approved by phone" }));
     forced.target = Some("prod");
     append_alone(db, forced).await.unwrap();
-    let mut verified = NewEntry::new(&actor, "engine-verify", "verified shop on prod")
+    let mut verified = NewEntry::new(&actor, "engine-verify", "=1+1 verified shop on prod")
         .design(2)
         .details(json!({ "result": "ok", "checks": 73, "mismatches": 0, "revision": 1 }));
     verified.target = Some("prod");
@@ -290,9 +290,11 @@ async fn the_filtered_view_exports_with_its_hashes() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert_eq!(lines.len(), 4, "{text}");
+    assert_eq!(lines.len(), 5, "{text}");
     assert_eq!(lines[0]["view"], json!({ "engine": "prod" }));
-    let ids: Vec<i64> = lines[1..]
+    assert_eq!(lines[4]["entries"], 3);
+    assert_eq!(lines[4]["last_hash"], lines[3]["hash"]);
+    let ids: Vec<i64> = lines[1..4]
         .iter()
         .map(|l| l["id"].as_i64().unwrap())
         .collect();
@@ -317,6 +319,8 @@ async fn the_filtered_view_exports_with_its_hashes() {
         "{:?}",
         rows[5]
     );
+    // A summary a spreadsheet would run as a formula is written as text.
+    assert_eq!(rows[7][10], "'=1+1 verified shop on prod");
 
     // A viewer's export: its part of the log, addresses withheld, links still checked.
     let text = viewer

@@ -152,7 +152,11 @@ fn audit_export_verifies_offline() {
     let (code, jsonl, err) = bulkhead(&["audit", "export", "--data", data], "");
     assert_eq!(code, 0, "{err}");
     assert!(err.contains("exported 3 audit entries"), "{err}");
-    assert_eq!(jsonl.lines().count(), 4, "{jsonl}");
+    assert_eq!(
+        jsonl.lines().count(),
+        5,
+        "header, 3 entries, closing line: {jsonl}"
+    );
     let file = dir.path().join("audit.jsonl");
     std::fs::write(&file, &jsonl).unwrap();
     let key = dir.path().join("audit.key");
@@ -186,6 +190,17 @@ fn audit_export_verifies_offline() {
     let (code, out) = check(&tampered);
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("entry 2"), "{out}");
+    // Cut short (the newest entry and the closing line lost), or an entry taken out: found.
+    let lines: Vec<&str> = jsonl.lines().collect();
+    std::fs::write(&tampered, lines[..3].join("\n") + "\n").unwrap();
+    let (code, out) = check(&tampered);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("cut short"), "{out}");
+    let without_last = [&lines[..3], &lines[4..]].concat().join("\n") + "\n";
+    std::fs::write(&tampered, without_last).unwrap();
+    let (code, out) = check(&tampered);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("entries were removed"), "{out}");
 
     let (code, csv, _) = bulkhead(&["audit", "export", "--format", "csv", "--data", data], "");
     assert_eq!(code, 0);
@@ -202,7 +217,7 @@ fn audit_export_verifies_offline() {
         &["audit", "export", "--since", "2999-01-01", "--data", data],
         "",
     );
-    assert_eq!((code, later.lines().count()), (0, 1), "{later}{err}");
+    assert_eq!((code, later.lines().count()), (0, 2), "{later}{err}");
     let (code, _, err) = bulkhead(&["audit", "export", "--since", "soon", "--data", data], "");
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("neither a day"), "{err}");

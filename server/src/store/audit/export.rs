@@ -39,8 +39,17 @@ const COLUMNS: [&str; 14] = [
     "hash",
 ];
 
-/// One CSV field, quoted when it holds a comma, a quote or a line break (RFC 4180).
+/// One CSV field, quoted when it holds a comma, a quote or a line break (RFC 4180). A text
+/// a spreadsheet would run as a formula (`=`, `+`, `-`, `@` first) starts with `'` instead:
+/// summaries hold what users wrote. (The JSON Lines export is the one to check hashes with.)
 fn csv_field(text: &str) -> String {
+    let guarded;
+    let text = if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        guarded = format!("'{text}");
+        guarded.as_str()
+    } else {
+        text
+    };
     if text.contains([',', '"', '\n', '\r']) {
         format!("\"{}\"", text.replace('"', "\"\""))
     } else {
@@ -147,18 +156,36 @@ pub async fn export(
     )
     .bind(since)
     .fetch(&db.read);
-    let mut count = 0u64;
+    let (mut count, mut last_hash) = (0u64, None);
     while let Some(r) = rows.try_next().await.context("reading the audit log")? {
         writeln!(out, "{}", line(format, &r, Scope::Everything)).context("writing the export")?;
         count += 1;
+        last_hash = Some(r.hash);
+    }
+    if format == Format::Jsonl {
+        writeln!(out, "{}", end_line(count, last_hash.as_deref())).context("writing the export")?;
     }
     out.flush().context("writing the export")?;
     Ok(count)
 }
 
-/// Sends the lines of the entries `criteria` selects, oldest first, header first, each with
-/// its line break, to `out` as they are read; stops when the receiver goes away. Memory stays
-/// flat: the channel holds a few lines at a time.
+/// The last line of a JSON Lines export: how many entries it holds and the last one's hash,
+/// so that an export cut short shows.
+fn end_line(count: u64, last_hash: Option<&str>) -> String {
+    serde_json::json!({ "end": true, "entries": count, "last_hash": last_hash }).to_string()
+}
+
+/// Entries read at a time by a streamed export: the database connection is given back
+/// between chunks, so a slow reader holds none.
+const CHUNK: i64 = 1000;
+
+/// How long a streamed export waits for its reader to take a line before it gives up.
+const STALLED: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// Sends the lines of the entries `criteria` selects, oldest first, header first (and, in
+/// JSON Lines, a closing line), each with its line break, to `out` as they are read; stops
+/// when the receiver goes away or stalls. Memory stays flat: the channel holds a few lines,
+/// the database is read a chunk at a time.
 pub async fn stream(
     db: Db,
     format: Format,
@@ -174,24 +201,53 @@ pub async fn stream(
             .collect::<std::collections::BTreeMap<_, _>>(),
     )
     .unwrap_or_default();
-    let first = header(format, db.audit.keyed_since(), view, scope) + "\n";
-    if out.send(Ok(first)).await.is_err() {
+    let send = |line: Result<String, std::io::Error>| {
+        let out = out.clone();
+        async move {
+            matches!(
+                tokio::time::timeout(STALLED, out.send(line)).await,
+                Ok(Ok(()))
+            )
+        }
+    };
+    if !send(Ok(
+        header(format, db.audit.keyed_since(), view, scope) + "\n"
+    ))
+    .await
+    {
         return;
     }
-    let mut q = criteria.select(false, None);
-    let mut rows = q.build_query_as::<Row>().fetch(&db.read);
+    let (mut count, mut last): (u64, Option<Row>) = (0, None);
     loop {
-        let next = match rows.try_next().await {
-            Ok(Some(r)) => Ok(line(format, &r, scope) + "\n"),
-            Ok(None) => return,
+        let after = last.as_ref().map(|r| r.id);
+        let rows: Vec<Row> = match criteria
+            .select(false, after, Some(CHUNK))
+            .build_query_as()
+            .fetch_all(&db.read)
+            .await
+        {
+            Ok(rows) => rows,
             Err(e) => {
                 tracing::error!("audit export stopped: {e}");
-                Err(std::io::Error::other("reading the audit log failed"))
+                send(Err(std::io::Error::other("reading the audit log failed"))).await;
+                return;
             }
         };
-        let failed = next.is_err();
-        if out.send(next).await.is_err() || failed {
-            return;
+        if rows.is_empty() {
+            break;
         }
+        for r in &rows {
+            if !send(Ok(line(format, r, scope) + "\n")).await {
+                return;
+            }
+            count += 1;
+        }
+        last = rows.into_iter().last();
+    }
+    if format == Format::Jsonl {
+        send(Ok(
+            end_line(count, last.as_ref().map(|r| r.hash.as_str())) + "\n"
+        ))
+        .await;
     }
 }

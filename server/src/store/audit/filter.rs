@@ -51,10 +51,13 @@ fn instant(text: &str, end: bool) -> Result<String, String> {
             "{text:?} is not a time; write a day as 2026-12-04 or a time as 2026-12-04T14:02 (UTC)"
         ));
     };
-    let at = if end { start + step } else { start };
-    at.assume_utc()
-        .format(&Rfc3339)
-        .map_err(|_| format!("{text:?} is out of range; write a day as 2026-12-04"))
+    let out_of_range = || format!("{text:?} is out of range; write a day as 2026-12-04");
+    let at = if end {
+        start.checked_add(step).ok_or_else(out_of_range)?
+    } else {
+        start
+    };
+    at.assume_utc().format(&Rfc3339).map_err(|_| out_of_range())
 }
 
 /// The full-text query for the words of `text`: each word a quoted phrase (nothing the
@@ -174,8 +177,13 @@ impl Criteria {
     }
 
     /// The whole query: every column of the entries the filter selects, in entry order
-    /// (`newest_first` or oldest first), at most `limit`.
-    pub fn select(&self, newest_first: bool, limit: Option<i64>) -> QueryBuilder<'_, Sqlite> {
+    /// (`newest_first` or oldest first), after entry `after` when given, at most `limit`.
+    pub fn select(
+        &self,
+        newest_first: bool,
+        after: Option<i64>,
+        limit: Option<i64>,
+    ) -> QueryBuilder<'_, Sqlite> {
         // With words, the full-text index leads: it yields entry numbers in order, so the
         // newest matches come first without collecting every match.
         let from = if self.words.is_some() {
@@ -185,6 +193,10 @@ impl Criteria {
         };
         let mut q = QueryBuilder::new(from);
         self.push_where(&mut q);
+        if let Some(after) = after {
+            q.push(format!(" AND {} > ", self.id_column()))
+                .push_bind(after);
+        }
         q.push(format!(
             " ORDER BY {} {}",
             self.id_column(),
@@ -315,6 +327,10 @@ mod tests {
         );
         let e = instant("yesterday", false).unwrap_err();
         assert!(e.contains("2026-12-04T14:02"), "{e}");
+        // The last day there is has no day after it: refused, not a panic.
+        for last in ["9999-12-31", "9999-12-31T23:59", "9999-12-31T23:59:59"] {
+            assert!(instant(last, true).unwrap_err().contains("out of range"));
+        }
     }
 
     #[test]

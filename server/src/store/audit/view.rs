@@ -62,7 +62,7 @@ fn entry(r: Row, scope: Scope) -> AuditEntry {
 pub async fn page(pool: &SqlitePool, f: &AuditFilter, scope: Scope) -> Result<AuditPage, Refused> {
     let criteria = Criteria::resolve(pool, f, scope).await?;
     let rows: Vec<Row> = criteria
-        .select(true, Some(AUDIT_PAGE + 1))
+        .select(true, None, Some(AUDIT_PAGE + 1))
         .build_query_as()
         .fetch_all(pool)
         .await
@@ -78,12 +78,19 @@ pub async fn page(pool: &SqlitePool, f: &AuditFilter, scope: Scope) -> Result<Au
     } else {
         Vec::new()
     };
-    let mut users: Vec<String> = sqlx::query_scalar("SELECT name FROM users ORDER BY name")
-        .fetch_all(pool)
-        .await
-        .context("listing users")?;
-    // Bulkhead itself acts too (the local engine at first start, interrupted applies).
-    users.push("bulkhead".into());
+    // The accounts, for admins (others type a name); Bulkhead itself acts too (the local
+    // engine at first start, interrupted applies).
+    let users: Vec<String> = match scope {
+        Scope::Everything => {
+            let mut names: Vec<String> = sqlx::query_scalar("SELECT name FROM users ORDER BY name")
+                .fetch_all(pool)
+                .await
+                .context("listing users")?;
+            names.push("bulkhead".into());
+            names
+        }
+        Scope::DesignsAndEngines => Vec::new(),
+    };
     let designs = sqlx::query_as("SELECT id, name FROM designs ORDER BY name")
         .fetch_all(pool)
         .await
@@ -180,7 +187,8 @@ fn step_label(r: &Row) -> String {
         "engine-destroy" if r.failed => format!("removal from {engine} failed ({who})"),
         "engine-destroy" => format!("removed from {engine} by {who}"),
         "engine-verify" => match (num("checks"), num("mismatches")) {
-            (Some(c), Some(0)) => format!("verified {c}/{c} on {engine}"),
+            (Some(c), Some(0)) if !r.failed => format!("verified {c}/{c} on {engine}"),
+            (Some(c), Some(0)) => format!("verify on {engine} did not pass ({c} checks)"),
             (Some(c), Some(m)) => format!("verify on {engine}: {m} of {c} checks mismatched"),
             _ => format!("verify on {engine} could not run"),
         },
