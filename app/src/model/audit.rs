@@ -113,6 +113,7 @@ impl ActionGroup {
                 "engine-update",
                 "engine-remove",
                 "engine-lock-break",
+                "engine-plan",
                 "engine-apply-start",
                 "engine-apply",
                 "engine-destroy",

@@ -10,6 +10,7 @@ use app::model::{PlanGroup, PlanLine, PlanView, ReachDelta, Role};
 use super::{Service, internal, offloaded};
 use crate::engine::{self, FirewallState};
 use crate::offload;
+use crate::store::audit::NewEntry;
 use crate::store::{designs, engines, live};
 
 /// The kinds a plan's changes are grouped by, in the order the page lists them.
@@ -33,7 +34,7 @@ pub(super) async fn plan(
     revision: Option<i64>,
     engine_id: i64,
 ) -> Result<PlanView, AppError> {
-    let (user, _) = service.require(req, Role::Editor).await?;
+    let (user, actor) = service.require(req, Role::Editor).await?;
     let mut conn = service.db.read.acquire().await.map_err(internal)?;
     let d = designs::get(&mut conn, id)
         .await
@@ -92,7 +93,32 @@ pub(super) async fn plan(
     )
     .await
     .map_err(internal)?;
-    tx.commit().await.map_err(internal)?;
+    let mut entry = NewEntry::new(
+        &actor,
+        "engine-plan",
+        format!(
+            "planned {} r{number} on {}: {} change(s){}",
+            d.name,
+            record.name,
+            plan.actions.len(),
+            if plan.conflicts.is_empty() {
+                String::new()
+            } else {
+                format!(", {} object(s) in the way", plan.conflicts.len())
+            }
+        ),
+    )
+    .design(id)
+    .details(serde_json::json!({
+        "plan": plan_id,
+        "plan_hash": hash,
+        "revision": number,
+        "engine": record.name,
+        "changes": plan.actions.len(),
+        "conflicts": plan.conflicts.len(),
+    }));
+    entry.target = Some(&record.name);
+    super::audited(&service.db, tx, entry).await?;
 
     let groups = KINDS
         .iter()

@@ -86,6 +86,8 @@ async fn verify_drift_and_quarantine_after_apply() {
     // Nothing is live: the delta is against an empty design, every allowed pair is new.
     let first = plan(&editor, &id, &local).await;
     assert!(first["delta"]["baseline"].is_null(), "{first}");
+    // The plan is recorded, then the apply's start and its end.
+    assert_eq!(count(&viewer, "engine-plan").await, 1);
     assert!(
         first["delta"]["gained"]
             .as_array()
@@ -102,6 +104,7 @@ async fn verify_drift_and_quarantine_after_apply() {
         .await
         .ok();
     assert_eq!(ended(&approver, &job).await["result"], "applied");
+    assert_eq!(count(&viewer, "engine-apply-start").await, 1);
 
     // Live: revision 2 on local, not yet checked nor verified.
     let live = viewer.call("list_live", &[("design", &id)]).await.ok();
