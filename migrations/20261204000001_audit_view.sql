@@ -50,3 +50,39 @@ CREATE TRIGGER audit_log_search AFTER INSERT ON audit_log
 BEGIN
     INSERT INTO audit_search (rowid, summary) VALUES (new.id, new.summary);
 END;
+
+-- Retention: entries older than a point in time move to a compressed file under the data
+-- directory. Each archive is recorded here with the hash of the newest entry it took (which
+-- the first entry kept links to) and a seal (the audit key's MAC over both); only entries an
+-- archive record covers may be removed, and the records themselves never change.
+CREATE TABLE audit_archives (
+    id          INTEGER PRIMARY KEY,
+    through     INTEGER NOT NULL,
+    last_hash   TEXT    NOT NULL,
+    entries     INTEGER NOT NULL,
+    file        TEXT    NOT NULL,
+    archived_at TEXT    NOT NULL,
+    seal        TEXT    NOT NULL
+);
+
+CREATE TRIGGER audit_archives_append_only_update BEFORE UPDATE ON audit_archives
+BEGIN
+    SELECT RAISE(ABORT, 'the audit archive records are append-only');
+END;
+
+CREATE TRIGGER audit_archives_append_only_delete BEFORE DELETE ON audit_archives
+BEGIN
+    SELECT RAISE(ABORT, 'the audit archive records are append-only');
+END;
+
+DROP TRIGGER audit_log_append_only_delete;
+CREATE TRIGGER audit_log_append_only_delete BEFORE DELETE ON audit_log
+WHEN NOT EXISTS (SELECT 1 FROM audit_archives WHERE OLD.id <= through)
+BEGIN
+    SELECT RAISE(ABORT, 'the audit log is append-only');
+END;
+
+CREATE TRIGGER audit_log_search_delete AFTER DELETE ON audit_log
+BEGIN
+    INSERT INTO audit_search (audit_search, rowid, summary) VALUES ('delete', old.id, old.summary);
+END;

@@ -13,12 +13,17 @@ each one's hash is still checked, and links wherever two exported entries are co
 An export made below admin withholds client addresses (its header says so); without them
 the hashes cannot be recomputed, so only the links are checked and the exit code says so.
 
-Usage: scripts/verify-audit-export.py --key DATA/audit.key audit.jsonl
+Archives (`bulkhead audit archive`, DATA/audit-archive/*.jsonl.gz) are checked the same way,
+their first entry against the anchor their first line carries; give several files oldest
+first (archives, then an export) and the links between them are checked too.
+
+Usage: scripts/verify-audit-export.py --key DATA/audit.key [ARCHIVE.jsonl.gz ...] audit.jsonl
 Exit 0 when every entry checks, 1 naming the first that does not, 2 on unusable input,
 3 when the links hold but the hashes could not be checked (addresses withheld).
 """
 
 import argparse
+import gzip
 import hashlib
 import hmac
 import json
@@ -34,57 +39,84 @@ def canonical(e, prev):
         separators=(",", ":"), ensure_ascii=False)
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--key", required=True, help="the data directory's audit.key")
-    parser.add_argument("export", help="the JSON Lines export")
-    args = parser.parse_args()
-    try:
-        key = bytes.fromhex(open(args.key).read().strip())
-    except (OSError, ValueError) as e:
-        print(f"cannot use the key {args.key}: {e}", file=sys.stderr)
-        return 2
-    with open(args.export, encoding="utf-8") as f:
+class Broken(Exception):
+    """The first problem found; exit 1."""
+
+
+class Unusable(Exception):
+    """Input that is not an export; exit 2."""
+
+
+def check_file(path, key, last):
+    """Checks one export or archive file, given the last entry of the file before it (or
+    None); returns (entries, last entry, whether hashes were checked)."""
+    opener = gzip.open if path.endswith(".gz") else open
+    with opener(path, "rt", encoding="utf-8") as f:
         header = json.loads(f.readline() or "{}")
-        if header.get("bulkhead_audit_export") != 1:
-            print(f"{args.export} is not a Bulkhead audit export (its first line names no format)",
-                  file=sys.stderr)
-            return 2
+        if header.get("bulkhead_audit_export") != 1 and header.get("bulkhead_audit_archive") != 1:
+            raise Unusable(f"{path} is not a Bulkhead audit export or archive (its first line names no format)")
         keyed_since = header["keyed_since"]
         hashes = "address" not in header.get("withheld", [])
-        count, last, end = 0, None, None
+        anchor = header.get("anchor")
+        if "first" in header and last is not None and header["first"] != last["id"] + 1:
+            raise Broken(f"{path} starts at entry {header['first']} but the file before it ends at "
+                         f"entry {last['id']}: give every archive, oldest first")
+        count, end, first_last = 0, None, last
         for n, line in enumerate(f, start=2):
             e = json.loads(line)
             if end is not None:
-                print(f"line {n}: entries after the closing line (the file was changed)")
-                return 1
+                raise Broken(f"{path} line {n}: entries after the closing line (the file was changed)")
             if e.get("end") is True:
                 end = e
                 continue
+            if count == 0 and anchor is not None and e["prev_hash"] != anchor:
+                raise Broken(f"entry {e['id']} ({path} line {n}): it does not link to the archive's anchor")
             text = canonical(e, e["prev_hash"]).encode("utf-8")
             if e["id"] >= keyed_since:
                 want = hmac.new(key, text, hashlib.sha256).hexdigest()
             else:
                 want = hashlib.sha256(text).hexdigest()
             if hashes and not hmac.compare_digest(want, e["hash"]):
-                print(f"entry {e['id']} (line {n}): its content does not match its hash")
-                return 1
+                raise Broken(f"entry {e['id']} ({path} line {n}): its content does not match its hash")
             if last is not None and e["id"] == last["id"] + 1 and e["prev_hash"] != last["hash"]:
-                print(f"entry {e['id']} (line {n}): it does not link to entry {last['id']}")
-                return 1
+                raise Broken(f"entry {e['id']} ({path} line {n}): it does not link to entry {last['id']}")
             count, last = count + 1, e
     if end is None:
-        print("the export has no closing line: it was cut short (download or copy it again)")
+        raise Broken(f"{path} has no closing line: it was cut short (download or copy it again)")
+    ended = last["hash"] if last is not first_last and last else anchor
+    if end.get("entries") != count or end.get("last_hash") != ended:
+        raise Broken(f"{path}: the closing line says {end.get('entries')} entries ending with "
+                     f"{end.get('last_hash')}, but the file holds {count}: entries were removed or added")
+    return count, last, hashes
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--key", required=True, help="the data directory's audit.key")
+    parser.add_argument("files", nargs="+",
+                        help="exports and archives (.jsonl.gz), oldest first")
+    args = parser.parse_args()
+    try:
+        key = bytes.fromhex(open(args.key).read().strip())
+    except (OSError, ValueError) as e:
+        print(f"cannot use the key {args.key}: {e}", file=sys.stderr)
+        return 2
+    total, last, every_hash = 0, None, True
+    try:
+        for path in args.files:
+            count, last, hashes = check_file(path, key, last)
+            total, every_hash = total + count, every_hash and hashes
+    except Broken as e:
+        print(e)
         return 1
-    if end.get("entries") != count or end.get("last_hash") != (last["hash"] if last else None):
-        print(f"the closing line says {end.get('entries')} entries ending with "
-              f"{end.get('last_hash')}, but the file holds {count}: entries were removed or added")
-        return 1
-    if not hashes:
-        print(f"audit export: {count} entries, every link holds; hashes not checked: the "
+    except (Unusable, OSError, ValueError, KeyError) as e:
+        print(f"{e}", file=sys.stderr)
+        return 2
+    if not every_hash:
+        print(f"audit export: {total} entries, every link holds; hashes not checked: the "
               "export withholds client addresses (export as an admin to check every hash)")
         return 3
-    print(f"audit export intact: {count} entries, every hash matches and every link holds")
+    print(f"audit export intact: {total} entries, every hash matches and every link holds")
     return 0
 
 

@@ -46,6 +46,9 @@ pub struct Config {
     pub metrics_allow: Vec<ipnet::IpNet>,
     /// A bearer token that opens `GET /metrics` from anywhere.
     pub metrics_token: Option<secrecy::SecretString>,
+    /// Audit entries older than this move to a compressed archive in the data directory
+    /// (checked daily); `None` (the default): kept in the database for ever.
+    pub audit_retention: Option<Duration>,
 }
 
 impl Config {
@@ -67,6 +70,7 @@ impl Config {
             register_local_engine: true,
             metrics_allow: Vec::new(),
             metrics_token: None,
+            audit_retention: None,
         }
     }
 

@@ -33,15 +33,18 @@ pub enum ActionGroup {
     Designs,
     Reviews,
     Engine,
+    /// The log itself (archives).
+    Audit,
 }
 
 impl ActionGroup {
-    pub const ALL: [ActionGroup; 5] = [
+    pub const ALL: [ActionGroup; 6] = [
         ActionGroup::SignIn,
         ActionGroup::Users,
         ActionGroup::Designs,
         ActionGroup::Reviews,
         ActionGroup::Engine,
+        ActionGroup::Audit,
     ];
 
     /// Its name in a query string.
@@ -52,6 +55,7 @@ impl ActionGroup {
             ActionGroup::Designs => "designs",
             ActionGroup::Reviews => "reviews",
             ActionGroup::Engine => "engine",
+            ActionGroup::Audit => "audit",
         }
     }
 
@@ -62,6 +66,7 @@ impl ActionGroup {
             ActionGroup::Designs => "designs",
             ActionGroup::Reviews => "reviews",
             ActionGroup::Engine => "engine",
+            ActionGroup::Audit => "the audit log itself",
         }
     }
 
@@ -122,6 +127,7 @@ impl ActionGroup {
                 "engine-quarantine",
                 "engine-release",
             ],
+            ActionGroup::Audit => &["audit-archive"],
         }
     }
 

@@ -1,5 +1,6 @@
 //! `bulkhead audit verify`: check the audit log's keyed hash chain and its signed checkpoints;
-//! `bulkhead audit export`: the log for an auditor, as JSON Lines or CSV.
+//! `bulkhead audit export`: the log for an auditor, as JSON Lines or CSV;
+//! `bulkhead audit archive`: retention, the older entries moved to a compressed file.
 
 use super::{DataArg, fail};
 use crate::db::Db;
@@ -22,6 +23,15 @@ pub enum AuditCommand {
         /// Only entries from this day (2026-12-01) or time (2026-12-01T08:00:00Z) on.
         #[arg(long, value_parser = parse_since)]
         since: Option<String>,
+        #[command(flatten)]
+        data: DataArg,
+    },
+    /// Move the entries stamped before a day or time (all but the newest entry) to a
+    /// compressed file in DATA/audit-archive; the chain stays checkable across it.
+    Archive {
+        /// Entries stamped before this day (2026-01-01) or time (2026-01-01T00:00:00Z).
+        #[arg(long, value_parser = parse_since)]
+        before: String,
         #[command(flatten)]
         data: DataArg,
     },
@@ -58,6 +68,35 @@ async fn open(data: &DataArg) -> Result<Db, ExitCode> {
 pub async fn run(cmd: AuditCommand) -> ExitCode {
     let data = match cmd {
         AuditCommand::Verify { data } => data,
+        AuditCommand::Archive { before, data } => {
+            let db = match open(&data).await {
+                Ok(db) => db,
+                Err(code) => return code,
+            };
+            let actor = super::trail::actor();
+            return match audit::archive::archive(&db, &data.dir, &before, &actor).await {
+                Ok(Some(a)) => {
+                    if let Err(e) = audit::checkpoint_since(&db, 0).await {
+                        return fail(format!("{e:#}"));
+                    }
+                    println!(
+                        "archived {} audit entries ({} to {}) to {}",
+                        a.entries,
+                        a.first,
+                        a.through,
+                        a.file.display()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Ok(None) => {
+                    println!(
+                        "nothing to archive: no entry but the newest is stamped before {before}"
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(format!("{e:#}")),
+            };
+        }
         AuditCommand::Export {
             format,
             since,

@@ -54,6 +54,11 @@ pub struct ServeArgs {
     /// engine, one engine at a time; a mismatch is an alert); 0, the default, turns them off.
     #[arg(long, env = "BULKHEAD_VERIFY_EVERY_MINS", default_value_t = 0)]
     verify_every_mins: u64,
+    /// Days the audit log keeps entries in the database; older ones move, once a day, to a
+    /// compressed file in DATA/audit-archive (the chain stays checkable across it); 0, the
+    /// default, keeps every entry in the database.
+    #[arg(long, env = "BULKHEAD_AUDIT_RETENTION_DAYS", default_value_t = 0)]
+    audit_retention_days: u64,
     /// Do not register this host's Docker socket as the engine `local` at the first start
     /// (for a Bulkhead that manages remote engines only).
     #[arg(long, env = "BULKHEAD_NO_LOCAL_ENGINE")]
@@ -122,6 +127,8 @@ pub async fn run(args: ServeArgs) -> ExitCode {
         register_local_engine: !args.no_local_engine,
         metrics_allow: args.metrics_allow,
         metrics_token,
+        audit_retention: (args.audit_retention_days > 0)
+            .then(|| Duration::from_secs(args.audit_retention_days * 24 * 3600)),
     };
     let app = match Application::build(config).await {
         Ok(app) => app,

@@ -98,6 +98,14 @@ pub fn start(service: &Arc<Service>) {
             drift::check_all(&s.db).await
         });
     }
+    if let Some(keep) = service.config.audit_retention {
+        every(
+            service,
+            Duration::from_secs(24 * 3600),
+            "archiving old audit entries",
+            move |s| async move { archive_older_than(&s, keep).await },
+        );
+    }
     if let Some(interval) = service.config.verify_interval {
         every(
             service,
@@ -106,4 +114,30 @@ pub fn start(service: &Arc<Service>) {
             move |s| async move { verify::verify_due(&s.db, &s.config.clock, &s.jobs, interval).await },
         );
     }
+}
+
+/// Moves the audit entries older than `keep` to an archive file (retention).
+async fn archive_older_than(service: &Service, keep: Duration) -> anyhow::Result<()> {
+    let cutoff = time::OffsetDateTime::now_utc() - keep;
+    let before = cutoff
+        .replace_nanosecond(0)
+        .unwrap_or(cutoff)
+        .format(&time::format_description::well_known::Rfc3339)?;
+    let archived = crate::store::audit::archive::archive(
+        &service.db,
+        &service.config.data_dir,
+        &before,
+        &schedule(),
+    )
+    .await?;
+    if let Some(a) = archived {
+        tracing::info!(
+            "archived {} audit entries ({} to {}) to {}",
+            a.entries,
+            a.first,
+            a.through,
+            a.file.display()
+        );
+    }
+    Ok(())
 }

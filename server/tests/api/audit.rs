@@ -275,3 +275,50 @@ async fn viewers_see_design_events_only() {
             .any(|e| e["action"] == "sign-in-failed")
     );
 }
+
+/// Archived entries leave a sealed record the chain goes on from; a record written without
+/// the audit key (to let entries be deleted) is found, and entries no record covers still
+/// cannot be deleted.
+#[tokio::test]
+async fn archives_are_sealed_and_nothing_else_is_deleted() {
+    let app = TestApp::spawn_with(|c| c.register_local_engine = false).await;
+    let admin = app.setup_admin().await;
+    for n in 0..3 {
+        admin.create_design(&format!("d{n}"), "three-tier").await;
+    }
+    let db = &app.service.db;
+    let actor = server::store::Actor {
+        id: None,
+        name: Some("bulkhead".into()),
+        address: None,
+    };
+    let archived =
+        server::store::audit::archive::archive(db, &app.data_dir(), "2999-01-01", &actor)
+            .await
+            .unwrap()
+            .unwrap();
+    assert_eq!((archived.first, archived.through), (1, 3));
+    assert!(matches!(
+        verify(db).await.unwrap(),
+        Verdict::Intact { entries: 2, .. }
+    ));
+    // The first entry kept says it links to the archive.
+    let kept = admin.call("audit_entry", &[("id", "4")]).await.ok();
+    assert_eq!(kept["chain"]["links_back"], true, "{kept}");
+    let refused = sqlx::query("DELETE FROM audit_log WHERE id = 4")
+        .execute(&db.write)
+        .await;
+    assert!(refused.unwrap_err().to_string().contains("append-only"));
+    sqlx::query(
+        "INSERT INTO audit_archives (through, last_hash, entries, file, archived_at, seal) \
+         VALUES (4, 'x', 1, 'forged', 'now', 'not a seal')",
+    )
+    .execute(&db.write)
+    .await
+    .unwrap();
+    match verify(db).await.unwrap() {
+        Verdict::Broken { reason, .. } => assert!(reason.contains("not sealed"), "{reason}"),
+        v => panic!("a forged archive record was not found: {v:?}"),
+    }
+    let _ = PASSWORD;
+}

@@ -157,7 +157,11 @@ async fn every_filter_narrows_the_view_and_bad_ones_say_what_to_write() {
 
     for (field, value, says) in [
         ("from", "yesterday", "2026-12-04T14:02"),
-        ("group", "nope", "sign-in, users, designs, reviews, engine"),
+        (
+            "group",
+            "nope",
+            "sign-in, users, designs, reviews, engine, audit",
+        ),
         ("result", "maybe", "ok, failed or override"),
         ("action", "drop-table", "no audit action"),
         ("design", "two", "must be a number"),

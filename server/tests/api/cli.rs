@@ -222,3 +222,100 @@ fn audit_export_verifies_offline() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("neither a day"), "{err}");
 }
+
+/// `bulkhead audit archive`: the entries before a time, all but the newest, move to a
+/// compressed file; `audit verify` still finds the chain intact (the first entry kept links
+/// to the archive's sealed record), the offline check follows it across archives and the
+/// export; a second archive goes on where the first ended.
+#[test]
+fn audit_archive_keeps_the_chain_checkable() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().to_str().unwrap();
+    let add = |name: &str| {
+        let added = bulkhead(
+            &["user", "add", name, "--role", "viewer", "--data", data],
+            "a long cli password\n",
+        );
+        assert_eq!(added.0, 0, "{added:?}");
+    };
+    for name in ["r1", "r2", "r3"] {
+        add(name);
+    }
+    let (_, before, _) = bulkhead(&["audit", "export", "--data", data], "");
+    let entries = before.lines().count() as i64 - 2;
+    let (code, out, err) = bulkhead(
+        &["audit", "archive", "--before", "2999-01-01", "--data", data],
+        "",
+    );
+    assert_eq!(code, 0, "{err}");
+    let first_file = format!("audit-1-{}.jsonl.gz", entries - 1);
+    assert!(
+        out.contains(&format!(
+            "archived {} audit entries (1 to {})",
+            entries - 1,
+            entries - 1
+        )),
+        "{out}"
+    );
+    let archives = dir.path().join("audit-archive");
+    assert!(archives.join(&first_file).is_file());
+    let (code, out, err) = bulkhead(&["audit", "verify", "--data", data], "");
+    assert_eq!(code, 0, "{out}{err}");
+
+    add("r4");
+    let (code, out, _) = bulkhead(
+        &["audit", "archive", "--before", "2999-01-01", "--data", data],
+        "",
+    );
+    assert_eq!(code, 0);
+    assert!(out.contains(&format!("({} to ", entries)), "{out}");
+    let (code, out, err) = bulkhead(&["audit", "verify", "--data", data], "");
+    assert_eq!(code, 0, "{out}{err}");
+    // Nothing is stamped before 2000.
+    let (_, out, _) = bulkhead(
+        &["audit", "archive", "--before", "2000-01-01", "--data", data],
+        "",
+    );
+    assert!(out.contains("nothing to archive"), "{out}");
+
+    let (_, export, _) = bulkhead(&["audit", "export", "--data", data], "");
+    let export_file = dir.path().join("rest.jsonl");
+    std::fs::write(&export_file, &export).unwrap();
+    let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(&archives)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    // Oldest first: by the first entry number in the name.
+    files.sort_by_key(|p| {
+        p.file_name()
+            .unwrap()
+            .to_string_lossy()
+            .split('-')
+            .nth(1)
+            .unwrap()
+            .parse::<i64>()
+            .unwrap()
+    });
+    assert_eq!(files.len(), 2, "{files:?}");
+    let check = |paths: &[&std::path::Path]| {
+        let out = Command::new("python3")
+            .arg(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/../scripts/verify-audit-export.py"
+            ))
+            .arg("--key")
+            .arg(dir.path().join("audit.key"))
+            .args(paths)
+            .output()
+            .expect("python3 runs");
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    let (code, out) = check(&[&files[0], &files[1], &export_file]);
+    assert_eq!(code, 0, "{out}");
+    // Out of order, the second archive does not link to what came before it.
+    let (code, out) = check(&[&files[1], &files[0]]);
+    assert_eq!(code, 1, "{out}");
+}

@@ -239,7 +239,14 @@ pub async fn detail(db: &Db, id: i64, scope: Scope) -> anyhow::Result<Option<Aud
     let before = if id == 1 {
         Some(GENESIS.to_string())
     } else {
-        scalar_at(db, "SELECT hash FROM audit_log WHERE id = ?", id - 1).await?
+        match scalar_at(db, "SELECT hash FROM audit_log WHERE id = ?", id - 1).await? {
+            Some(h) => Some(h),
+            // The entry before was archived: the archive's sealed record has its hash.
+            None => super::archive::boundary(db)
+                .await?
+                .filter(|b| b.through == id - 1)
+                .map(|b| b.last_hash),
+        }
     };
     let after: Option<String> =
         scalar_at(db, "SELECT prev_hash FROM audit_log WHERE id = ?", id + 1).await?;
