@@ -9,18 +9,6 @@ use app::model::counters::FirewallCounters;
 use app::model::{DriftView, Role};
 
 use super::{Service, internal};
-use crate::store::engines;
-
-/// The registered engine `id`, or "not found".
-async fn engine_record(service: &Service, id: i64) -> Result<engines::EngineRecord, AppError> {
-    let mut conn = service.db.read.acquire().await.map_err(internal)?;
-    engines::get(&mut conn, id)
-        .await
-        .map_err(internal)?
-        .ok_or_else(|| AppError::NotFound {
-            what: format!("Engine {id}"),
-        })
-}
 
 pub(super) async fn check(
     service: &Service,
@@ -29,7 +17,7 @@ pub(super) async fn check(
     engine_id: i64,
 ) -> Result<DriftView, AppError> {
     let (_, actor) = service.require(req, Role::Viewer).await?;
-    let engine = engine_record(service, engine_id).await?;
+    let engine = super::engines::record(service, engine_id).await?;
     crate::watch::drift::check_pair(&service.db, &actor, design_id, &engine)
         .await
         .map_err(internal)?
@@ -45,7 +33,7 @@ pub(super) async fn counters(
     engine_id: i64,
 ) -> Result<FirewallCounters, AppError> {
     service.require(req, Role::Viewer).await?;
-    let engine = engine_record(service, engine_id).await?;
+    let engine = super::engines::record(service, engine_id).await?;
     crate::counters::of_deployment(service, design_id, &engine)
         .await
         .map_err(internal)?
