@@ -107,12 +107,41 @@ pub fn firewall_of(status: &app::model::EngineStatus) -> HostFirewall {
     }
 }
 
-/// The counters of `design_id` live on `engine`; or why there are none to read (not live
-/// there, the engine does not answer, its firewall is not this host's).
+/// The counters of `design_id` live on `engine`, with the denied packets the kernel logged;
+/// or why there are none to read (not live there, the engine does not answer, its firewall is
+/// not this host's).
 pub async fn of_deployment(
     service: &crate::backend::Service,
     design_id: i64,
     engine: &EngineRecord,
+) -> anyhow::Result<Result<FirewallCounters, String>> {
+    reading(service, design_id, engine, true).await
+}
+
+/// Reads the counters of every deployment in the background, so that the rates the panel
+/// shows cover at most the interval between rounds; a deployment that cannot be read is
+/// skipped (the panel says why).
+pub async fn read_all(service: &crate::backend::Service) -> anyhow::Result<()> {
+    let engines = crate::store::engines::list(&service.db.read).await?;
+    for row in crate::store::live::list(&service.db.read, None, None).await? {
+        let Some(engine) = engines.iter().find(|e| e.id == row.engine_id) else {
+            continue;
+        };
+        if let Ok(Err(why)) | Err(why) = reading(service, row.design_id, engine, false)
+            .await
+            .map_err(|e| format!("{e:#}"))
+        {
+            tracing::debug!("counters of {} on {}: {why}", row.design, engine.name);
+        }
+    }
+    Ok(())
+}
+
+async fn reading(
+    service: &crate::backend::Service,
+    design_id: i64,
+    engine: &EngineRecord,
+    with_denied: bool,
 ) -> anyhow::Result<Result<FirewallCounters, String>> {
     let (row, valid) = match crate::watch::live_revision(
         &service.db,
@@ -142,9 +171,13 @@ pub async fn of_deployment(
     for (r, rate) in rules.iter_mut().zip(rates) {
         r.rate = rate;
     }
-    let (denied, denied_note) = match denied(valid, DENIED_SHOWN).await {
-        Ok(list) => (list, None),
-        Err(why) => (Vec::new(), Some(why)),
+    let (denied, denied_note) = if with_denied {
+        match denied(valid, DENIED_SHOWN).await {
+            Ok(list) => (list, None),
+            Err(why) => (Vec::new(), Some(why)),
+        }
+    } else {
+        (Vec::new(), None)
     };
     Ok(Ok(FirewallCounters {
         engine: engine.name.clone(),

@@ -92,6 +92,13 @@ pub fn start(service: &Arc<Service>) {
         every(service, interval, "checking the engines", |s| async move {
             crate::backend::engine_status::check_all(&s).await
         });
+        // The firewall's counters at the same pace, for the rates.
+        every(
+            service,
+            interval,
+            "reading the firewall counters",
+            |s| async move { crate::counters::read_all(&s).await },
+        );
     }
     if let Some(interval) = service.config.drift_check_interval {
         every(service, interval, "checking drift", |s| async move {
