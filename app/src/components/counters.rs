@@ -79,6 +79,7 @@ fn Table(c: FirewallCounters) -> impl IntoView {
                 </ol>
             }.into_any()
         }}
+        <BlockedPairs pairs=c.blocked_pairs() />
         <Denied packets=c.denied note=c.denied_note />
         <table class="table counters-table">
             <thead><tr><th>"Rule"</th><th>"For"</th><th>"Does"</th><th>"Packets"</th><th>"Bytes"</th><th>"Rate"</th></tr></thead>
@@ -129,4 +130,19 @@ fn Denied(packets: Vec<DeniedPacket>, note: Option<String>) -> impl IntoView {
         </details>
     }
     .into_any()
+}
+
+/// Who tried to reach whom, among the denied packets the kernel logged.
+#[component]
+fn BlockedPairs(pairs: Vec<(String, String, String, usize)>) -> impl IntoView {
+    (!pairs.is_empty()).then(|| {
+        view! {
+            <p class="small top-blocked-head">"Blocked pairs (logged packets):"</p>
+            <ol class="small top-blocked" data-test="blocked-pairs">
+                {pairs.into_iter().take(5).map(|(from, to, what, n)| view! {
+                    <li class="blocked">{format!("{from} → {to} {what}: {n}")}</li>
+                }).collect_view()}
+            </ol>
+        }
+    })
 }

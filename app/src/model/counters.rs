@@ -138,6 +138,23 @@ impl FirewallCounters {
         drops
     }
 
+    /// The pairs the logged denied packets went between, most packets first: (from, to,
+    /// what, packets).
+    pub fn blocked_pairs(&self) -> Vec<(String, String, String, usize)> {
+        let mut pairs: Vec<(String, String, String, usize)> = Vec::new();
+        for p in &self.denied {
+            match pairs
+                .iter_mut()
+                .find(|(f, t, w, _)| *f == p.from && *t == p.to && *w == p.what)
+            {
+                Some(pair) => pair.3 += 1,
+                None => pairs.push((p.from.clone(), p.to.clone(), p.what.clone(), 1)),
+            }
+        }
+        pairs.sort_by_key(|p| std::cmp::Reverse(p.3));
+        pairs
+    }
+
     /// The packets flow `index`'s rules matched, summed over its pairs and zones.
     pub fn flow_packets(&self, index: usize) -> u64 {
         self.rules
@@ -184,5 +201,36 @@ mod tests {
             of("host rate_limit web max_connections 5 zone app", "drop"),
             (RuleKind::Host, None)
         );
+    }
+
+    #[test]
+    fn blocked_pairs_most_first() {
+        let denied = |from: &str, to: &str| DeniedPacket {
+            at: String::new(),
+            from: from.into(),
+            to: to.into(),
+            what: "tcp/5432".into(),
+            zone: "data".into(),
+        };
+        let c = FirewallCounters {
+            engine: "local".into(),
+            revision: 1,
+            since: String::new(),
+            read_at: String::new(),
+            interval: None,
+            rules: Vec::new(),
+            denied: vec![
+                denied("web", "db"),
+                denied("cache", "db"),
+                denied("cache", "db"),
+            ],
+            denied_note: None,
+        };
+        let pairs = c.blocked_pairs();
+        assert_eq!(
+            pairs[0],
+            ("cache".into(), "db".into(), "tcp/5432".into(), 2)
+        );
+        assert_eq!(pairs[1].3, 1);
     }
 }
