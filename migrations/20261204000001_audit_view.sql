@@ -2,10 +2,10 @@
 -- changes), and the indexes that let any filter read its newest page without a scan.
 
 -- Something failed: a sign-in, an apply or a removal, a verify (mismatches or could not
--- run), an engine found drifting or unreachable.
+-- run), an engine found drifting or unreachable, an operation on an engine refused.
 ALTER TABLE audit_log ADD COLUMN failed INTEGER GENERATED ALWAYS AS (
     coalesce(
-        action IN ('sign-in-failed', 'sign-in-throttled', 'request-apply-failed')
+        action IN ('sign-in-failed', 'sign-in-throttled', 'request-apply-failed', 'engine-refused')
         -- CASE, not AND: SQLite may evaluate both sides of an AND, and a json_ call on a
         -- text that is not JSON (a tampered entry) fails the whole read.
         OR CASE WHEN json_valid(details) THEN

@@ -120,6 +120,7 @@ impl ActionGroup {
                 "engine-lock-break",
                 "engine-plan",
                 "engine-apply-start",
+                "engine-refused",
                 "engine-apply",
                 "engine-destroy",
                 "engine-verify",

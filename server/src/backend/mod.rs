@@ -19,6 +19,7 @@ mod port;
 mod port_requests;
 mod proposals;
 mod refusals;
+mod refused_ops;
 mod requests;
 mod reviews;
 mod tokens;

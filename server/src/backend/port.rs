@@ -1,6 +1,7 @@
 //! The `Backend` port implemented by delegation: each method hands the request to the
 //! function of its concern.
 
+use super::refused_ops::{self, Tried};
 use super::{
     Service, accounts, apply, auth, designs, documents, drift, engines, history, internal, me,
     operations, plans,
@@ -221,7 +222,8 @@ impl Backend for Service {
     }
 
     async fn apply_plan(&self, req: &Request, plan_id: i64) -> Result<JobView, AppError> {
-        apply::apply_plan(self, req, plan_id).await
+        let result = apply::apply_plan(self, req, plan_id).await;
+        refused_ops::recorded(self, req, Tried::Apply { plan: plan_id }, result).await
     }
 
     async fn check_drift(
@@ -299,7 +301,13 @@ impl Backend for Service {
         design: i64,
         engine: i64,
     ) -> Result<JobView, AppError> {
-        operations::verify(self, req, design, engine).await
+        let result = operations::verify(self, req, design, engine).await;
+        let tried = Tried::Live {
+            operation: "verify",
+            design,
+            engine,
+        };
+        refused_ops::recorded(self, req, tried, result).await
     }
 
     async fn destroy_live(
@@ -308,7 +316,13 @@ impl Backend for Service {
         design: i64,
         engine: i64,
     ) -> Result<JobView, AppError> {
-        operations::destroy(self, req, design, engine).await
+        let result = operations::destroy(self, req, design, engine).await;
+        let tried = Tried::Live {
+            operation: "destroy",
+            design,
+            engine,
+        };
+        refused_ops::recorded(self, req, tried, result).await
     }
 
     async fn get_verification(&self, req: &Request, id: i64) -> Result<VerificationView, AppError> {
@@ -338,7 +352,13 @@ impl Backend for Service {
         container: String,
         reason: String,
     ) -> Result<(), AppError> {
-        operations::quarantine(self, req, engine, container, Some(reason)).await
+        let tried = Tried::Container {
+            operation: "quarantine",
+            engine,
+            container: container.clone(),
+        };
+        let result = operations::quarantine(self, req, engine, container, Some(reason)).await;
+        refused_ops::recorded(self, req, tried, result).await
     }
 
     async fn release_container(
@@ -347,7 +367,13 @@ impl Backend for Service {
         engine: i64,
         container: String,
     ) -> Result<(), AppError> {
-        operations::quarantine(self, req, engine, container, None).await
+        let tried = Tried::Container {
+            operation: "release",
+            engine,
+            container: container.clone(),
+        };
+        let result = operations::quarantine(self, req, engine, container, None).await;
+        refused_ops::recorded(self, req, tried, result).await
     }
 
     async fn import_engine(

@@ -78,6 +78,8 @@ impl ChangeRequests for Service {
         id: i64,
         override_reason: Option<String>,
     ) -> Result<JobView, AppError> {
-        reviews::apply(self, req, id, override_reason).await
+        let result = reviews::apply(self, req, id, override_reason).await;
+        let tried = super::refused_ops::Tried::ApplyRequest { request: id };
+        super::refused_ops::recorded(self, req, tried, result).await
     }
 }

@@ -256,6 +256,28 @@ async fn approvers_apply_a_plan_as_a_job() {
         "{}",
         refused.body
     );
+    // The refusal is in the audit log, as a failed engine operation on the design.
+    let refusals = approver
+        .call(
+            "audit",
+            &[("action", "engine-refused"), ("result", "failed")],
+        )
+        .await
+        .ok();
+    let newest = &refusals["entries"][0];
+    assert_eq!(
+        newest["design_id"].as_i64(),
+        id.parse::<i64>().ok(),
+        "{refusals}"
+    );
+    assert_eq!(newest["target"], "local");
+    assert!(
+        newest["summary"]
+            .as_str()
+            .unwrap()
+            .contains("apply of plan"),
+        "{refusals}"
+    );
     // …and the stopped container is drift from the applied revision, which viewers see.
     let viewer = app.login_as(&admin, "vic", Role::Viewer).await;
     let drift = viewer
