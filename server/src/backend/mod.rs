@@ -176,10 +176,11 @@ impl Service {
     }
 
     /// The signed-in user of a request, if any: the user of its API token on the JSON API
-    /// (a token opens no page), else of its session.
+    /// and the audit export (a token opens no page), else of its session.
     pub async fn current(&self, req: &Request) -> Result<Option<UserRecord>, AppError> {
         if let Some(token) = bearer(&req.headers) {
-            if !req.uri.path().starts_with("/api/") {
+            let path = req.uri.path();
+            if !path.starts_with("/api/") && path != "/audit/export" {
                 return Ok(None);
             }
             return crate::store::tokens::authenticate(&self.db.read, &self.db.write, token)

@@ -103,6 +103,15 @@ async fn tokens_open_the_api_as_their_user_until_revoked() {
         .await
         .unwrap();
     assert!(page.status().is_redirection(), "{}", page.status());
+    // The audit export takes a token too (a script exports for an auditor).
+    let export = reqwest::Client::new()
+        .get(format!("{}/audit/export?format=jsonl&group=designs", app.base))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(export.status(), 200);
+    assert!(export.text().await.unwrap().contains("from-ci"));
     let (status, _) = with_token(&app, "bht_not-a-token", "me", &[]).await;
     assert_eq!(status, 200, "an unknown token is nobody");
     let (status, _) = with_token(
