@@ -105,7 +105,10 @@ async fn tokens_open_the_api_as_their_user_until_revoked() {
     assert!(page.status().is_redirection(), "{}", page.status());
     // The audit export takes a token too (a script exports for an auditor).
     let export = reqwest::Client::new()
-        .get(format!("{}/audit/export?format=jsonl&group=designs", app.base))
+        .get(format!(
+            "{}/audit/export?format=jsonl&group=designs",
+            app.base
+        ))
         .bearer_auth(&token)
         .send()
         .await
