@@ -204,16 +204,13 @@ async fn apply_recorded(
         Ok(j) => j,
         Err(e) => return fail(format!("the plan could not be written as JSON: {e}")),
     };
-    let plan_hash = crate::deploy::plan_hash(&plan_json);
-    let mut conn = match trail.db.read.acquire().await {
-        Ok(c) => c,
+    let stored = match trail.db.read.acquire().await {
+        Ok(mut conn) => crate::store::designs::live_by_name(&mut conn, d.name.as_str())
+            .await
+            .ok()
+            .flatten(),
         Err(e) => return fail(e),
     };
-    let stored = crate::store::designs::live_by_name(&mut conn, d.name.as_str())
-        .await
-        .ok()
-        .flatten();
-    drop(conn);
     let applied = crate::deploy::Applied {
         actor: &trail.actor,
         design_name: d.name.as_str(),
@@ -223,21 +220,18 @@ async fn apply_recorded(
         plan_id: None,
         plan: &p,
         plan_json: &plan_json,
-        plan_hash: &plan_hash,
+        plan_hash: &crate::deploy::plan_hash(&plan_json),
         started_at: &started_at,
         request_id: None,
         override_reason,
     };
     let needs = crate::engine::design_needs_firewall(d);
     if let Err(e) = crate::deploy::record_start(&trail.db, &applied, firewall && needs).await {
-        return fail(format!(
-            "nothing applied: the start could not be recorded ({e:#})"
-        ));
+        return fail(format!("nothing applied: start not recorded: {e:#}"));
     }
-    let clock = crate::clock::Clock::system();
     let outcome = crate::deploy::apply_locked(
         &trail.db,
-        &clock,
+        &crate::clock::Clock::system(),
         &trail.engine,
         token,
         d,

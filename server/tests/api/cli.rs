@@ -277,6 +277,13 @@ fn audit_archive_keeps_the_chain_checkable() {
         "",
     );
     assert!(out.contains("nothing to archive"), "{out}");
+    // A time it cannot read is refused with what to write, and nothing moves.
+    let (code, _, err) = bulkhead(
+        &["audit", "archive", "--before", "soon", "--data", data],
+        "",
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("neither a day"), "{err}");
 
     let (_, export, _) = bulkhead(&["audit", "export", "--data", data], "");
     let export_file = dir.path().join("rest.jsonl");
