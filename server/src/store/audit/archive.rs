@@ -106,6 +106,19 @@ pub async fn archive(
     std::fs::rename(&partial, &path).with_context(|| format!("naming {}", path.display()))?;
 
     let mut tx = db.write.begin().await.context("starting a transaction")?;
+    // Another archive run (the daily one, the command line) may have gone first.
+    let newest_archived: Option<i64> =
+        sqlx::query_scalar("SELECT MAX(through) FROM audit_archives")
+            .fetch_one(&mut *tx)
+            .await
+            .context("reading the audit archives")?;
+    if newest_archived != previous.as_ref().map(|b| b.through) {
+        drop(tx);
+        let _ = std::fs::remove_file(&path);
+        anyhow::bail!(
+            "another archive of the audit log ran at the same time; nothing was moved, run it again"
+        );
+    }
     sqlx::query(
         "INSERT INTO audit_archives (through, last_hash, entries, file, archived_at, seal) \
          VALUES (?, ?, ?, ?, ?, ?)",
