@@ -36,6 +36,7 @@ pub fn blank(name: &str) -> RawDesign {
         bulkhead: 1,
         name: name.to_owned(),
         description: None,
+        mode: None,
         defaults: RawDefaults {
             subnet_pool: None,
             hardening: Some(baseline_hardening()),

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::Instant;
 
-use app::model::counters::{DeniedPacket, FirewallCounters, RuleCount, RuleKind};
+use app::model::counters::{DeniedPacket, FirewallCounters, RuleCount, classify};
 use design::model::DesignName;
 
 use crate::engine::counters::{Counted, read};
@@ -77,13 +77,13 @@ pub fn rules(name: &DesignName, counted: Vec<Counted>) -> Vec<RuleCount> {
                 .strip_prefix(&prefix)
                 .unwrap_or(&c.comment)
                 .to_owned();
-            let (kind, flow) = RuleKind::of(&rule, c.verdict);
+            let (kind, flow, verdict) = classify(&rule, c.verdict);
             RuleCount {
                 kind,
                 flow,
                 rule,
                 hook: c.hook.to_owned(),
-                verdict: c.verdict.to_owned(),
+                verdict: verdict.to_owned(),
                 packets: c.packets,
                 bytes: c.bytes,
                 rate: None,
@@ -201,7 +201,8 @@ pub async fn denied(valid: design::ValidDesign, limit: usize) -> Result<Vec<Deni
         || valid
             .flows
             .iter()
-            .any(|f| f.log && f.action == design::raw::Action::Deny);
+            .any(|f| f.log && f.action == design::raw::Action::Deny)
+        || design::reach::observes(&valid);
     if !logs {
         return Err(
             "the design does not log what it denies (host.log_denied, or log on a deny flow)"
@@ -243,6 +244,7 @@ pub async fn denied(valid: design::ValidDesign, limit: usize) -> Result<Vec<Deni
                         &d.out_iface
                     },
                 ),
+                observed: d.observed,
             })
             .collect())
     })

@@ -4,7 +4,7 @@
 //! open.
 
 use crate::api::firewall_counters;
-use crate::model::counters::{DeniedPacket, FirewallCounters, RuleCount};
+use crate::model::counters::{DeniedPacket, FirewallCounters, OBSERVE, RuleCount};
 use leptos::prelude::*;
 
 /// How often an open panel reads the counters again.
@@ -56,6 +56,8 @@ fn rate(r: &RuleCount) -> String {
 #[component]
 fn Table(c: FirewallCounters) -> impl IntoView {
     let top: Vec<RuleCount> = c.top_blocked(5).into_iter().cloned().collect();
+    let would: Vec<RuleCount> = c.top_observed(5).into_iter().cloned().collect();
+    let observes = c.rules.iter().any(|r| r.verdict == OBSERVE);
     let head = format!(
         "Since r{} was applied ({}); read {}{}.",
         c.revision,
@@ -79,19 +81,26 @@ fn Table(c: FirewallCounters) -> impl IntoView {
                 </ol>
             }.into_any()
         }}
-        <BlockedPairs pairs=c.blocked_pairs() />
+        <BlockedPairs pairs=c.blocked_pairs(false) />
+        {observes.then(|| view! { <Observed rules=would pairs=c.blocked_pairs(true) /> })}
         <Denied packets=c.denied note=c.denied_note />
         <table class="table counters-table">
             <thead><tr><th>"Rule"</th><th>"For"</th><th>"Does"</th><th>"Packets"</th><th>"Bytes"</th><th>"Rate"</th></tr></thead>
             <tbody>
                 {c.rules.into_iter().map(|r| {
                     let blocked = r.verdict == "drop" && r.packets > 0;
+                    let would = r.verdict == OBSERVE && r.packets > 0;
+                    let does = if r.verdict == OBSERVE {
+                        "observe: would drop, lets through".to_owned()
+                    } else {
+                        r.verdict.clone()
+                    };
                     view! {
                         <tr data-rule=r.rule.clone() data-packets=r.packets.to_string()
-                            data-flow=r.flow.map(|f| f.to_string()) class:blocked=blocked>
+                            data-flow=r.flow.map(|f| f.to_string()) class:blocked=blocked class:would-block=would>
                             <td><code>{r.rule.clone()}</code></td>
                             <td>{r.kind.label()}{(r.hook == "input").then_some(" (to the host)")}</td>
-                            <td>{r.verdict.clone()}</td>
+                            <td>{does}</td>
                             <td class="num">{r.packets}</td>
                             <td class="num">{r.bytes}</td>
                             <td class="num">{rate(&r)}</td>
@@ -116,14 +125,17 @@ fn Denied(packets: Vec<DeniedPacket>, note: Option<String>) -> impl IntoView {
     view! {
         <details class="small denied" data-test="denied">
             <summary>{format!(
-                "Denied and logged: the newest {} packet(s) the kernel's log still holds (since the host started, earlier revisions included)",
+                "Logged: the newest {} denied (or, in observe mode, would-be denied) packet(s) the kernel's log still holds (since the host started, earlier revisions included)",
                 packets.len()
             )}</summary>
             <table class="table">
-                <thead><tr><th>"When"</th><th>"From"</th><th>"To"</th><th>"What"</th><th>"Zone"</th></tr></thead>
+                <thead><tr><th>"When"</th><th>"From"</th><th>"To"</th><th>"What"</th><th>"Zone"</th><th>"Was"</th></tr></thead>
                 <tbody>
                     {packets.into_iter().rev().map(|p| view! {
-                        <tr><td>{p.at}</td><td>{p.from}</td><td>{p.to}</td><td>{p.what}</td><td>{p.zone}</td></tr>
+                        <tr class:would-block=p.observed>
+                            <td>{p.at}</td><td>{p.from}</td><td>{p.to}</td><td>{p.what}</td><td>{p.zone}</td>
+                            <td>{if p.observed { "let through (observe)" } else { "dropped" }}</td>
+                        </tr>
                     }).collect_view()}
                 </tbody>
             </table>
@@ -145,4 +157,34 @@ fn BlockedPairs(pairs: Vec<(String, String, String, usize)>) -> impl IntoView {
             </ol>
         }
     })
+}
+
+/// Observe mode: what the rules that observe would have stopped, by rule and by pair.
+#[component]
+fn Observed(rules: Vec<RuleCount>, pairs: Vec<(String, String, String, usize)>) -> impl IntoView {
+    view! {
+        <div class="observed" data-test="observed">
+            <p class="small top-blocked-head">
+                "Observe mode — would have been blocked (logged, counted and let through; Docker's separation of zones is enforced anyway):"
+            </p>
+            {if rules.is_empty() {
+                view! { <p class="small ok" data-test="would-block">"Nothing yet: enforcing would have stopped no traffic so far."</p> }.into_any()
+            } else {
+                view! {
+                    <ol class="small top-blocked" data-test="would-block">
+                        {rules.into_iter().map(|r| view! {
+                            <li class="would-block">{format!("{}: {} packets", r.rule, r.packets)}</li>
+                        }).collect_view()}
+                    </ol>
+                }.into_any()
+            }}
+            {(!pairs.is_empty()).then(|| view! {
+                <ol class="small top-blocked" data-test="would-block-pairs">
+                    {pairs.into_iter().take(10).map(|(from, to, what, n)| view! {
+                        <li class="would-block">{format!("{from} → {to} {what}: {n} logged")}</li>
+                    }).collect_view()}
+                </ol>
+            })}
+        </div>
+    }
 }

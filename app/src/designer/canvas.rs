@@ -51,6 +51,7 @@ pub fn Canvas(
         let flags = [
             z.internal.then_some("internal"),
             z.isolated.then_some("isolated"),
+            z.observe.then_some("observe mode"),
         ]
         .into_iter()
         .flatten()

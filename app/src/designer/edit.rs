@@ -27,6 +27,7 @@ pub fn add_zone(doc: &mut RawDesign, trust: Trust) -> String {
             // Vault and restricted zones start internal: the safe default for data.
             internal: trust >= Trust::Restricted,
             isolated: false,
+            mode: None,
             bridge: None,
             driver: None,
             labels: Default::default(),

@@ -8,7 +8,8 @@ use super::palette::TRUSTS;
 use super::pending::PendingCommand;
 use super::state::{Ed, Pending, Selection};
 use design::raw::{
-    Action, Driver, RawDesign, RawHardening, RawHost, RawService, RawZone, Scalar, Trust, Via,
+    Action, Driver, PolicyMode, RawDesign, RawHardening, RawHost, RawService, RawZone, Scalar,
+    Trust, Via,
 };
 use leptos::prelude::*;
 
@@ -29,6 +30,15 @@ fn tidy_hardening(d: &mut RawDesign, n: &str) {
         && s.hardening.as_ref() == Some(&RawHardening::default())
     {
         s.hardening = None;
+    }
+}
+
+/// A `mode:` choice: empty is none written.
+fn mode_of(v: &str) -> Option<PolicyMode> {
+    match v {
+        "enforce" => Some(PolicyMode::Enforce),
+        "observe" => Some(PolicyMode::Observe),
+        _ => None,
     }
 }
 
@@ -72,6 +82,14 @@ fn DesignProps(ed: Ed) -> impl IntoView {
             placeholder="172.30.0.0/16"
             read=|d| d.defaults.subnet_pool.clone().unwrap_or_default()
             write=|d, v| { d.defaults.subnet_pool = opt(&v); true } />
+        <Choice ed label="Firewall mode" path="mode".into()
+            options=vec![
+                ("".into(), "enforce: drop what the design denies".into()),
+                ("observe".into(), "observe: log, count and let it through (roll out first)".into()),
+            ]
+            read=|d| d.mode.map(|m| m.as_str().to_string()).filter(|m| m != "enforce").unwrap_or_default()
+            write=|d, v| { d.mode = mode_of(&v); true } />
+        <p class="muted small">"In observe mode Docker's separation of zones and internal zones stay enforced; the firewall panel of a deployment lists what would have been blocked."</p>
         <h3>"Host policy"</h3>
         <Text ed label="External interface" path="host.external_interface".into() placeholder="eth0"
             read=|d| d.host.as_ref().and_then(|h| h.external_interface.clone()).unwrap_or_default()
@@ -160,6 +178,14 @@ fn ZoneProps(ed: Ed, name: String) -> impl IntoView {
         <Check ed label="isolated: members talk only along flows" path=p("isolated")
             read=move |d| d.zones.get(&n.get_value()).is_some_and(|z| z.isolated)
             write=move |d, v| zone_mut(d, &n.get_value()).map(|z| z.isolated = v).is_some() />
+        <Choice ed label="Mode of the rules between members (isolation, deny flows)" path=p("mode")
+            options=vec![
+                ("".into(), "as the design".into()),
+                ("enforce".into(), "enforce: drop".into()),
+                ("observe".into(), "observe: log, count and let through".into()),
+            ]
+            read=move |d| d.zones.get(&n.get_value()).and_then(|z| z.mode).map(|m| m.as_str().to_string()).unwrap_or_default()
+            write=move |d, v| zone_mut(d, &n.get_value()).map(|z| z.mode = mode_of(&v)).is_some() />
         <Text ed label="Bridge name (≤ 15 characters; empty = derived)" path=p("bridge")
             read=move |d| d.zones.get(&n.get_value()).and_then(|z| z.bridge.clone()).unwrap_or_default()
             write=move |d, v| zone_mut(d, &n.get_value()).map(|z| z.bridge = opt(&v)).is_some() />

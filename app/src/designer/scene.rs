@@ -2,7 +2,7 @@
 //! laid out inside their zones, flow arrows between cards. Pure, so it is the same on the
 //! server render and in the browser.
 
-use design::raw::{Action, RawDesign, Trust};
+use design::raw::{Action, PolicyMode, RawDesign, Trust};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -50,6 +50,8 @@ pub struct ZoneArea {
     pub trust: Trust,
     pub internal: bool,
     pub isolated: bool,
+    /// In observe mode (its own `mode`, or the design's): its drops log and let through.
+    pub observe: bool,
     pub subnet: Option<String>,
     pub x: f64,
     pub y: f64,
@@ -77,7 +79,7 @@ pub fn px(v: f64) -> i64 {
 }
 
 /// What a zone's view shows besides its geometry.
-pub type ZoneKey = (String, Trust, bool, bool, Option<String>);
+pub type ZoneKey = (String, Trust, bool, bool, bool, Option<String>);
 /// What a card's view shows besides its position.
 pub type CardKey = (String, Option<String>, String, Option<String>, usize);
 
@@ -89,6 +91,7 @@ impl ZoneArea {
             self.trust,
             self.internal,
             self.isolated,
+            self.observe,
             self.subnet.clone(),
         )
     }
@@ -205,6 +208,7 @@ pub fn compute(doc: &RawDesign, layout: &Layout, allocated: &BTreeMap<String, St
             trust: zone.trust,
             internal: zone.internal,
             isolated: zone.isolated,
+            observe: zone.mode.or(doc.mode) == Some(PolicyMode::Observe),
             subnet: zone.subnet.clone().or_else(|| allocated.get(name).cloned()),
             x: b.x,
             y: b.y,

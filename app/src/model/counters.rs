@@ -73,6 +73,31 @@ impl RuleKind {
     }
 }
 
+/// The verdict of a rule in observe mode: it counts and lets through what it would drop.
+pub const OBSERVE: &str = "observe";
+
+/// A counted rule's comment (without the design's prefix) and verdict as the firewall has
+/// them, told as (rule, verdict, kind, flow): a rule in observe mode (its comment starts
+/// with `observe `) is a drop that lets through, whatever it passes with.
+pub fn classify(rule: &str, verdict: &str) -> (RuleKind, Option<usize>, &'static str) {
+    match rule.strip_prefix("observe ") {
+        Some(body) => {
+            let (kind, flow) = RuleKind::of(body, "drop");
+            (kind, flow, OBSERVE)
+        }
+        None => {
+            let (kind, flow) = RuleKind::of(rule, verdict);
+            let verdict = match verdict {
+                "accept" => "accept",
+                "drop" => "drop",
+                "return" => "return",
+                _ => "other",
+            };
+            (kind, flow, verdict)
+        }
+    }
+}
+
 /// One rule's counts.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RuleCount {
@@ -84,7 +109,8 @@ pub struct RuleCount {
     pub rule: String,
     /// `forward` (between containers, from outside) or `input` (to the host).
     pub hook: String,
-    /// `accept`, `drop` or `return`.
+    /// `accept`, `drop`, `return`, or `observe` (a drop in observe mode: it counts and lets
+    /// through).
     pub verdict: String,
     pub packets: u64,
     pub bytes: u64,
@@ -105,6 +131,9 @@ pub struct DeniedPacket {
     pub what: String,
     /// The zone it was caught in (or the interface).
     pub zone: String,
+    /// Logged in observe mode: it would have been denied, and was let through.
+    #[serde(default)]
+    pub observed: bool,
 }
 
 /// The counters of one deployment: a design live on an engine.
@@ -138,11 +167,23 @@ impl FirewallCounters {
         drops
     }
 
-    /// The pairs the logged denied packets went between, most packets first: (from, to,
-    /// what, packets).
-    pub fn blocked_pairs(&self) -> Vec<(String, String, String, usize)> {
+    /// The rules in observe mode that would have stopped traffic, most packets first.
+    pub fn top_observed(&self, n: usize) -> Vec<&RuleCount> {
+        let mut would: Vec<&RuleCount> = self
+            .rules
+            .iter()
+            .filter(|r| r.verdict == OBSERVE && r.packets > 0)
+            .collect();
+        would.sort_by_key(|r| std::cmp::Reverse(r.packets));
+        would.truncate(n);
+        would
+    }
+
+    /// The pairs the logged packets went between, most packets first: (from, to, what,
+    /// packets); those denied, or with `observed`, those observe mode let through.
+    pub fn blocked_pairs(&self, observed: bool) -> Vec<(String, String, String, usize)> {
         let mut pairs: Vec<(String, String, String, usize)> = Vec::new();
-        for p in &self.denied {
+        for p in self.denied.iter().filter(|p| p.observed == observed) {
             match pairs
                 .iter_mut()
                 .find(|(f, t, w, _)| *f == p.from && *t == p.to && *w == p.what)
@@ -205,13 +246,15 @@ mod tests {
 
     #[test]
     fn blocked_pairs_most_first() {
-        let denied = |from: &str, to: &str| DeniedPacket {
+        let logged = |from: &str, to: &str, observed: bool| DeniedPacket {
             at: String::new(),
             from: from.into(),
             to: to.into(),
             what: "tcp/5432".into(),
             zone: "data".into(),
+            observed,
         };
+        let denied = |from: &str, to: &str| logged(from, to, false);
         let c = FirewallCounters {
             engine: "local".into(),
             revision: 1,
@@ -223,14 +266,40 @@ mod tests {
                 denied("web", "db"),
                 denied("cache", "db"),
                 denied("cache", "db"),
+                logged("web", "cache", true),
             ],
             denied_note: None,
         };
-        let pairs = c.blocked_pairs();
+        let pairs = c.blocked_pairs(false);
         assert_eq!(
             pairs[0],
             ("cache".into(), "db".into(), "tcp/5432".into(), 2)
         );
         assert_eq!(pairs[1].3, 1);
+        assert_eq!(pairs.len(), 2);
+        assert_eq!(
+            c.blocked_pairs(true),
+            vec![("web".into(), "cache".into(), "tcp/5432".into(), 1)]
+        );
+    }
+
+    #[test]
+    fn observed_rules_are_drops_that_let_through() {
+        assert_eq!(
+            classify("observe flow[2] deny web>db tcp/5432 zone data", "accept"),
+            (RuleKind::Deny, Some(2), OBSERVE)
+        );
+        assert_eq!(
+            classify("observe zone app isolated", "accept"),
+            (RuleKind::Isolation, None, OBSERVE)
+        );
+        assert_eq!(
+            classify("observe host inbound zone app", "return"),
+            (RuleKind::Host, None, OBSERVE)
+        );
+        assert_eq!(
+            classify("zone app isolated", "drop"),
+            (RuleKind::Isolation, None, "drop")
+        );
     }
 }

@@ -96,6 +96,7 @@ fn rule_line(chain: &str, rule: &Rule) -> String {
         Verdict::Accept => l.push_str(" -j ACCEPT"),
         Verdict::Drop => l.push_str(" -j DROP"),
         Verdict::Return => l.push_str(" -j RETURN"),
+        Verdict::Count => {}
         Verdict::Log(prefix) => {
             let _ = write!(l, " -j LOG --log-prefix \"{prefix}\"");
         }

@@ -11,6 +11,7 @@ mod host;
 mod iptables;
 mod names;
 mod nftables;
+mod observe;
 mod policy;
 mod published;
 mod script;
@@ -24,6 +25,7 @@ pub use names::{
     network_name_of, nft_table_name,
 };
 pub use nftables::nftables;
+pub use observe::{LOG_OBSERVE, OBSERVE_MARK};
 pub use policy::{
     LOG_DENY, LOG_FLOW, Limit, Policy, PortField, Ports, Rule, State, Verdict, has_input_chain,
     policy,

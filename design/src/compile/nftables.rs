@@ -75,12 +75,13 @@ fn rule_line(rule: &Rule) -> String {
     // Every rule counts what it matches (iptables counts by itself), so that what the
     // firewall did can be read back: `nft -j list table`.
     if !matches!(rule.verdict, Verdict::Log(_)) {
-        l.push_str("counter ");
+        l.push_str("counter");
     }
     match rule.verdict {
-        Verdict::Accept => l.push_str("accept"),
-        Verdict::Drop => l.push_str("drop"),
-        Verdict::Return => l.push_str("return"),
+        Verdict::Accept => l.push_str(" accept"),
+        Verdict::Drop => l.push_str(" drop"),
+        Verdict::Return => l.push_str(" return"),
+        Verdict::Count => {}
         Verdict::Log(prefix) => {
             let _ = write!(
                 l,

@@ -30,7 +30,7 @@ use std::net::Ipv4Addr;
 use crate::model::{Endpoint, PortRange, PortSpec, Protocol, Rate, ServiceId, ValidDesign, Zone};
 use crate::raw::{Action, Driver};
 
-use super::{host, published};
+use super::{host, observe, published};
 
 /// What a rule matches of the transport.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -107,6 +107,8 @@ pub enum Verdict {
     Return,
     /// Log it, rate-limited, with this prefix, and carry on.
     Log(&'static str),
+    /// Count it and carry on (observe mode: a drop that lets through).
+    Count,
 }
 
 /// Log prefix of dropped connections.
@@ -155,7 +157,7 @@ pub struct Policy {
 }
 
 /// A comment in the safe character set, at most 120 characters.
-fn comment(text: String) -> String {
+pub(super) fn comment(text: String) -> String {
     text.chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || " _.:/>[]-".contains(c) {
@@ -258,7 +260,7 @@ pub fn policy(design: &ValidDesign) -> Policy {
         .iter()
         .map(|z| z.bridge.as_str().to_owned())
         .collect();
-    let notes: Vec<String> = design
+    let mut notes: Vec<String> = design
         .zones
         .iter()
         .filter(|z| z.driver != Driver::Bridge)
@@ -344,10 +346,11 @@ pub fn policy(design: &ValidDesign) -> Policy {
     if let Some(guard) = host::input(design, &bridge_zones, log_denied) {
         input.extend(guard);
     }
+    notes.extend(observe::notes(design));
     Policy {
         bridges,
-        rules,
-        input: has_input_chain(design).then_some(input),
+        rules: observe::apply(design, rules),
+        input: has_input_chain(design).then_some(observe::apply(design, input)),
         notes,
     }
 }

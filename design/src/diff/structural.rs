@@ -150,6 +150,7 @@ pub(crate) fn changes(old: &RawDesign, new: &RawDesign) -> Vec<Change> {
             "bulkhead": d.bulkhead,
             "name": d.name,
             "description": d.description,
+            "mode": d.mode,
         })
     };
     fields("design", &top(old), &top(new), &mut out);

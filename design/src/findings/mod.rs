@@ -6,6 +6,7 @@
 mod flows;
 mod gate;
 mod host;
+mod observe;
 mod published;
 mod services;
 mod zones;
@@ -82,6 +83,7 @@ pub fn findings(design: &ValidDesign, reach: &Reachability<'_>) -> Vec<Finding> 
     services::check(design, &mut out);
     flows::check(design, reach, &mut out);
     published::check(design, reach, &mut out);
+    observe::check(design, &mut out);
     out
 }
 

@@ -320,6 +320,7 @@ pub fn compose(text: &str, fallback_name: &str) -> Result<ComposeImport, ImportE
         bulkhead: 1,
         name,
         description: None,
+        mode: None,
         defaults: RawDefaults::default(),
         zones: zones.raw,
         services: raw_services,

@@ -10,7 +10,7 @@ use super::{
     Accepted, Alias, Cidr, DesignName, Hardening, Healthcheck, ImageRef, InterfaceName, PortSet,
     PortSpec, Process, PublishedPort, RestartPolicy, Secret, ServiceName, Ulimit, Volume, ZoneName,
 };
-use crate::raw::{Action, Driver, Trust};
+use crate::raw::{Action, Driver, PolicyMode, Trust};
 
 /// Index of a zone in [`ValidDesign::zones`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -42,6 +42,9 @@ pub struct ValidDesign {
     pub name: DesignName,
     /// Free text.
     pub description: Option<String>,
+    /// What the firewall does with what the design would drop: the host policy's rules and
+    /// the default of every zone.
+    pub mode: PolicyMode,
     /// The pool zones without a subnet were given a /24 from.
     pub subnet_pool: Cidr,
     /// The zones, in document order.
@@ -77,6 +80,9 @@ pub struct Zone {
     pub internal: bool,
     /// Members reach each other only along declared flows.
     pub isolated: bool,
+    /// What the firewall does with what it would drop between the zone's members: the
+    /// zone's own `mode`, or the design's.
+    pub mode: PolicyMode,
     /// Network driver.
     pub driver: Driver,
     /// Docker labels, in document order.

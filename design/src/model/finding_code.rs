@@ -78,6 +78,7 @@ codes! {
         /// A published port is reachable through the host from a zone of lower trust than
         /// the publishing service's own.
         PublishedViaHost = "published-via-host",
+        ObserveMode = "observe-mode",
     }
 }
 
@@ -164,6 +165,7 @@ impl FindingCode {
             PublishedViaHost => {
                 "A published port is reachable through the host from a zone of lower trust"
             }
+            ObserveMode => "Part of the design observes: its firewall logs what it would drop",
         }
     }
 }

@@ -26,6 +26,10 @@ pub struct RawDesign {
     /// Free text describing the design.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
+    /// `enforce` (the default) or `observe`: what the firewall does with what the design
+    /// would drop, in every zone and in the host policy.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<PolicyMode>,
     /// Defaults applied to every zone and service.
     #[serde(default, skip_serializing_if = "RawDefaults::is_empty")]
     pub defaults: RawDefaults,
@@ -127,6 +131,27 @@ impl Driver {
     }
 }
 
+/// What the firewall does with what a design would drop (`mode:`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PolicyMode {
+    /// Drop it (the default).
+    #[default]
+    Enforce,
+    /// Log and count it, and let it through: see what enforcing would break first.
+    Observe,
+}
+
+impl PolicyMode {
+    /// The keyword used in the design file.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PolicyMode::Enforce => "enforce",
+            PolicyMode::Observe => "observe",
+        }
+    }
+}
+
 fn is_false(value: &bool) -> bool {
     !*value
 }
@@ -149,6 +174,10 @@ pub struct RawZone {
     /// Members reach each other only along declared flows.
     #[serde(default, skip_serializing_if = "is_false")]
     pub isolated: bool,
+    /// `enforce` or `observe` for the rules between the zone's members (its isolation and
+    /// the deny flows in it); the design's `mode` when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mode: Option<PolicyMode>,
     /// Linux bridge name (at most 15 characters); derived when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bridge: Option<String>,

@@ -1,7 +1,7 @@
 //! The reachability analysis over every ordered pair of services (docs/design-format.md, "What a design means").
 
 use crate::model::{NetworkMode, PortSet, ServiceId, ValidDesign};
-use crate::raw::Action;
+use crate::raw::{Action, PolicyMode};
 
 use super::bitset::ZoneSet;
 
@@ -59,6 +59,8 @@ pub struct Reachability<'d> {
     pub(crate) mode: Vec<Mode>,
     pub(crate) zones: Vec<ZoneSet>,
     pub(crate) isolated: ZoneSet,
+    /// Zones in observe mode: what their rules between members would drop passes.
+    pub(crate) observed: ZoneSet,
     pub(crate) internal: ZoneSet,
     /// Per owner: (target owner, flows), sorted by target.
     pub(crate) flows_by_source: Vec<Vec<(u32, PairFlows)>>,
@@ -99,9 +101,13 @@ impl<'d> Reachability<'d> {
             .collect();
         let mut isolated = ZoneSet::new(zone_count);
         let mut internal = ZoneSet::new(zone_count);
+        let mut observed = ZoneSet::new(zone_count);
         for (i, z) in design.zones.iter().enumerate() {
             if z.isolated {
                 isolated.insert(i);
+            }
+            if z.mode == PolicyMode::Observe {
+                observed.insert(i);
             }
             if z.internal {
                 internal.insert(i);
@@ -150,16 +156,20 @@ impl<'d> Reachability<'d> {
             mode,
             zones,
             isolated,
+            observed,
             internal,
             flows_by_source,
             verdicts: Vec::with_capacity(n * n),
             flow_ports: Vec::new(),
+            // In observe mode the host's protections log what they would drop, and let it
+            // through.
             host_ports: design
                 .host
                 .as_ref()
-                .filter(|h| h.protect_host)
+                .filter(|h| h.protect_host && design.mode == PolicyMode::Enforce)
                 .map(|h| PortSet::from_specs(&h.host_ports)),
-            protect_published: design.host.as_ref().is_some_and(|h| h.protect_published),
+            protect_published: design.mode == PolicyMode::Enforce
+                && design.host.as_ref().is_some_and(|h| h.protect_published),
             host_flows_by_source,
         };
         for a in 0..n {
@@ -206,7 +216,10 @@ impl<'d> Reachability<'d> {
         if !za.intersects(zb) {
             return Verdict::NoSharedZone;
         }
-        let open = za.intersects_outside(zb, &self.isolated);
+        // A shared zone in observe mode lets every port through, whatever its isolation and
+        // deny flows say.
+        let observed = za.intersects_within(zb, &self.observed);
+        let open = observed || za.intersects_outside(zb, &self.isolated);
         let Some(pf) = self.pair_flows(oa as u32, ob as u32) else {
             return if open {
                 Verdict::Open
@@ -216,7 +229,9 @@ impl<'d> Reachability<'d> {
         };
         let denied = self.union(&pf.deny);
         let allowed = self.union(&pf.allow);
-        let via_open = if open {
+        let via_open = if observed {
+            PortSet::any()
+        } else if open {
             PortSet::any().difference(&denied)
         } else {
             PortSet::empty()

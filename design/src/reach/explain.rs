@@ -165,6 +165,24 @@ impl Reachability<'_> {
                         };
                         (p, why)
                     };
+                    let (zports, zwhy) = if self.observed.contains(z) && !zports.is_any() {
+                        let would = if zports.is_empty() {
+                            "every port".to_owned()
+                        } else {
+                            format!("every port but {zports}")
+                        };
+                        let enforced = zwhy
+                            .trim_start_matches("allowed: ")
+                            .trim_start_matches("denied: ");
+                        (
+                            PortSet::any(),
+                            format!(
+                                "allowed: {zname} is in observe mode: enforced, {would} would be dropped ({enforced}); it is logged and counted instead"
+                            ),
+                        )
+                    } else {
+                        (zports, zwhy)
+                    };
                     per_zone.push(ZoneReach {
                         zone: zname,
                         ports: zports,

@@ -6,12 +6,14 @@ mod analysis;
 mod bitset;
 mod explain;
 mod host_path;
+mod observe;
 mod outside;
 mod render;
 
 pub use analysis::Reachability;
 pub use explain::{PairReach, ZoneReach};
 pub use host_path::{HostPath, PICKED_PORTS};
+pub use observe::{WouldBlock, enforced, observes, would_block};
 pub use outside::{Audience, Egress, HostAccess, Inbound};
 pub use render::{UnknownService, matrix_json, matrix_text};
 

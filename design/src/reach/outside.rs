@@ -109,6 +109,17 @@ impl Reachability<'_> {
                     )
                 } else {
                     match d.host.as_ref().and_then(|h| h.allow_inbound.as_ref()) {
+                        Some(specs)
+                            if !policy_allows(specs, port)
+                                && d.mode == crate::raw::PolicyMode::Observe =>
+                        {
+                            (
+                                Audience::Outside,
+                                format!(
+                                    "{port} is published; the host policy would drop it (it is not in host.allow_inbound), but the design is in observe mode: the drop is logged and counted, not enforced"
+                                ),
+                            )
+                        }
                         Some(specs) if !policy_allows(specs, port) => (
                             Audience::Nobody,
                             format!(

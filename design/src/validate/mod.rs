@@ -37,6 +37,7 @@ pub fn validate(raw: &RawDesign) -> (ValidDesign, Vec<Diagnostic>) {
         let empty = ValidDesign {
             name,
             description: None,
+            mode: raw.mode.unwrap_or_default(),
             subnet_pool: pool,
             zones: Vec::new(),
             services: Vec::new(),
@@ -117,6 +118,7 @@ pub fn validate(raw: &RawDesign) -> (ValidDesign, Vec<Diagnostic>) {
     let mut design = ValidDesign {
         name,
         description: raw.description.clone(),
+        mode: raw.mode.unwrap_or_default(),
         subnet_pool: pool.unwrap_or_else(|| {
             Cidr::parse(DEFAULT_SUBNET_POOL)
                 .unwrap_or_else(|_| unreachable!("the default pool parses"))

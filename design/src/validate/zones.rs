@@ -275,6 +275,7 @@ pub(crate) fn check(
             bridge,
             internal: d.raw.internal,
             isolated: d.raw.isolated,
+            mode: d.raw.mode.or(raw.mode).unwrap_or_default(),
             driver: d.raw.driver.unwrap_or_default(),
             labels: d.labels,
             accept: d.accept,

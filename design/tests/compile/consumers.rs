@@ -4,11 +4,12 @@
 use design::compile::{Format, chain_name, compile, input_chain_name};
 use design::templates;
 
-use crate::helpers::{KITCHEN_SINK, TempFile, run, run_ok, template, valid};
+use crate::helpers::{KITCHEN_SINK, OBSERVED, TempFile, run, run_ok, template, valid};
 
 fn designs() -> Vec<design::ValidDesign> {
     let mut all: Vec<design::ValidDesign> = templates::NAMES.iter().map(|n| template(n)).collect();
     all.push(valid(KITCHEN_SINK));
+    all.push(valid(OBSERVED));
     all
 }
 

@@ -136,3 +136,34 @@ host:
     tcp/443: { per_source: 100/sec, max_connections: 50 }
   log_denied: true
 ";
+
+/// Observe mode (docs/design-format.md, "Observe mode"): the design observes (its host policy
+/// and its zones), one zone enforces anyway; an isolated zone with an allow and a deny flow,
+/// an open zone with a deny flow, the host's and the published ports' protections, and a
+/// rate limit (observed without a log).
+pub const OBSERVED: &str = "bulkhead: 1
+name: rollout
+mode: observe
+zones:
+  web:  { trust: public, subnet: 10.214.1.0/24 }
+  data: { trust: vault, internal: true, isolated: true, subnet: 10.214.3.0/24 }
+  ops:  { trust: restricted, internal: true, isolated: true, subnet: 10.214.4.0/24, mode: enforce }
+services:
+  proxy: { image: nginx:1.27, zones: [web], ports: ['8443:443'] }
+  api: { image: example/api:2, zones: [web, data, ops] }
+  db: { image: postgres:16, zones: { data: { ipv4: 10.214.3.10 } } }
+  cache: { image: redis:7, zones: [data] }
+  agent: { image: example/agent:1, zones: [ops] }
+flows:
+  - { from: api, to: db, ports: [tcp/5432] }
+  - { from: api, to: cache, ports: [tcp/6379], action: deny }
+  - { from: proxy, to: api, ports: [tcp/22], action: deny }
+host:
+  external_interface: eth0
+  allow_inbound: [tcp/8443]
+  rate_limit:
+    tcp/8443: { per_source: 100/sec }
+  log_denied: true
+  protect_host: true
+  protect_published: true
+";

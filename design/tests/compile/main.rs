@@ -7,5 +7,6 @@ mod engine;
 mod helpers;
 mod host_lab;
 mod import;
+mod observe;
 mod properties;
 mod snapshots;

@@ -3,7 +3,7 @@
 use design::compile::{Format, compile};
 use design::templates;
 
-use crate::helpers::{KITCHEN_SINK, template, valid};
+use crate::helpers::{KITCHEN_SINK, OBSERVED, template, valid};
 
 /// Every format of every template, and of the kitchen sink.
 #[test]
@@ -13,6 +13,7 @@ fn every_format() {
         .map(|n| ((*n).to_owned(), template(n)))
         .collect();
     designs.push(("sink".to_owned(), valid(KITCHEN_SINK)));
+    designs.push(("observe".to_owned(), valid(OBSERVED)));
     for (name, design) in &designs {
         for format in Format::ALL {
             let text = compile(design, format, Some(3));

@@ -3,6 +3,7 @@
 mod docs;
 mod findings;
 mod host_path;
+mod observe;
 mod parse;
 mod properties;
 mod reach;

@@ -8,7 +8,7 @@ fn parse_errors_locate_the_problem() {
     let cases: &[(&str, &str)] = &[
         (
             "bulkhead: 1\nname: x\nzones:\n  database-tier:\n    trust: vault\n    subnett: 1.2.3.0/24\n",
-            "line 6, column 5: zones.database-tier.subnett: unknown field `subnett`, expected one of `trust`, `subnet`, `gateway`, `internal`, `isolated`, `bridge`, `driver`, `labels`, `accept`",
+            "line 6, column 5: zones.database-tier.subnett: unknown field `subnett`, expected one of `trust`, `subnet`, `gateway`, `internal`, `isolated`, `mode`, `bridge`, `driver`, `labels`, `accept`",
         ),
         (
             "bulkhead: 1\nname: x\nzones:\n  a: { trust: vault }\n  a: { trust: public }\n",
@@ -24,7 +24,7 @@ fn parse_errors_locate_the_problem() {
         ),
         (
             "{\"bulkhead\": 1, \"name\": \"x\", \"zones\": {\"a\": {\"trust\": \"vault\", \"subnett\": 1}}}",
-            "line 1, column 72: zones.a.subnett: unknown field `subnett`, expected one of `trust`, `subnet`, `gateway`, `internal`, `isolated`, `bridge`, `driver`, `labels`, `accept`",
+            "line 1, column 72: zones.a.subnett: unknown field `subnett`, expected one of `trust`, `subnet`, `gateway`, `internal`, `isolated`, `mode`, `bridge`, `driver`, `labels`, `accept`",
         ),
         (
             "{\"bulkhead\": 1, \"name\": \"x\",}",

@@ -27,6 +27,8 @@ fn verdict(word: &str) -> &'static str {
         "DROP" | "drop" => "drop",
         "RETURN" | "return" => "return",
         "LOG" | "log" => "log",
+        // A rule with no verdict counts and carries on.
+        "" => "count",
         _ => "other",
     }
 }
@@ -51,7 +53,10 @@ pub fn parse_iptables_save(text: &str, forward: &str, input: &str) -> Vec<Counte
                 Some(quoted) => quoted.split_once('"')?,
                 None => after.split_once(' ').unwrap_or((after, "")),
             };
-            let target = tail.split_once("-j ")?.1.split_whitespace().next()?;
+            let target = tail
+                .split_once("-j ")
+                .and_then(|(_, t)| t.split_whitespace().next())
+                .unwrap_or_default();
             Some(Counted {
                 hook,
                 comment: comment.to_owned(),
@@ -88,7 +93,7 @@ pub fn parse_nft_json(text: &str) -> Result<Vec<Counted>, String> {
                 .filter_map(|e| e.as_object()?.keys().next().map(String::as_str))
                 .map(verdict)
                 .find(|v| *v != "other")
-                .unwrap_or("other");
+                .unwrap_or("count");
             Some(Counted {
                 hook,
                 comment: rule["comment"].as_str().unwrap_or_default().to_owned(),
@@ -151,6 +156,7 @@ mod tests {
             [12:720] -A BULKHEAD-SHOP -o br-1 -m conntrack --ctstate RELATED,ESTABLISHED -m comment --comment \"bulkhead shop zone app established\" -j ACCEPT\n\
             [3:180] -A BULKHEAD-SHOP -i br-1 -o br-1 -m comment --comment \"bulkhead shop zone app isolated\" -j DROP\n\
             [1:60] -A BULKHEAD-SHOP -i br-1 -m limit --limit 5/min -m comment --comment \"bulkhead shop zone app isolated\" -j LOG --log-prefix \"BULKHEAD-DENY \"\n\
+            [2:120] -A BULKHEAD-SHOP -i eth0 -o br-1 -m comment --comment \"bulkhead shop observe host deny inbound zone app\"\n\
             [0:0] -A BULKHEAD-SHOP-IN -i br-1 -m comment --comment bulkhead_one_word -j RETURN\n\
             COMMIT\n";
         let rules = parse_iptables_save(text, "BULKHEAD-SHOP", "BULKHEAD-SHOP-IN");
@@ -170,6 +176,13 @@ mod tests {
                 ),
                 ("forward", "bulkhead shop zone app isolated", "drop", 3, 180),
                 ("forward", "bulkhead shop zone app isolated", "log", 1, 60),
+                (
+                    "forward",
+                    "bulkhead shop observe host deny inbound zone app",
+                    "count",
+                    2,
+                    120
+                ),
                 ("input", "bulkhead_one_word", "return", 0, 0),
             ]
         );

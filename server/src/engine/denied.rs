@@ -1,5 +1,6 @@
 //! The packets a design's firewall denied and logged (the `BULKHEAD-DENY ` prefix, when the
-//! design logs what it denies), read from this host's kernel log (`/dev/kmsg`), the newest
+//! design logs what it denies), or would have denied and let through in observe mode
+//! (`BULKHEAD-OBSERVE `), read from this host's kernel log (`/dev/kmsg`), the newest
 //! ones of the design's bridges, their addresses told as the design's services.
 
 use std::collections::VecDeque;
@@ -8,7 +9,7 @@ use std::net::Ipv4Addr;
 use std::os::unix::fs::OpenOptionsExt;
 
 use design::ValidDesign;
-use design::compile::LOG_DENY;
+use design::compile::{LOG_DENY, LOG_OBSERVE};
 
 /// One denied packet as the kernel logged it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,13 +23,19 @@ pub struct Denied {
     /// `TCP`, `UDP`, `ICMP` …
     pub proto: String,
     pub dport: Option<u16>,
+    /// Logged in observe mode: let through.
+    pub observed: bool,
 }
 
 /// One `/dev/kmsg` record (`PRIORITY,SEQ,MICROSECONDS,FLAGS;TEXT`), if it is a denied packet.
 pub fn parse_record(record: &str) -> Option<Denied> {
     let (head, text) = record.split_once(';')?;
     let since_boot_us = head.split(',').nth(2)?.parse().ok()?;
-    let text = text.lines().next()?.strip_prefix(LOG_DENY.trim_end())?;
+    let line = text.lines().next()?;
+    let (observed, text) = match line.strip_prefix(LOG_DENY.trim_end()) {
+        Some(text) => (false, text),
+        None => (true, line.strip_prefix(LOG_OBSERVE.trim_end())?),
+    };
     let field = |name: &str| {
         text.split_whitespace()
             .find_map(|w| w.strip_prefix(name)?.strip_prefix('='))
@@ -41,6 +48,7 @@ pub fn parse_record(record: &str) -> Option<Denied> {
         dst: field("DST")?.parse().ok()?,
         proto: field("PROTO").unwrap_or("?").to_owned(),
         dport: field("DPT").and_then(|p| p.parse().ok()),
+        observed,
     })
 }
 
@@ -125,6 +133,12 @@ mod tests {
         let icmp = "4,1188,2834770339,-;BULKHEAD-DENY IN=eth0 OUT=bh1 SRC=10.0.0.1 DST=172.52.9.10 \
                     LEN=84 PROTO=ICMP TYPE=8 CODE=0 ID=1 SEQ=2 \n";
         assert_eq!(parse_record(icmp).unwrap().dport, None);
+        assert!(!d.observed);
+        let observed = "4,1189,2834770400,-;BULKHEAD-OBSERVE IN=bh52data OUT=bh52data \
+                        SRC=172.52.9.232 DST=172.52.9.10 LEN=60 PROTO=TCP SPT=1 DPT=6379 \n";
+        let o = parse_record(observed).unwrap();
+        assert!(o.observed);
+        assert_eq!(o.dport, Some(6379));
         assert!(parse_record("6,1,2,-;eth0: link up\n").is_none());
         assert!(parse_record("garbage").is_none());
     }

@@ -7,14 +7,17 @@ use app::model::counters::{RuleCount, RuleKind};
 use server::engine;
 use std::process::Command;
 
-async fn counts(d: &design::ValidDesign, engine: &engine::DockerEngine) -> Vec<RuleCount> {
+pub(crate) async fn counts(
+    d: &design::ValidDesign,
+    engine: &engine::DockerEngine,
+) -> Vec<RuleCount> {
     let counted = engine::counters::read(&engine.info().firewall, &d.name)
         .await
         .unwrap();
     server::counters::rules(&d.name, counted)
 }
 
-fn packets(rules: &[RuleCount], rule: &str) -> u64 {
+pub(crate) fn packets(rules: &[RuleCount], rule: &str) -> u64 {
     rules
         .iter()
         .find(|r| r.rule == rule)

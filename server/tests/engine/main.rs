@@ -4,6 +4,7 @@
 mod counters;
 mod helpers;
 mod lifecycle;
+mod observe;
 mod protect_host;
 mod published;
 mod three_tier;

@@ -50,6 +50,7 @@ pub(super) fn zone(ctx: &mut Ctx, design: &str, key: &str, net: &Value) -> Optio
         gateway: None,
         internal: net.get("internal").and_then(as_bool).unwrap_or(false),
         isolated: false,
+        mode: None,
         bridge: None,
         driver,
         labels: UniqueMap::default(),

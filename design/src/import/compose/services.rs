@@ -213,6 +213,7 @@ pub(super) fn service(
                         gateway: None,
                         internal: false,
                         isolated: false,
+                        mode: None,
                         bridge: None,
                         driver: None,
                         labels: UniqueMap::default(),
