@@ -4,9 +4,9 @@
 use crate::error::AppError;
 use crate::model::{
     AuditFilter, AuditPage, ComposeImported, CreatedToken, DeploymentRow, DesignDetail,
-    DesignSummary, DriftView, EngineContainer, EngineForm, EngineRow, JobView, LiveRow, Me,
-    PlanView, QuarantineRow, RequestRow, RequestView, RevisionDiff, RevisionInfo, Role, TokenRow,
-    UserRow, Verdict, VerificationView, WebhookRow,
+    DesignSummary, DriftView, EngineContainer, EngineForm, EngineRow, ForwarderRow, JobView,
+    LiveRow, Me, PlanView, QuarantineRow, RequestRow, RequestView, RevisionDiff, RevisionInfo,
+    Role, TokenRow, UserRow, Verdict, VerificationView, WebhookRow,
 };
 use design::RawDesign;
 use http::request::Parts;
@@ -334,6 +334,19 @@ pub trait Integrations: Send + Sync + 'static {
     async fn remove_webhook(&self, req: &Request, id: i64) -> Result<(), AppError>;
     /// Queues a test message to a webhook; its delivery shows in the list.
     async fn test_webhook(&self, req: &Request, id: i64) -> Result<(), AppError>;
+    /// Where the audit log is forwarded, with each destination's delivery status.
+    async fn list_forwarders(&self, req: &Request) -> Result<Vec<ForwarderRow>, AppError>;
+    /// Forwards every entry from now on to a destination of `kind` (`syslog-udp`,
+    /// `syslog-tcp`, `file`, `http`) at `target`.
+    async fn add_forwarder(
+        &self,
+        req: &Request,
+        kind: String,
+        target: String,
+    ) -> Result<ForwarderRow, AppError>;
+    async fn remove_forwarder(&self, req: &Request, id: i64) -> Result<(), AppError>;
+    /// Sends a test message now; says what happened, or why it failed.
+    async fn test_forwarder(&self, req: &Request, id: i64) -> Result<String, AppError>;
 }
 
 /// What the server provides as context to every render and server function.

@@ -60,6 +60,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/designs/:id/history") view={Lazy::<pages::HistoryRoute>::new()} />
                     <Route path=path!("/admin/users") view={Lazy::<pages::UsersRoute>::new()} />
                     <Route path=path!("/admin/webhooks") view={Lazy::<pages::WebhooksRoute>::new()} />
+                    <Route path=path!("/admin/forwarding") view={Lazy::<pages::ForwardingRoute>::new()} />
                     <Route path=path!("/audit") view={Lazy::<pages::AuditRoute>::new()} />
                     <Route path=path!("/audit/:id") view={Lazy::<pages::AuditEntryRoute>::new()} />
                     <Route path=path!("/engines") view={Lazy::<pages::EnginesRoute>::new()} />

@@ -13,6 +13,7 @@ pub mod engine;
 pub mod engine_endpoint;
 pub mod engine_lock;
 pub mod files;
+pub mod forward;
 pub mod front_end;
 mod http;
 pub mod jobs;

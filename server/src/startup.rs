@@ -156,6 +156,8 @@ impl Application {
         // Engines, drift and (when asked for) verify are checked now and then, so the pages
         // show how things are without waiting for a click.
         crate::watch::start(&service);
+        // Every audit entry, on to the destinations an admin set up.
+        crate::forward::start(&service);
         crate::webhooks::start(
             &service,
             origins

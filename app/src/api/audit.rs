@@ -51,3 +51,27 @@ pub async fn audit(
 pub async fn audit_entry(id: i64) -> Result<AuditDetail, AppError> {
     delegate!(audit_entry(id))
 }
+
+/// Where the audit log is forwarded (admins).
+#[server(prefix = "/api", endpoint = "list_forwarders")]
+pub async fn list_forwarders() -> Result<Vec<crate::model::ForwarderRow>, AppError> {
+    delegate!(list_forwarders())
+}
+
+#[server(prefix = "/api", endpoint = "add_forwarder")]
+pub async fn add_forwarder(
+    kind: String,
+    target: String,
+) -> Result<crate::model::ForwarderRow, AppError> {
+    delegate!(add_forwarder(kind, target))
+}
+
+#[server(prefix = "/api", endpoint = "remove_forwarder")]
+pub async fn remove_forwarder(id: i64) -> Result<(), AppError> {
+    delegate!(remove_forwarder(id))
+}
+
+#[server(prefix = "/api", endpoint = "test_forwarder")]
+pub async fn test_forwarder(id: i64) -> Result<String, AppError> {
+    delegate!(test_forwarder(id))
+}

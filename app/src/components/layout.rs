@@ -37,7 +37,7 @@ pub fn Layout(children: Children) -> impl IntoView {
                                     <a href="/requests">"Requests"</a>
                                     <a href="/engines">"Engines"</a>
                                     <a href="/audit">"Audit"</a>
-                                    {is_admin.then(|| view! { <a href="/admin/users">"Users"</a> <a href="/admin/webhooks">"Webhooks"</a> })}
+                                    {is_admin.then(|| view! { <a href="/admin/users">"Users"</a> <a href="/admin/webhooks">"Webhooks"</a> <a href="/admin/forwarding">"Forwarding"</a> })}
                                 </nav>
                                 <div class="whoami">
                                     <span class="user-name" data-test="whoami">{me.name.clone()}</span>

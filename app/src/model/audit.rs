@@ -128,7 +128,7 @@ impl ActionGroup {
                 "engine-quarantine",
                 "engine-release",
             ],
-            ActionGroup::Audit => &["audit-archive"],
+            ActionGroup::Audit => &["audit-archive", "audit-forward-add", "audit-forward-remove"],
         }
     }
 

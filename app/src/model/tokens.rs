@@ -51,3 +51,40 @@ pub struct DeliveryRow {
     pub last_result: Option<String>,
     pub at: String,
 }
+
+/// Where the audit log is forwarded, and how far it has got (admins).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ForwarderRow {
+    pub id: i64,
+    /// `syslog-udp`, `syslog-tcp`, `file` or `http`.
+    pub kind: String,
+    /// `host:port`, an absolute path, or a URL.
+    pub target: String,
+    pub created_at: String,
+    pub created_by: String,
+    /// Entries delivered since it was added.
+    pub delivered: i64,
+    /// Entries still to send.
+    pub behind: i64,
+    pub last_ok_at: Option<String>,
+    pub last_error: Option<String>,
+    pub last_error_at: Option<String>,
+    /// Attempts that failed in a row (the next waits longer: 1 s doubling to 5 min).
+    pub failures: i64,
+}
+
+/// The forwarding destinations' kinds, as the form offers them: (kind, label, example).
+pub const FORWARD_KINDS: [(&str, &str, &str); 4] = [
+    ("syslog-udp", "syslog (RFC 5424) over UDP", "127.0.0.1:514"),
+    (
+        "syslog-tcp",
+        "syslog (RFC 5424) over TCP",
+        "logs.example.org:601",
+    ),
+    ("file", "JSON Lines file", "/var/log/bulkhead/audit.jsonl"),
+    (
+        "http",
+        "JSON Lines to HTTP (POST)",
+        "https://logs.example.org/bulkhead",
+    ),
+];

@@ -197,6 +197,7 @@ fn Listing(filter: AuditFilter, page: AuditPage) -> impl IntoView {
             " "
             <a class="btn btn-small" href=jsonl rel="external" download="" data-test="export-jsonl">"JSON Lines"</a>
             {(!everything).then(|| view! { <span class="muted">" (client addresses are withheld below admin)"</span> })}
+            {everything.then(|| view! { " · " <a href="/admin/forwarding" data-test="forwarding-link">"Forward the log (syslog, file, HTTP)"</a> })}
         </p>
         {empty.then(|| view! { <p class="empty" data-test="audit-empty">"No entry matches this view."</p> })}
         {(!empty).then(|| view! {

@@ -5,6 +5,7 @@ pub mod design;
 pub mod designs;
 pub mod engine;
 pub mod engines;
+pub mod forwarding;
 pub mod history;
 pub mod home;
 pub mod job;
@@ -96,6 +97,10 @@ page_on_demand!(
 page_on_demand!(
     /// `/audit`.
     AuditRoute => audit::Audit
+);
+page_on_demand!(
+    /// `/admin/forwarding`.
+    ForwardingRoute => forwarding::Forwarding
 );
 page_on_demand!(
     /// `/audit/:id`.

@@ -12,6 +12,7 @@ mod documents;
 mod drift;
 pub mod engine_status;
 pub mod engines;
+mod forwarding;
 mod history;
 mod operations;
 mod plans;
@@ -24,6 +25,7 @@ mod requests;
 mod reviews;
 mod tokens;
 pub use tokens::token_name;
+pub(crate) use tokens::webhook_url;
 
 use crate::config::Config;
 use crate::db::Db;

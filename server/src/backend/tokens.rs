@@ -4,7 +4,7 @@
 
 use app::backend::{Integrations, Request};
 use app::error::AppError;
-use app::model::{CreatedToken, Role, TokenRow, WebhookRow};
+use app::model::{CreatedToken, ForwarderRow, Role, TokenRow, WebhookRow};
 
 use super::{Service, audited, internal};
 use crate::clock;
@@ -165,10 +165,31 @@ impl Integrations for Service {
     async fn test_webhook(&self, req: &Request, id: i64) -> Result<(), AppError> {
         self.webhook_test(req, id).await
     }
+
+    async fn list_forwarders(&self, req: &Request) -> Result<Vec<ForwarderRow>, AppError> {
+        self.forwarders_list(req).await
+    }
+
+    async fn add_forwarder(
+        &self,
+        req: &Request,
+        kind: String,
+        target: String,
+    ) -> Result<ForwarderRow, AppError> {
+        self.forwarder_add(req, kind, target).await
+    }
+
+    async fn remove_forwarder(&self, req: &Request, id: i64) -> Result<(), AppError> {
+        self.forwarder_remove(req, id).await
+    }
+
+    async fn test_forwarder(&self, req: &Request, id: i64) -> Result<String, AppError> {
+        self.forwarder_test(req, id).await
+    }
 }
 
 /// A webhook's URL: http or https, with a host, at most 2,000 characters.
-fn webhook_url(url: &str) -> Result<String, String> {
+pub(crate) fn webhook_url(url: &str) -> Result<String, String> {
     let url = url.trim();
     let parsed = reqwest::Url::parse(url)
         .map_err(|e| format!("`{url}` is not a URL ({e}); write http(s)://host/path"))?;

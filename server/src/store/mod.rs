@@ -6,6 +6,7 @@ pub mod audit;
 pub mod deployments;
 pub mod designs;
 pub mod engines;
+pub mod forwarders;
 pub mod live;
 pub mod quarantines;
 pub mod requests;

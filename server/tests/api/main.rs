@@ -10,6 +10,7 @@ mod cli;
 mod designs;
 mod engines;
 mod export_cli;
+mod forwarding;
 mod headers;
 mod helpers;
 mod history;

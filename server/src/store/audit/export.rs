@@ -83,7 +83,7 @@ fn csv_line(r: &Row, scope: Scope) -> String {
     .join(",")
 }
 
-fn json_line(r: &Row, scope: Scope) -> String {
+pub(super) fn json_line(r: &Row, scope: Scope) -> String {
     let address = match scope {
         Scope::Everything => r.address.as_deref(),
         Scope::DesignsAndEngines => None,

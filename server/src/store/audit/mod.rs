@@ -6,6 +6,7 @@ mod anchor;
 pub mod archive;
 pub mod export;
 pub mod filter;
+pub mod forward;
 pub mod view;
 
 pub use anchor::{Anchor, AnchorError, CHECKPOINTS_FILE, Checkpoint, KEY_FILE};
