@@ -43,6 +43,9 @@ pub struct Ending {
     pub failed_step: Option<String>,
     /// The firewall after apply, in words.
     pub firewall: String,
+    /// What apply did to the firewall: `installed`, `failed` or `not-installed`; `None`
+    /// when it did not get that far.
+    pub firewall_result: Option<&'static str>,
     /// One sentence for the job page, the audit log and the terminal.
     pub summary: String,
     /// The apply report as JSON.
@@ -64,6 +67,7 @@ pub fn conclude(
                 result: "failed".into(),
                 failed_step: Some(format!("apply: {message}")),
                 firewall: "not installed".into(),
+                firewall_result: None,
                 summary: format!("failed: {message}"),
                 report_json: serde_json::json!({ "error": message }).to_string(),
             };
@@ -74,11 +78,15 @@ pub fn conclude(
         serde_json::json!({ "error": format!("the apply report could not be written: {e}") })
             .to_string()
     });
-    let firewall = match &report.firewall {
-        FirewallOutcome::Installed { chain } => format!("{chain} in place"),
-        FirewallOutcome::NotInstalled { reason } => format!("not installed: {reason}"),
-        FirewallOutcome::Failed { error } => format!("failed: {error}"),
+    let (firewall, firewall_result) = match &report.firewall {
+        FirewallOutcome::Installed { chain } => (format!("{chain} in place"), Some("installed")),
+        FirewallOutcome::NotInstalled { reason } => {
+            (format!("not installed: {reason}"), Some("not-installed"))
+        }
+        FirewallOutcome::Failed { error } => (format!("failed: {error}"), Some("failed")),
     };
+    // A failed step stops apply before the firewall.
+    let firewall_result = firewall_result.filter(|_| report.failed.is_none());
     let counts = format!("{} of {changes} change(s) done", report.done.len());
     if let Some((step, error)) = &report.failed {
         return Ending {
@@ -89,6 +97,7 @@ pub fn conclude(
                 report.not_done.len()
             ),
             firewall,
+            firewall_result,
             report_json,
         };
     }
@@ -100,6 +109,7 @@ pub fn conclude(
                 "{counts}, but the firewall the design needs is not in place ({firewall}): the isolation it promises does not hold"
             ),
             firewall,
+            firewall_result,
             report_json,
         };
     }
@@ -108,6 +118,7 @@ pub fn conclude(
         failed_step: None,
         summary: format!("applied: {counts}; firewall {firewall}"),
         firewall,
+        firewall_result,
         report_json,
     }
 }
@@ -237,6 +248,26 @@ pub async fn record(db: &Db, a: &Applied<'_>, end: &Ending) -> anyhow::Result<i6
         "override": a.override_reason,
     }));
     audit::append(&mut tx, &db.audit, entry).await?;
+    if let Some(result) = end.firewall_result {
+        let said = match result {
+            "installed" => "installed the firewall of",
+            "failed" => "failed to install the firewall of",
+            _ => "did not install the firewall of",
+        };
+        let entry = entry_about(
+            a,
+            "engine-firewall",
+            format!("{said} {} on {}: {}", what(a), a.engine.name, end.firewall),
+        )
+        .details(serde_json::json!({
+            "deployment": id,
+            "engine": a.engine.name,
+            "revision": a.revision,
+            "result": result,
+            "firewall": end.firewall,
+        }));
+        audit::append(&mut tx, &db.audit, entry).await?;
+    }
     if let Some(request) = a.request_id {
         crate::requests::conclude(&mut tx, db, a, request, id, &end.result).await?;
     }

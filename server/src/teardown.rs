@@ -31,6 +31,8 @@ pub async fn record(
             format!("failed: {e}"),
         ),
     };
+    // The firewall is recorded apart when the teardown removed one.
+    let removed_firewall = outcome.as_ref().ok().and_then(|r| r.firewall.clone());
     let mut tx = db.write.begin().await?;
     let design_id = designs::live_by_name(&mut tx, name).await?;
     let id = live::record_teardown(
@@ -59,6 +61,28 @@ pub async fn record(
     };
     entry.target = Some(&engine.name);
     audit::append(&mut tx, &db.audit, entry).await?;
+    if let Some(firewall) = removed_firewall {
+        let mut entry = NewEntry::new(
+            actor,
+            "engine-firewall",
+            format!(
+                "removed the firewall of {name} on {}: {firewall}",
+                engine.name
+            ),
+        )
+        .details(serde_json::json!({
+            "teardown": id,
+            "engine": engine.name,
+            "result": "removed",
+            "firewall": firewall,
+        }));
+        entry = match design_id {
+            Some(id) => entry.design(id),
+            None => entry.object("engine", engine.id),
+        };
+        entry.target = Some(&engine.name);
+        audit::append(&mut tx, &db.audit, entry).await?;
+    }
     tx.commit().await?;
     Ok(id)
 }

@@ -14,6 +14,8 @@ pub fn Canvas(
     ctx: DragCtx,
     /// What changed against a compared revision, when one is.
     marks: Memo<Option<super::changes::Marks>>,
+    /// The firewall's counts of a deployment, when shown.
+    hits: RwSignal<Option<super::hits::Shown>>,
 ) -> impl IntoView {
     let mark = move |key: String| {
         move || marks.with(|m| m.as_ref().and_then(|m| m.of(&key)).unwrap_or(""))
@@ -46,6 +48,7 @@ pub fn Canvas(
         let zone_attr = name.clone();
         let n2 = name.clone();
         let n3 = name.clone();
+        let zone_hits = name.clone();
         let zone_mark = mark(format!("zone:{name}"));
         let selected = move || ed.selection.with(|s| *s == Selection::Zone(n2.clone()));
         let flags = [
@@ -109,6 +112,11 @@ pub fn Canvas(
                     <span class="zone-trust">{z.trust.as_str()}</span>
                     <span class="zone-meta">{subnet}</span>
                     <span class="zone-flags">{flags}</span>
+                    {move || {
+                        let hit = hits.with(|h| h.as_ref().and_then(|h| h.hits.zones.get(&zone_hits).copied()))?;
+                        let (text, class) = super::hits::badge(&hit);
+                        Some(view! { <span class=class data-zone-hits=hit.packets.to_string()>{text}</span> })
+                    }}
                 </header>
             </div>
         }
@@ -230,6 +238,12 @@ pub fn Canvas(
                 <line x1=px(ar.from.0) y1=px(ar.from.1) x2=px(ar.to.0) y2=px(ar.to.1) marker-end=if ar.deny { "url(#arrow-deny)" } else { "url(#arrow)" } />
                 <rect class="flow-label" x=px(mx - w / 2.0) y=px(my - super::labels::LABEL_H / 2.0) width=px(w) height=px(super::labels::LABEL_H) rx="3" />
                 <text x=px(mx) y=px(my + 4.0) text-anchor="middle">{ar.label.clone()}</text>
+                {move || {
+                    let hit = hits.with(|h| h.as_ref().and_then(|h| h.hits.flows.get(&i).copied()))?;
+                    let (text, class) = super::hits::badge(&hit);
+                    let y = px(my + super::labels::LABEL_H + 6.0);
+                    Some(view! { <text class=class x=px(mx) y=y text-anchor="middle" data-flow-hits=hit.packets.to_string()>{text}</text> })
+                }}
             </g>
         }
     };

@@ -10,6 +10,7 @@ mod chrome;
 mod drag;
 pub mod edit;
 mod fields;
+mod hits;
 mod import;
 mod keys;
 mod labels;
@@ -91,6 +92,8 @@ pub fn Designer(
         canvas: NodeRef::new(),
     };
     let zone_before = StoredValue::new(None);
+    // The firewall's counts on the canvas, when an engine is chosen.
+    let shown = RwSignal::new(None::<hits::Shown>);
 
     let on_keydown = move |ev: &web_sys::KeyboardEvent| {
         let in_field = ev
@@ -351,11 +354,12 @@ pub fn Designer(
                     })}
                 </p>
             }))}
+            <hits::HitsPicker design=id revision=detail.revision.number shown />
             <div class="designer-main" class:hidden=move || tab.get() != Tab::Canvas>
                 <Show when=move || !ed.readonly.get() fallback=|| view! { <aside class="palette readonly-note">"Read-only: your role can view this design."</aside> }>
                     <Palette ed ctx />
                 </Show>
-                <Canvas ed ctx marks />
+                <Canvas ed ctx marks hits=shown />
                 <Panel ed />
             </div>
             <div class="designer-yaml" class:hidden=move || tab.get() != Tab::Yaml>

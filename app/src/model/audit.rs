@@ -122,6 +122,7 @@ impl ActionGroup {
                 "engine-apply-start",
                 "engine-refused",
                 "engine-apply",
+                "engine-firewall",
                 "engine-destroy",
                 "engine-verify",
                 "engine-drift",

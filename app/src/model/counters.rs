@@ -3,6 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
+mod hits;
+pub use hits::{Hit, Hits};
+
 /// What a firewall rule is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]

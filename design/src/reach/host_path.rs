@@ -159,3 +159,39 @@ impl Reachability<'_> {
         !self.design.services[b].ports.is_empty() && !self.host_paths(from, to).is_empty()
     }
 }
+
+/// What the host's protections leave a service.
+impl Reachability<'_> {
+    /// True when `host.protect_host` guards the host from service `s`: it is bridged, and
+    /// only into zones with a local bridge (the rules sit on the zones' bridges; Docker's
+    /// default bridge and overlay networks are not among them).
+    pub(crate) fn host_guarded(&self, s: usize) -> bool {
+        self.host_ports.is_some() && self.bridge_zones_only(s)
+    }
+
+    /// True when service `s` is bridged into zones only, each with a local bridge: the
+    /// zones whose bridges the host's input rules sit on.
+    pub(crate) fn bridge_zones_only(&self, s: usize) -> bool {
+        let zones = &self.design.services[self.owner[s] as usize].zones;
+        self.mode[s] == Mode::Bridged
+            && !zones.is_empty()
+            && zones
+                .iter()
+                .all(|m| self.design.zone(m.zone).driver == crate::raw::Driver::Bridge)
+    }
+
+    /// The ports service `from` reaches on the host's own addresses (any of them, its
+    /// zone's gateway included): every port, unless `host.protect_host` guards the host from
+    /// it; none from a closed service.
+    pub fn host_ports(&self, from: ServiceId) -> PortSet {
+        let s = from.index();
+        match self.mode[s] {
+            Mode::Closed => PortSet::empty(),
+            Mode::Host => PortSet::any(),
+            Mode::Bridged => match &self.host_ports {
+                Some(ports) if self.host_guarded(s) => ports.clone(),
+                _ => PortSet::any(),
+            },
+        }
+    }
+}

@@ -88,3 +88,60 @@ pub async fn the_story_of_the_loop(p: &Page<'_>) {
         .await;
     p.screenshot("31-audit-entry").await;
 }
+
+/// An admin forwards the audit log to a file from the forwarding page: the destination
+/// shows its status, gets the entries written after it, and answers a test.
+#[tokio::test]
+async fn forwarding_from_the_admin_page() {
+    let (base, dir) = crate::harness::start_app_with(&[("ada", app::model::Role::Admin)]).await;
+    let mut driver = crate::harness::Driver::start().await;
+    let c = driver.browser().await;
+    let p = Page::new(&c, &base);
+    p.sign_in("ada", "ada password 2026").await;
+    p.open("/admin/forwarding").await;
+    p.hydrated().await;
+    p.wait_text("[data-test=no-forwarder]", "not forwarded")
+        .await;
+    let file = dir.path().join("audit.jsonl");
+    let form = "form[data-test=add-forwarder]";
+    p.set_value(&format!("{form} select[name=kind]"), "file")
+        .await;
+    // A path that is refused keeps the form and says what to write.
+    p.fill(&format!("{form} input[name=target]"), "audit.jsonl")
+        .await;
+    p.click(&format!("{form} button[type=submit]")).await;
+    p.wait_text("[role=alert]", "not an absolute path").await;
+    p.fill(
+        &format!("{form} input[name=target]"),
+        file.to_str().unwrap(),
+    )
+    .await;
+    p.click(&format!("{form} button[type=submit]")).await;
+    let card = "[data-forwarder='1']";
+    p.find(card).await;
+    // Its own addition is the first entry it gets.
+    for _ in 0..50 {
+        p.click("[data-test=refresh]").await;
+        if p.find(card)
+            .await
+            .attr("data-state")
+            .await
+            .unwrap()
+            .as_deref()
+            == Some("up to date")
+            && std::fs::read_to_string(&file).is_ok_and(|t| t.contains("audit-forward-add"))
+        {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    p.wait_text(
+        &format!("{card} [data-test=status]"),
+        "up to date: 1 entry delivered",
+    )
+    .await;
+    p.click(&format!("{card} [data-test=test]")).await;
+    p.wait_text("[data-test=test-outcome]", "can be written")
+        .await;
+    p.screenshot("32-audit-forwarding").await;
+}

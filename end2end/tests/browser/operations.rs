@@ -112,6 +112,29 @@ async fn apply_verify_drift_and_quarantine_from_the_browser() {
     .await;
     p.screenshot("25b-firewall-counters").await;
 
+    // The same counts on the canvas: the flow's arrow and the zone whose isolation stopped
+    // the probes carry badges.
+    p.open("/designs/1").await;
+    p.hydrated().await;
+    p.click("[data-test=show-hits]").await;
+    p.set_value("[data-test=hits-engine]", "1").await;
+    p.wait_text("[data-test=hits-from]", "r1 on local").await;
+    let on_canvas: u64 = p
+        .find("g[data-flow='0'] [data-flow-hits]")
+        .await
+        .attr("data-flow-hits")
+        .await
+        .unwrap()
+        .unwrap_or_default()
+        .parse()
+        .unwrap();
+    assert!(
+        on_canvas >= packets,
+        "{on_canvas} on the canvas, {packets} in the panel"
+    );
+    p.wait_text("[data-zone='app'] .hits-blocked", "pkt").await;
+    p.screenshot("25c-counts-on-the-canvas").await;
+
     // A container moved by hand is drift at the next check.
     let client = format!("{name}-client-1");
     let network = format!("{name}_app");

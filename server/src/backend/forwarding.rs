@@ -49,14 +49,14 @@ impl Service {
             format!(
                 "forwards the audit log to {} {} from now on",
                 dest.kind(),
-                dest.target()
+                dest.recorded()
             ),
         )
         .object("forwarder", id)
         .details(serde_json::json!({
             "forwarder": id,
             "kind": dest.kind(),
-            "target": dest.target(),
+            "target": dest.recorded(),
         }));
         audited(&self.db, tx, entry).await?;
         let mut conn = self.db.read.acquire().await.map_err(internal)?;
@@ -78,19 +78,21 @@ impl Service {
                 what: format!("Forwarding destination {id}"),
             })?;
         forwarders::delete(&mut tx, id).await.map_err(internal)?;
+        let target = Destination::parse(&found.kind, &found.target)
+            .map_or_else(|_| found.kind.clone(), |d| d.recorded());
         let entry = NewEntry::new(
             &actor,
             "audit-forward-remove",
             format!(
-                "stopped forwarding the audit log to {} {}",
-                found.kind, found.target
+                "stopped forwarding the audit log to {} {target}",
+                found.kind
             ),
         )
         .object("forwarder", id)
         .details(serde_json::json!({
             "forwarder": id,
             "kind": found.kind,
-            "target": found.target,
+            "target": target,
         }));
         audited(&self.db, tx, entry).await
     }

@@ -153,18 +153,17 @@ pub async fn apply(file: &Path, how: &ApplyHow, data: &Path) -> ExitCode {
         );
         return apply_unrecorded(&d, &engine, yes, firewall).await;
     };
-    let override_reason =
-        match crate::cli::trail::gate(&trail.engine, how.override_reason.as_deref()) {
-            Ok(reason) => reason,
-            Err(refusal) => {
-                eprintln!("bulkhead: nothing applied: {refusal}");
-                return ExitCode::FAILURE;
-            }
-        };
-    let token = match trail
-        .lock(&format!("apply of {} (command line)", d.name))
+    let override_reason = match trail
+        .gate(d.name.as_str(), how.override_reason.as_deref())
         .await
     {
+        Ok(reason) => reason,
+        Err(refusal) => {
+            eprintln!("bulkhead: nothing applied: {refusal}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let token = match trail.lock("apply", d.name.as_str()).await {
         Ok(token) => token,
         Err(e) => {
             eprintln!("bulkhead: nothing applied: {e}");
@@ -351,7 +350,7 @@ pub async fn destroy(file: &Path, yes: bool, data: &Path) -> ExitCode {
         );
         return finish(engine::destroy(&d, &engine).await, Format::Text);
     };
-    let token = match trail.lock(&format!("destroy of {}", d.name)).await {
+    let token = match trail.lock("destroy", d.name.as_str()).await {
         Ok(token) => token,
         Err(e) => {
             eprintln!("bulkhead: nothing removed: {e}");

@@ -10,6 +10,7 @@ use crate::db::Db;
 use crate::engine::DockerEngine;
 use crate::engine_endpoint::LOCAL_SOCKET;
 use crate::store::Actor;
+use crate::store::audit::{self, NewEntry};
 use crate::store::engines::{self, EngineRecord};
 use crate::store::live;
 
@@ -89,17 +90,83 @@ impl Trail {
         })
     }
 
-    /// Takes the engine's lock for `what`, or says who holds it.
-    pub async fn lock(&self, what: &str) -> Result<String, String> {
-        let holder = format!("{what} by {}", self.actor.name.as_deref().unwrap_or("cli"));
-        crate::engine_lock::take(
+    /// Takes the engine's lock for `operation` of `design`, or says who holds it (and
+    /// records the refusal).
+    pub async fn lock(&self, operation: &str, design: &str) -> Result<String, String> {
+        let holder = format!(
+            "{operation} of {design} (command line) by {}",
+            self.actor.name.as_deref().unwrap_or("cli")
+        );
+        let taken = crate::engine_lock::take(
             &self.db,
             &crate::clock::Clock::system(),
             &self.engine,
             &holder,
         )
         .await
-        .map_err(|e| format!("{e:#}"))?
+        .map_err(|e| format!("{e:#}"))
+        .and_then(|r| r);
+        if let Err(why) = &taken {
+            self.refused(operation, design, why).await;
+        }
+        taken
+    }
+
+    /// The engine's approvals on the command line: none asked, or an override with its
+    /// written reason (recorded); else the apply belongs in a change request (and the
+    /// refusal is recorded).
+    pub async fn gate<'a>(
+        &self,
+        design: &str,
+        given: Option<&'a str>,
+    ) -> Result<Option<&'a str>, String> {
+        let gated = match (self.engine.approvals_required, given) {
+            (0, _) => Ok(None),
+            (_, Some(reason)) => crate::requests::override_reason(reason).map(Some),
+            (n, None) => Err(format!(
+                "engine {} asks for {n} approval(s) before an apply: propose the design in a change request in the web app (or with bulkhead request open) and apply it there once approved, or pass --override REASON, which is recorded as an override",
+                self.engine.name
+            )),
+        };
+        if let Err(why) = &gated {
+            self.refused("apply", design, why).await;
+        }
+        gated
+    }
+
+    /// Records that the command line was refused `operation` of `design` on the engine, as
+    /// the server records its refusals (`engine-refused`); a refusal that cannot be
+    /// recorded is said on standard error.
+    async fn refused(&self, operation: &str, design: &str, why: &str) {
+        let design_id = match self.db.read.acquire().await {
+            Ok(mut conn) => crate::store::designs::live_by_name(&mut conn, design)
+                .await
+                .ok()
+                .flatten(),
+            Err(_) => None,
+        };
+        let mut entry = NewEntry::new(
+            &self.actor,
+            "engine-refused",
+            format!(
+                "{operation} of {design} on {} refused (command line): {why}",
+                self.engine.name
+            ),
+        )
+        .details(serde_json::json!({
+            "operation": operation,
+            "engine": self.engine.name,
+            "reason": why,
+            "from": "command line",
+        }));
+        entry = match design_id {
+            Some(id) => entry.design(id),
+            None => entry.object("engine", self.engine.id),
+        };
+        entry.target = Some(&self.engine.name);
+        if let Err(e) = audit::append_alone(&self.db, entry).await {
+            eprintln!("bulkhead: recording the refusal in the audit log failed: {e:#}");
+        }
     }
 }
 
@@ -173,21 +240,5 @@ pub async fn drift_on(name: &str, dir: &Path) -> std::process::ExitCode {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
-    }
-}
-
-/// The engine's approvals on the command line: none asked, or an override with its written
-/// reason (recorded); else the apply belongs in a change request.
-pub fn gate<'a>(
-    engine: &crate::store::engines::EngineRecord,
-    given: Option<&'a str>,
-) -> Result<Option<&'a str>, String> {
-    match (engine.approvals_required, given) {
-        (0, _) => Ok(None),
-        (_, Some(reason)) => crate::requests::override_reason(reason).map(Some),
-        (n, None) => Err(format!(
-            "engine {} asks for {n} approval(s) before an apply: propose the design in a change request in the web app (or with bulkhead request open) and apply it there once approved, or pass --override REASON, which is recorded as an override",
-            engine.name
-        )),
     }
 }

@@ -358,6 +358,26 @@ async fn the_command_line_leaves_the_same_trail() {
         stderr.contains("in use: apply of shop r3 by alice"),
         "{stderr}"
     );
+    // Each refusal is in the audit log, as the server records its own (newest first).
+    let refusals = admin
+        .call("audit", &[("action", "engine-refused")])
+        .await
+        .ok();
+    let summaries: Vec<&str> = refusals["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["summary"].as_str().unwrap())
+        .collect();
+    assert_eq!(summaries.len(), 3, "{summaries:?}");
+    assert!(
+        summaries
+            .iter()
+            .all(|s| s.starts_with(&format!("apply of {name} on local refused (command line)"))),
+        "{summaries:?}"
+    );
+    assert!(summaries[0].contains("in use: apply of shop r3 by alice"));
+    assert!(summaries[2].contains("change request"), "{summaries:?}");
     admin
         .call("break_engine_lock", &[("id", &local.to_string())])
         .await

@@ -4,118 +4,14 @@
 //! destination that hangs holds up no audited action; test messages; admins only; bad
 //! destinations refused with what to write.
 
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use app::model::Role;
 use serde_json::Value;
-use tokio::io::AsyncReadExt;
 
 use crate::helpers::{Client, TestApp};
 
-type Seen = Arc<Mutex<Vec<String>>>;
-
-/// A UDP syslog receiver: one message a datagram.
-async fn udp() -> (String, Seen) {
-    let socket = tokio::net::UdpSocket::bind("127.0.0.1:0").await.unwrap();
-    let addr = socket.local_addr().unwrap().to_string();
-    let seen: Seen = Arc::default();
-    let record = Arc::clone(&seen);
-    tokio::spawn(async move {
-        let mut buf = vec![0u8; 65536];
-        while let Ok(n) = socket.recv(&mut buf).await {
-            record
-                .lock()
-                .unwrap()
-                .push(String::from_utf8_lossy(&buf[..n]).into_owned());
-        }
-    });
-    (addr, seen)
-}
-
-/// A TCP syslog receiver: octet-counted frames (RFC 6587), any number a connection.
-async fn tcp() -> (String, Seen) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap().to_string();
-    let seen: Seen = Arc::default();
-    let record = Arc::clone(&seen);
-    tokio::spawn(async move {
-        while let Ok((mut conn, _)) = listener.accept().await {
-            let mut bytes = Vec::new();
-            conn.read_to_end(&mut bytes).await.unwrap();
-            let mut rest = bytes.as_slice();
-            while !rest.is_empty() {
-                let space = rest.iter().position(|b| *b == b' ').unwrap();
-                let len: usize = std::str::from_utf8(&rest[..space])
-                    .unwrap()
-                    .parse()
-                    .unwrap();
-                let frame = &rest[space + 1..space + 1 + len];
-                record
-                    .lock()
-                    .unwrap()
-                    .push(String::from_utf8(frame.to_vec()).unwrap());
-                rest = &rest[space + 1 + len..];
-            }
-        }
-    });
-    (addr, seen)
-}
-
-/// An HTTP endpoint taking JSON Lines: the very first post gets a 500, the rest are kept
-/// line by line; a post whose first line is `{"hold"…` is not answered until `release`.
-async fn http() -> (String, Seen) {
-    let seen: Seen = Arc::default();
-    let calls = Arc::new(Mutex::new(0u32));
-    let record = Arc::clone(&seen);
-    let app = axum::Router::new().route(
-        "/audit",
-        axum::routing::post(move |body: String| {
-            let (record, calls) = (Arc::clone(&record), Arc::clone(&calls));
-            async move {
-                let first = {
-                    let mut n = calls.lock().unwrap();
-                    *n += 1;
-                    *n == 1
-                };
-                if first {
-                    return axum::http::StatusCode::INTERNAL_SERVER_ERROR;
-                }
-                record
-                    .lock()
-                    .unwrap()
-                    .extend(body.lines().map(str::to_owned));
-                axum::http::StatusCode::OK
-            }
-        }),
-    );
-    let socket = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/audit", socket.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(socket, app).await.unwrap() });
-    (url, seen)
-}
-
-/// An HTTP endpoint that never answers until the test is over.
-async fn hanging() -> (String, tokio::sync::oneshot::Sender<()>) {
-    let (release, held) = tokio::sync::oneshot::channel::<()>();
-    let held = Arc::new(tokio::sync::Mutex::new(Some(held)));
-    let app = axum::Router::new().route(
-        "/audit",
-        axum::routing::post(move || {
-            let held = Arc::clone(&held);
-            async move {
-                if let Some(rx) = held.lock().await.take() {
-                    let _ = rx.await;
-                }
-                axum::http::StatusCode::OK
-            }
-        }),
-    );
-    let socket = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/audit", socket.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(socket, app).await.unwrap() });
-    (url, release)
-}
+use crate::listeners::{hanging, http, tcp, udp};
 
 async fn add(admin: &Client, kind: &str, target: &str) -> i64 {
     let row = admin
@@ -164,11 +60,7 @@ fn syslog(message: &str) -> (String, String, String, Value) {
         .split_once('\u{feff}')
         .expect("a BOM before the message");
     let fields: Vec<&str> = head.splitn(7, ' ').collect();
-    assert_eq!(
-        fields[0].len() > 3 && fields[0].ends_with(">1"),
-        true,
-        "{head}"
-    );
+    assert!(fields[0].len() > 3 && fields[0].ends_with(">1"), "{head}");
     assert_eq!(fields[3], "bulkhead", "{head}");
     let pri = fields[0].trim_end_matches("1").to_owned();
     (
@@ -359,6 +251,35 @@ async fn a_destination_that_hangs_or_fails_holds_up_nothing() {
         "{row}"
     );
     assert!(row["behind"].as_i64().unwrap() >= 4, "{row}");
+    // Retention keeps what a destination has still to send.
+    let unsent: i64 = sqlx::query_scalar("SELECT delivered_id FROM audit_forwarders WHERE id = ?")
+        .bind(dead)
+        .fetch_one(&app.service.db.read)
+        .await
+        .unwrap();
+    let actor = server::store::Actor {
+        id: None,
+        name: Some("cli:test".into()),
+        address: None,
+    };
+    let archived = server::store::audit::archive::archive(
+        &app.service.db,
+        &app.data_dir(),
+        "9999-12-31T00:00:00Z",
+        &actor,
+    )
+    .await
+    .unwrap();
+    assert!(
+        archived.is_none_or(|a| a.through <= unsent),
+        "archived past {unsent}"
+    );
+    let kept: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE id > ?")
+        .bind(unsent)
+        .fetch_one(&app.service.db.read)
+        .await
+        .unwrap();
+    assert!(kept >= 4, "{kept}");
     let answer = admin
         .call("test_forwarder", &[("id", &dead.to_string())])
         .await;

@@ -15,6 +15,7 @@ mod headers;
 mod helpers;
 mod history;
 mod hostile;
+mod listeners;
 mod metrics;
 mod operations;
 mod origin;

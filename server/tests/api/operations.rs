@@ -105,6 +105,8 @@ async fn verify_drift_and_quarantine_after_apply() {
         .ok();
     assert_eq!(ended(&approver, &job).await["result"], "applied");
     assert_eq!(count(&viewer, "engine-apply-start").await, 1);
+    // The firewall's install is an entry of its own.
+    assert_eq!(count(&viewer, "engine-firewall").await, 1);
 
     // Live: revision 2 on local, not yet checked nor verified.
     let live = viewer.call("list_live", &[("design", &id)]).await.ok();
@@ -411,6 +413,8 @@ async fn verify_drift_and_quarantine_after_apply() {
     let live = viewer.call("list_live", &[("design", &id)]).await.ok();
     assert_eq!(live.as_array().unwrap().len(), 0, "{live}");
     assert_eq!(count(&viewer, "engine-destroy").await, 1);
+    // So is its removal.
+    assert_eq!(count(&viewer, "engine-firewall").await, 2);
     let again = approver.call("destroy_live", &pair).await;
     assert!(
         again.body.to_string().contains("not live"),
@@ -434,4 +438,6 @@ async fn verify_drift_and_quarantine_after_apply() {
         String::from_utf8_lossy(&destroy.stderr)
     );
     assert_eq!(count(&viewer, "engine-destroy").await, 2);
+    // Nothing was left to remove: no firewall entry.
+    assert_eq!(count(&viewer, "engine-firewall").await, 2);
 }

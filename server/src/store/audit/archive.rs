@@ -68,8 +68,9 @@ pub struct Archived {
 }
 
 /// Moves every entry stamped before `before` (a time as the log writes them), but the newest
-/// entry, to a new archive file under `data_dir`, records it and removes those entries, with
-/// an `audit-archive` entry by `actor`. `None` when there is nothing to archive.
+/// entry and those a forwarding destination has still to send, to a new archive file under
+/// `data_dir`, records it and removes those entries, with an `audit-archive` entry by
+/// `actor`. `None` when there is nothing to archive.
 pub async fn archive(
     db: &Db,
     data_dir: &Path,
@@ -81,10 +82,16 @@ pub async fn archive(
         .fetch_one(&db.read)
         .await
         .context("reading the audit log")?;
+    // Nor an entry a forwarding destination has still to send: it would never get it.
+    let unsent: Option<i64> = sqlx::query_scalar("SELECT min(delivered_id) FROM audit_forwarders")
+        .fetch_one(&db.read)
+        .await
+        .context("reading the audit forwarding destinations")?;
     let older: Option<i64> =
-        sqlx::query_scalar("SELECT MAX(id) FROM audit_log WHERE at < ? AND id < ?")
+        sqlx::query_scalar("SELECT MAX(id) FROM audit_log WHERE at < ? AND id < ? AND id <= ?")
             .bind(before)
             .bind(newest.unwrap_or(0))
+            .bind(unsent.unwrap_or(i64::MAX))
             .fetch_one(&db.read)
             .await
             .context("reading the audit log")?;

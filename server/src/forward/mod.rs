@@ -9,7 +9,6 @@
 //! any of this: it only appends to the log.
 
 use std::collections::HashSet;
-use std::path::{Component, Path};
 use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
@@ -20,6 +19,12 @@ use crate::backend::Service;
 use crate::store::audit::forward::{Forwarded, after};
 use crate::store::forwarders::{self, Forwarder};
 
+mod destination;
+mod syslog;
+
+pub use destination::Destination;
+use syslog::{UDP_MAX, hostname, syslog_line, test_entry};
+
 /// Entries sent at a time.
 const BATCH: i64 = 100;
 /// Batches one destination sends in one round before the others get their turn.
@@ -28,183 +33,6 @@ const ROUND: usize = 10;
 const TIMEOUT: Duration = Duration::from_secs(10);
 /// The longest wait between attempts of a failing destination.
 const MAX_BACKOFF: i64 = 300;
-/// The largest syslog message sent over UDP (RFC 5426 asks receivers for 2,048 octets at
-/// least; most take 8 KiB). A longer one is sent without its `details`.
-const UDP_MAX: usize = 8192;
-/// The structured-data ID of Bulkhead's parameters: `32473` is the enterprise number
-/// RFC 5612 sets aside for documentation, as Bulkhead has none of its own.
-const SD_ID: &str = "bulkhead@32473";
-
-/// A destination, checked.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Destination {
-    SyslogUdp(String),
-    SyslogTcp(String),
-    File(String),
-    Http(String),
-}
-
-impl Destination {
-    /// Checks `target` for `kind`; the error says what to write.
-    pub fn parse(kind: &str, target: &str) -> Result<Destination, String> {
-        let target = target.trim();
-        match kind {
-            "syslog-udp" => host_port(target).map(Destination::SyslogUdp),
-            "syslog-tcp" => host_port(target).map(Destination::SyslogTcp),
-            "file" => file_path(target).map(Destination::File),
-            "http" => crate::backend::webhook_url(target).map(Destination::Http),
-            other => Err(format!(
-                "`{other}` is not a kind of destination; choose syslog-udp, syslog-tcp, file or http"
-            )),
-        }
-    }
-
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Destination::SyslogUdp(_) => "syslog-udp",
-            Destination::SyslogTcp(_) => "syslog-tcp",
-            Destination::File(_) => "file",
-            Destination::Http(_) => "http",
-        }
-    }
-
-    pub fn target(&self) -> &str {
-        match self {
-            Destination::SyslogUdp(t)
-            | Destination::SyslogTcp(t)
-            | Destination::File(t)
-            | Destination::Http(t) => t,
-        }
-    }
-}
-
-/// `host:port` or `[v6]:port`: a host name or address and a port from 1 to 65535.
-fn host_port(target: &str) -> Result<String, String> {
-    let bad =
-        || format!("`{target}` is not host:port; write e.g. 127.0.0.1:514 or logs.example.org:514");
-    let (host, port) = target.rsplit_once(':').ok_or_else(bad)?;
-    let port: u16 = port.parse().map_err(|_| bad())?;
-    let host_ok = if let Some(v6) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
-        v6.parse::<std::net::Ipv6Addr>().is_ok()
-    } else {
-        !host.is_empty()
-            && host.len() <= 253
-            && host
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
-    };
-    if !host_ok || port == 0 {
-        return Err(bad());
-    }
-    Ok(target.to_owned())
-}
-
-/// An absolute path to a `.jsonl` file in a directory that exists, without `..`.
-fn file_path(target: &str) -> Result<String, String> {
-    let path = Path::new(target);
-    if !path.is_absolute() || target.len() > 1024 || target.chars().any(char::is_control) {
-        return Err(format!(
-            "`{target}` is not an absolute path; write e.g. /var/log/bulkhead/audit.jsonl"
-        ));
-    }
-    if path.components().any(|c| matches!(c, Component::ParentDir)) {
-        return Err(format!("`{target}` holds `..`; write the path without it"));
-    }
-    if path.extension().and_then(|e| e.to_str()) != Some("jsonl") {
-        return Err(format!(
-            "`{target}` does not end in .jsonl; the file gets JSON Lines, name it so"
-        ));
-    }
-    match path.parent().map(std::fs::metadata) {
-        Some(Ok(m)) if m.is_dir() => {}
-        _ => {
-            return Err(format!(
-                "the directory of `{target}` does not exist; create it first"
-            ));
-        }
-    }
-    match std::fs::symlink_metadata(path) {
-        Ok(m) if !m.file_type().is_file() => Err(format!(
-            "`{target}` exists and is not a plain file (a link or a directory); choose another path"
-        )),
-        _ => Ok(target.to_owned()),
-    }
-}
-
-/// This host's name as syslog wants it (printable ASCII, no space), or `-`.
-fn hostname() -> String {
-    std::fs::read_to_string("/proc/sys/kernel/hostname")
-        .ok()
-        .map(|h| h.trim().to_owned())
-        .filter(|h| !h.is_empty() && h.len() <= 255 && h.bytes().all(|b| (33..=126).contains(&b)))
-        .unwrap_or_else(|| "-".to_owned())
-}
-
-/// A structured-data parameter value: `"`, `\` and `]` escaped (RFC 5424 6.3.3).
-fn sd_value(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if matches!(c, '"' | '\\' | ']') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// One entry as an RFC 5424 message: facility 13 (log audit), severity notice, or warning
-/// for a failure or an override; the message is the entry's JSON Lines form after a BOM.
-/// `max`: the longest message allowed (the entry's details are left out to fit).
-pub fn syslog_line(e: &Forwarded, host: &str, max: Option<usize>) -> String {
-    let severity = if e.failed || e.overridden { 4 } else { 5 };
-    let result = match (e.failed, e.overridden) {
-        (true, _) => "failed",
-        (_, true) => "override",
-        _ => "ok",
-    };
-    let head = format!(
-        "<{}>1 {} {host} bulkhead {} {} [{SD_ID} id=\"{}\" actor=\"{}\" target=\"{}\" result=\"{result}\" hash=\"{}\"] \u{feff}",
-        13 * 8 + severity,
-        e.at,
-        std::process::id(),
-        e.action,
-        e.id,
-        sd_value(e.actor.as_deref().unwrap_or("-")),
-        sd_value(e.target.as_deref().unwrap_or("-")),
-        e.hash,
-    );
-    let line = format!("{head}{}", e.json);
-    match max {
-        Some(max) if line.len() > max => {
-            let mut short: serde_json::Value =
-                serde_json::from_str(&e.json).unwrap_or(serde_json::Value::Null);
-            if let Some(map) = short.as_object_mut() {
-                map.insert("details".into(), serde_json::Value::Null);
-                map.insert("details_left_out".into(), true.into());
-            }
-            format!("{head}{short}")
-        }
-        _ => line,
-    }
-}
-
-/// A test message: the same shape, MSGID `test`, saying who sent it.
-fn test_entry(by: &str) -> Forwarded {
-    let at = crate::clock::now_text();
-    let json = serde_json::json!({ "test": true, "by": by, "at": at }).to_string();
-    Forwarded {
-        id: 0,
-        at,
-        actor: Some(by.to_owned()),
-        action: "test".into(),
-        target: None,
-        summary: format!("a test message sent by {by}"),
-        failed: false,
-        overridden: false,
-        hash: "-".into(),
-        json,
-    }
-}
 
 /// Sends `entries` to `dest`, all or nothing as far as the cursor goes.
 async fn send(
@@ -442,75 +270,4 @@ pub fn start(service: &Arc<Service>) {
 fn lock(busy: &Mutex<HashSet<i64>>) -> std::sync::MutexGuard<'_, HashSet<i64>> {
     busy.lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn entry(failed: bool) -> Forwarded {
-        Forwarded {
-            id: 7,
-            at: "2026-12-04T10:00:00Z".into(),
-            actor: Some("a\"n]n".into()),
-            action: "engine-apply".into(),
-            target: Some("local".into()),
-            summary: "applied".into(),
-            failed,
-            overridden: false,
-            hash: "ab12".into(),
-            json: serde_json::json!({ "id": 7, "details": "x".repeat(9000) }).to_string(),
-        }
-    }
-
-    #[test]
-    fn rfc5424_lines() {
-        let line = syslog_line(&entry(false), "host1", None);
-        assert!(line.starts_with(&format!(
-            "<109>1 2026-12-04T10:00:00Z host1 bulkhead {} engine-apply [bulkhead@32473 id=\"7\" actor=\"a\\\"n\\]n\" target=\"local\" result=\"ok\" hash=\"ab12\"] \u{feff}{{",
-            std::process::id()
-        )), "{line}");
-        assert!(syslog_line(&entry(true), "h", None).starts_with("<108>1 "));
-        let short = syslog_line(&entry(false), "h", Some(UDP_MAX));
-        assert!(short.len() < UDP_MAX, "{}", short.len());
-        assert!(short.contains("\"details_left_out\":true"));
-    }
-
-    #[test]
-    fn destinations_are_checked() {
-        assert!(Destination::parse("syslog-udp", "127.0.0.1:514").is_ok());
-        assert!(Destination::parse("syslog-tcp", "[::1]:601").is_ok());
-        assert!(Destination::parse("syslog-tcp", "logs.example.org:601").is_ok());
-        for bad in ["127.0.0.1", "host:0", "host:99999", "a b:514", ":514"] {
-            let e = Destination::parse("syslog-udp", bad).unwrap_err();
-            assert!(e.contains("host:port"), "{bad}: {e}");
-        }
-        assert!(
-            Destination::parse("file", "relative.jsonl")
-                .unwrap_err()
-                .contains("absolute")
-        );
-        assert!(
-            Destination::parse("file", "/tmp/../etc/x.jsonl")
-                .unwrap_err()
-                .contains("..")
-        );
-        assert!(
-            Destination::parse("file", "/tmp/audit.log")
-                .unwrap_err()
-                .contains(".jsonl")
-        );
-        assert!(
-            Destination::parse("file", "/no/such/dir/a.jsonl")
-                .unwrap_err()
-                .contains("create it first")
-        );
-        assert!(Destination::parse("file", "/tmp/audit.jsonl").is_ok());
-        assert!(Destination::parse("http", "ftp://x").is_err());
-        assert!(
-            Destination::parse("carrier-pigeon", "x")
-                .unwrap_err()
-                .contains("choose")
-        );
-    }
 }
