@@ -188,3 +188,59 @@ fn Observed(rules: Vec<RuleCount>, pairs: Vec<(String, String, String, usize)>) 
         </div>
     }
 }
+
+/// For the audit view of a design: what its firewall has done since each apply that is live,
+/// one engine at a time (those of `engine` only, when the view names one), read when asked.
+#[component]
+pub fn FirewallSince(design: i64, engine: Option<String>) -> impl IntoView {
+    let open = RwSignal::new(false);
+    view! {
+        <section class="card" data-test="firewall-since">
+            <h2>"What the firewall did since"</h2>
+            <button type="button" class="btn btn-small" data-test="show-firewall-since"
+                on:click=move |_| open.update(|o| *o = !*o)>
+                "Read the firewall of each engine where this design is live"
+            </button>
+            <Show when=move || open.get()>
+                <FirewallRows design engine=engine.clone() />
+            </Show>
+        </section>
+    }
+}
+
+#[component]
+fn FirewallRows(design: i64, engine: Option<String>) -> impl IntoView {
+    let rows = crate::loaded::load(move || design, |d| crate::api::list_live(Some(d), None));
+    view! {
+        <Transition fallback=|| view! { <p class="muted small">"Loading…"</p> }>
+            {move || {
+                let engine = engine.clone();
+                Suspend::new(async move {
+                    let rows: Vec<_> = match rows.await {
+                        Ok(rows) => rows
+                            .into_iter()
+                            .filter(|r| engine.as_ref().is_none_or(|e| *e == r.engine))
+                            .collect(),
+                        Err(e) => {
+                            return view! { <p class="banner banner-error" role="alert">{e.to_string()}</p> }
+                                .into_any();
+                        }
+                    };
+                    if rows.is_empty() {
+                        return view! { <p class="muted small">"Not live on any engine: nothing to read."</p> }
+                            .into_any();
+                    }
+                    rows.into_iter()
+                        .map(|r| view! {
+                            <div data-firewall-since=r.engine.clone()>
+                                <h3>{format!("On {}, since r{} was applied ({}, by {})", r.engine, r.revision, r.applied_at, r.applied_by)}</h3>
+                                <Counters design=r.design_id engine=r.engine_id />
+                            </div>
+                        })
+                        .collect_view()
+                        .into_any()
+                })
+            }}
+        </Transition>
+    }
+}

@@ -210,6 +210,23 @@ impl FirewallCounters {
 }
 
 #[cfg(test)]
+impl FirewallCounters {
+    /// Counters of r1 on `local` holding these rules and logged packets.
+    pub(crate) fn sample(rules: Vec<RuleCount>, denied: Vec<DeniedPacket>) -> Self {
+        FirewallCounters {
+            engine: "local".into(),
+            revision: 1,
+            since: String::new(),
+            read_at: String::new(),
+            interval: None,
+            rules,
+            denied,
+            denied_note: None,
+        }
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
@@ -258,21 +275,15 @@ mod tests {
             observed,
         };
         let denied = |from: &str, to: &str| logged(from, to, false);
-        let c = FirewallCounters {
-            engine: "local".into(),
-            revision: 1,
-            since: String::new(),
-            read_at: String::new(),
-            interval: None,
-            rules: Vec::new(),
-            denied: vec![
+        let c = FirewallCounters::sample(
+            Vec::new(),
+            vec![
                 denied("web", "db"),
                 denied("cache", "db"),
                 denied("cache", "db"),
                 logged("web", "cache", true),
             ],
-            denied_note: None,
-        };
+        );
         let pairs = c.blocked_pairs(false);
         assert_eq!(
             pairs[0],

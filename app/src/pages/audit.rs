@@ -189,8 +189,12 @@ fn Listing(filter: AuditFilter, page: AuditPage) -> impl IntoView {
         }
     });
     let empty = page.entries.is_empty();
+    let firewall = filter.design.map(|d| {
+        view! { <crate::components::counters::FirewallSince design=d engine=filter.engine.clone() /> }
+    });
     view! {
         {timeline}
+        {firewall}
         <p class="export-links">
             "Export this view with each entry's hash: "
             <a class="btn btn-small" href=csv rel="external" download="" data-test="export-csv">"CSV"</a>

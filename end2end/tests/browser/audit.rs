@@ -24,6 +24,16 @@ pub async fn the_story_of_the_loop(p: &Page<'_>) {
     );
     p.screenshot("30-audit-timeline").await;
 
+    // And what the firewall did since the apply, from the same view.
+    p.hydrated().await;
+    p.click("[data-test=firewall-since] [data-test=show-firewall-since]")
+        .await;
+    p.wait_text(
+        "[data-test=firewall-since] [data-firewall-since=local] [data-test=top-blocked]",
+        "zone app isolated",
+    )
+    .await;
+
     // Narrow the view by engine and action through the form; the address holds the view.
     let form = "form[data-test=audit-filter]";
     p.set_value(&format!("{form} select[name=engine]"), "local")

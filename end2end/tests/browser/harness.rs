@@ -263,6 +263,16 @@ impl<'a> Page<'a> {
         format!("the page {url} did not hydrate; resources loaded: {loaded}")
     }
 
+    /// Keeps what the page looked like when waiting for `css` failed, to see why.
+    async fn failed(&self, css: &str) {
+        let name: String = css
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric())
+            .take(40)
+            .collect();
+        self.screenshot(&format!("failed-{name}")).await;
+    }
+
     pub async fn find(&self, css: &str) -> fantoccini::elements::Element {
         match self
             .c
@@ -273,13 +283,7 @@ impl<'a> Page<'a> {
         {
             Ok(e) => e,
             Err(e) => {
-                // Keep what the page looked like, to see why.
-                let name: String = css
-                    .chars()
-                    .filter(|c| c.is_ascii_alphanumeric())
-                    .take(40)
-                    .collect();
-                self.screenshot(&format!("failed-{name}")).await;
+                self.failed(css).await;
                 panic!("no element {css}: {e}");
             }
         }
@@ -305,7 +309,10 @@ impl<'a> Page<'a> {
             {
                 return t;
             }
-            assert!(Instant::now() < deadline, "{css} never showed {needle:?}");
+            if Instant::now() >= deadline {
+                self.failed(css).await;
+                panic!("{css} never showed {needle:?}");
+            }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }

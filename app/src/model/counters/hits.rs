@@ -78,13 +78,8 @@ mod tests {
                 rate: None,
             }
         };
-        let c = FirewallCounters {
-            engine: "local".into(),
-            revision: 1,
-            since: String::new(),
-            read_at: String::new(),
-            interval: None,
-            rules: vec![
+        let c = FirewallCounters::sample(
+            vec![
                 rule("zone data established", "accept", 50),
                 rule("flow[0] allow api>db tcp/5432 zone data", "accept", 3),
                 rule("flow[0] allow api>db tcp/5432 zone ops", "accept", 2),
@@ -96,9 +91,8 @@ mod tests {
                 rule("zone data isolated", "drop", 7),
                 rule("observe zone web isolated", "accept", 1),
             ],
-            denied: Vec::new(),
-            denied_note: None,
-        };
+            Vec::new(),
+        );
         let h = c.hits();
         assert_eq!(
             h.flows[&0],
