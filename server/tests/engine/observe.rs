@@ -3,7 +3,7 @@
 //! switching the zone to enforce is a firewall change only, after which the same traffic is
 //! blocked, and verify expects that.
 
-use crate::counters::{counts, packets};
+use crate::counters::{counts, logged_since, packets, stamp};
 use crate::helpers::*;
 use app::model::counters::{OBSERVE, RuleKind};
 use server::engine;
@@ -55,10 +55,7 @@ async fn observe_counts_and_lets_through_then_enforce_blocks() {
             .all(|r| r.verdict != "drop"),
         "nothing drops between the zone's members: {before:#?}"
     );
-    let logged_before = server::counters::denied(observing.clone(), usize::MAX)
-        .await
-        .unwrap()
-        .len();
+    let since = stamp();
     for _ in 0..3 {
         assert!(
             exec_reaches(&cache, postgres, 5432),
@@ -69,10 +66,8 @@ async fn observe_counts_and_lets_through_then_enforce_blocks() {
     assert_eq!(packets(&after, deny), packets(&before, deny) + 3);
 
     // The kernel log has them as let through, told as the design's services.
-    let logged = server::counters::denied(observing.clone(), usize::MAX)
-        .await
-        .unwrap();
-    let seen: Vec<(&str, &str, &str, bool)> = logged[logged_before..]
+    let logged = logged_since(&observing, &since).await;
+    let seen: Vec<(&str, &str, &str, bool)> = logged
         .iter()
         .map(|p| (p.from.as_str(), p.to.as_str(), p.what.as_str(), p.observed))
         .collect();
