@@ -3,7 +3,7 @@
 //! close, so the team sees when it is safe to switch.
 
 use crate::model::{ValidDesign, accepting};
-use crate::raw::PolicyMode;
+use crate::raw::{Driver, PolicyMode};
 use crate::reach::would_block;
 
 use super::{Finding, FindingCode};
@@ -14,7 +14,7 @@ pub(super) fn check(design: &ValidDesign, out: &mut Vec<Finding>) {
     let zones: Vec<_> = design
         .zones
         .iter()
-        .filter(|z| z.mode == PolicyMode::Observe)
+        .filter(|z| z.mode == PolicyMode::Observe && z.driver == Driver::Bridge)
         .collect();
     if zones.is_empty() && design.mode == PolicyMode::Enforce {
         return;
@@ -34,7 +34,7 @@ pub(super) fn check(design: &ValidDesign, out: &mut Vec<Finding>) {
             FindingCode::ObserveMode,
             "mode",
             format!(
-                "the design is in observe mode: its host policy and every zone's isolation and deny flows log and count what they would drop, and let it through (Docker's separation of zones stays enforced); {closes}; {then}"
+                "the design is in observe mode: its host policy, and the isolation and deny flows of every zone that does not set mode: enforce, log and count what they would drop, and let it through (Docker's separation of zones stays enforced); {closes}; {then}"
             ),
         ));
         return;

@@ -88,11 +88,27 @@ pub fn parse_nft_json(text: &str) -> Result<Vec<Counted>, String> {
             };
             let exprs = rule["expr"].as_array()?;
             let counter = exprs.iter().find_map(|e| e.get("counter"))?;
+            // The statement that decides: none (the rule counts and carries on), one this
+            // module knows, or another (`jump`, `reject` …).
             let verdict = exprs
                 .iter()
                 .filter_map(|e| e.as_object()?.keys().next().map(String::as_str))
+                .filter(|k| {
+                    matches!(
+                        *k,
+                        "accept"
+                            | "drop"
+                            | "return"
+                            | "log"
+                            | "jump"
+                            | "goto"
+                            | "reject"
+                            | "queue"
+                            | "continue"
+                    )
+                })
                 .map(verdict)
-                .find(|v| *v != "other")
+                .next()
                 .unwrap_or("count");
             Some(Counted {
                 hook,

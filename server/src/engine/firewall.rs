@@ -373,9 +373,12 @@ pub(crate) fn compiled(
 }
 
 /// True when the design needs its firewall for the isolation it promises: allow flows in
-/// isolated zones, deny flows, or a host policy.
+/// isolated zones, deny flows, a host policy, or a part in observe mode.
 pub(crate) fn design_needs_firewall(design: &design::ValidDesign) -> bool {
+    // Observe mode's accepts are what let traffic past Docker's ICC off: without the
+    // firewall, an observed zone would enforce while the analysis says it does not.
     design.host.is_some()
+        || design::reach::observes(design)
         || design.flows.iter().any(|f| {
             matches!(f.action, design::raw::Action::Deny)
                 || design.endpoint_services(f.from).iter().any(|&s| {

@@ -101,20 +101,66 @@ fn file_path(target: &str) -> Result<String, String> {
             "`{target}` does not end in .jsonl; the file gets JSON Lines, name it so"
         ));
     }
-    match path.parent().map(std::fs::metadata) {
-        Some(Ok(m)) if m.is_dir() => {}
-        _ => {
-            return Err(format!(
-                "the directory of `{target}` does not exist; create it first"
-            ));
-        }
+    let Some(dir) = path.parent() else {
+        return Err(format!(
+            "`{target}` names no file; write e.g. /var/log/bulkhead/audit.jsonl"
+        ));
+    };
+    let Ok(real) = std::fs::canonicalize(dir) else {
+        return Err(format!(
+            "the directory of `{target}` does not exist; create it first"
+        ));
+    };
+    if real != dir {
+        return Err(format!(
+            "the directory of `{target}` goes through a link; write its real path, {}",
+            real.display()
+        ));
     }
+    private_dir(dir, target)?;
     match std::fs::symlink_metadata(path) {
-        Ok(m) if !m.file_type().is_file() => Err(format!(
-            "`{target}` exists and is not a plain file (a link or a directory); choose another path"
-        )),
-        _ => Ok(target.to_owned()),
+        Ok(m) => private_file(&m, target).map(|()| target.to_owned()),
+        Err(_) => Ok(target.to_owned()),
     }
+}
+
+/// The log holds client addresses: the directory must be writable by Bulkhead's user (or
+/// root) alone, or another user could put a file of theirs there first.
+fn private_dir(dir: &Path, target: &str) -> Result<(), String> {
+    use std::os::unix::fs::MetadataExt;
+    let m = std::fs::metadata(dir)
+        .map_err(|e| format!("the directory of `{target}` cannot be read: {e}"))?;
+    let me = rustix::process::geteuid().as_raw();
+    if !m.is_dir() {
+        return Err(format!("the directory of `{target}` is not a directory"));
+    }
+    if m.mode() & 0o022 != 0 || (m.uid() != me && m.uid() != 0) {
+        return Err(format!(
+            "other users can write in the directory of `{target}`; choose one only Bulkhead's user can write, e.g. /var/log/bulkhead"
+        ));
+    }
+    Ok(())
+}
+
+/// An existing file must be a plain file of Bulkhead's user that nobody else can read.
+pub(super) fn private_file(m: &std::fs::Metadata, target: &str) -> Result<(), String> {
+    use std::os::unix::fs::MetadataExt;
+    if !m.file_type().is_file() {
+        return Err(format!(
+            "`{target}` exists and is not a plain file (a link, a directory or a pipe); choose another path"
+        ));
+    }
+    if m.uid() != rustix::process::geteuid().as_raw() {
+        return Err(format!(
+            "`{target}` belongs to another user; remove it or choose another path"
+        ));
+    }
+    if m.mode() & 0o077 != 0 {
+        return Err(format!(
+            "other users can read or write `{target}`; chmod 600 it or choose another path"
+        ));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -150,7 +196,39 @@ mod tests {
                 .unwrap_err()
                 .contains("create it first")
         );
-        assert!(Destination::parse("file", "/tmp/audit.jsonl").is_ok());
+        // /tmp is everyone's: another user could make the file first.
+        assert!(
+            Destination::parse("file", "/tmp/audit.jsonl")
+                .unwrap_err()
+                .contains("other users can write")
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("audit.jsonl");
+        let path = file.to_str().unwrap();
+        assert!(Destination::parse("file", path).is_ok());
+        std::fs::write(&file, "").unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
+        assert!(
+            Destination::parse("file", path)
+                .unwrap_err()
+                .contains("chmod 600")
+        );
+        std::fs::remove_file(&file).unwrap();
+        std::os::unix::fs::symlink("/etc/passwd", &file).unwrap();
+        assert!(
+            Destination::parse("file", path)
+                .unwrap_err()
+                .contains("not a plain file")
+        );
+        let link = dir.path().join("link");
+        std::os::unix::fs::symlink(dir.path(), &link).unwrap();
+        let through = link.join("audit.jsonl");
+        assert!(
+            Destination::parse("file", through.to_str().unwrap())
+                .unwrap_err()
+                .contains("goes through a link")
+        );
         assert!(Destination::parse("http", "ftp://x").is_err());
         let secret =
             Destination::parse("http", "https://u:p@logs.example.org/in?token=s#f").unwrap();

@@ -129,8 +129,9 @@ async fn resolve(target: &str) -> Result<std::net::SocketAddr, String> {
         .ok_or_else(|| format!("{target} resolves to no address"))
 }
 
-/// Appends `text` to the file at `path` (made `0600` when new; a link is refused), and
-/// waits for it to reach the disk.
+/// Appends `text` to the file at `path` (made `0600` when new), and waits for it to reach
+/// the disk. What was opened is checked as it is (a link is refused, a pipe does not block
+/// the opening): a plain file of Bulkhead's user that nobody else can read.
 fn append(path: &str, text: &str) -> Result<(), String> {
     use std::io::Write;
     use std::os::unix::fs::OpenOptionsExt;
@@ -138,9 +139,13 @@ fn append(path: &str, text: &str) -> Result<(), String> {
         .append(true)
         .create(true)
         .mode(0o600)
-        .custom_flags(libc::O_NOFOLLOW)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
         .open(path)
         .map_err(|e| format!("{path} cannot be opened: {e}"))?;
+    let opened = file
+        .metadata()
+        .map_err(|e| format!("{path} cannot be read: {e}"))?;
+    destination::private_file(&opened, path)?;
     file.write_all(text.as_bytes())
         .and_then(|()| file.sync_data())
         .map_err(|e| format!("writing {path} failed: {e}"))
@@ -164,12 +169,12 @@ pub async fn test(f: &Forwarder, by: &str) -> Result<String, String> {
             send(&dest, &[test_entry(by)], &http).await?;
             Ok(format!(
                 "sent to {} (UDP does not say whether it arrived: look there)",
-                f.target
+                dest.recorded()
             ))
         }
         _ => {
             send(&dest, &[test_entry(by)], &http).await?;
-            Ok(format!("{} took it", f.target))
+            Ok(format!("{} took it", dest.recorded()))
         }
     }
 }
@@ -184,13 +189,27 @@ fn client() -> anyhow::Result<reqwest::Client> {
 }
 
 /// Sends what destination `f` has not had yet, a round's worth at most.
-async fn catch_up(service: &Service, f: Forwarder, http: &reqwest::Client) -> anyhow::Result<()> {
+async fn catch_up(service: &Service, id: i64, http: &reqwest::Client) -> anyhow::Result<()> {
     let now = service.config.clock.unix();
+    // Read afresh: the cursor and the failures as the last round left them.
+    let f = {
+        let mut conn = service.db.read.acquire().await?;
+        match forwarders::get(&mut conn, id).await? {
+            Some(f) => f,
+            None => return Ok(()),
+        }
+    };
     let dest = match Destination::parse(&f.kind, &f.target) {
         Ok(d) => d,
         Err(e) => {
+            // Not a URL's text: it may hold its secret.
+            let said = if f.kind == "http" {
+                "the URL is no longer valid: remove the destination and add it again".to_owned()
+            } else {
+                format!("{e} (remove the destination and add it again once fixed)")
+            };
             let mut conn = service.db.write.acquire().await?;
-            return forwarders::failed(&mut conn, f.id, &e, now + MAX_BACKOFF).await;
+            return forwarders::failed(&mut conn, f.id, &said, now + MAX_BACKOFF).await;
         }
     };
     let mut cursor = f.delivered_id;
@@ -208,7 +227,10 @@ async fn catch_up(service: &Service, f: Forwarder, http: &reqwest::Client) -> an
             }
             Err(e) => {
                 let wait = (1i64 << f.failures.min(9)).min(MAX_BACKOFF);
-                tracing::warn!("forwarding the audit log to {} failed: {e}", f.target);
+                tracing::warn!(
+                    "forwarding the audit log to {} failed: {e}",
+                    dest.recorded()
+                );
                 return forwarders::failed(&mut conn, f.id, &e, now + wait).await;
             }
         }
@@ -255,9 +277,9 @@ pub fn start(service: &Arc<Service>) {
                     continue;
                 }
                 let (service, http, busy) = (Arc::clone(&service), http.clone(), Arc::clone(&busy));
+                let id = f.id;
                 tokio::spawn(async move {
-                    let id = f.id;
-                    if let Err(e) = catch_up(&service, f, &http).await {
+                    if let Err(e) = catch_up(&service, id, &http).await {
                         tracing::warn!("audit forwarding failed: {e:#}");
                     }
                     lock(&busy).remove(&id);

@@ -59,6 +59,22 @@ pub fn syslog_line(e: &Forwarded, host: &str, max: Option<usize>) -> String {
             if let Some(map) = short.as_object_mut() {
                 map.insert("details".into(), serde_json::Value::Null);
                 map.insert("details_left_out".into(), true.into());
+                // Still too long: the summary is cut to fit (on a character boundary).
+                let over = head.len() + serde_json::Value::Object(map.clone()).to_string().len();
+                if over > max
+                    && let Some(summary) = map.get("summary").and_then(|v| v.as_str())
+                {
+                    let keep = summary.len().saturating_sub(over - max + 64);
+                    let cut = summary
+                        .char_indices()
+                        .map(|(i, _)| i)
+                        .take_while(|i| *i <= keep)
+                        .last()
+                        .unwrap_or(0);
+                    let cut = summary[..cut].to_owned();
+                    map.insert("summary".into(), cut.into());
+                    map.insert("summary_cut".into(), true.into());
+                }
             }
             format!("{head}{short}")
         }
@@ -114,5 +130,10 @@ mod tests {
         let short = syslog_line(&entry(false), "h", Some(UDP_MAX));
         assert!(short.len() < UDP_MAX, "{}", short.len());
         assert!(short.contains("\"details_left_out\":true"));
+        let mut long = entry(false);
+        long.json = serde_json::json!({ "id": 7, "summary": "é".repeat(6000) }).to_string();
+        let cut = syslog_line(&long, "h", Some(UDP_MAX));
+        assert!(cut.len() <= UDP_MAX, "{}", cut.len());
+        assert!(cut.contains("\"summary_cut\":true"));
     }
 }

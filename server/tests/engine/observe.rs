@@ -94,5 +94,13 @@ async fn observe_counts_and_lets_through_then_enforce_blocks() {
     assert!(!exec_reaches(&cache, postgres, 5432), "enforce blocks it");
     let blocked = counts(&enforcing, &engine).await;
     assert!(packets(&blocked, drop) > packets(&enforced, drop));
+    // Enforcing judges new connections: the kernel still tracks the echoes the first
+    // verify's probes exchanged (the same identifier each time) for its ICMP timeout, and
+    // would let their like through as replies. Verify once those have expired, as the
+    // documentation tells operators to.
+    let icmp: u64 = std::fs::read_to_string("/proc/sys/net/netfilter/nf_conntrack_icmp_timeout")
+        .map(|t| t.trim().parse().unwrap_or(30))
+        .unwrap_or(30);
+    tokio::time::sleep(std::time::Duration::from_secs(icmp + 1)).await;
     verified(&enforcing, &engine).await;
 }

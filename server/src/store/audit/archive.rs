@@ -82,22 +82,43 @@ pub async fn archive(
         .fetch_one(&db.read)
         .await
         .context("reading the audit log")?;
-    // Nor an entry a forwarding destination has still to send: it would never get it.
-    let unsent: Option<i64> = sqlx::query_scalar("SELECT min(delivered_id) FROM audit_forwarders")
-        .fetch_one(&db.read)
-        .await
-        .context("reading the audit forwarding destinations")?;
     let older: Option<i64> =
-        sqlx::query_scalar("SELECT MAX(id) FROM audit_log WHERE at < ? AND id < ? AND id <= ?")
+        sqlx::query_scalar("SELECT MAX(id) FROM audit_log WHERE at < ? AND id < ?")
             .bind(before)
             .bind(newest.unwrap_or(0))
-            .bind(unsent.unwrap_or(i64::MAX))
             .fetch_one(&db.read)
             .await
             .context("reading the audit log")?;
-    let Some(through) = older else {
+    let Some(older) = older else {
         return Ok(None);
     };
+    // Nor an entry a forwarding destination has still to send: it would never get it.
+    let behind: Vec<(String, String, i64)> = sqlx::query_as(
+        "SELECT kind, target, delivered_id FROM audit_forwarders WHERE delivered_id < ? ORDER BY delivered_id",
+    )
+    .bind(older)
+    .fetch_all(&db.read)
+    .await
+    .context("reading the audit forwarding destinations")?;
+    let through = behind.first().map_or(older, |b| b.2);
+    if through < older {
+        let names: Vec<String> = behind
+            .iter()
+            .map(|(kind, target, _)| match kind.as_str() {
+                "http" => "an HTTP endpoint".to_owned(),
+                _ => format!("{kind} {target}"),
+            })
+            .collect();
+        let said = format!(
+            "entries {} to {older} are kept until forwarding sends them, to {}: fix or remove the destination on the forwarding page (/admin/forwarding)",
+            through + 1,
+            names.join(", ")
+        );
+        if through < previous.as_ref().map_or(1, |b| b.through + 1) {
+            anyhow::bail!("nothing archived: {said}");
+        }
+        tracing::warn!("archiving less than asked: {said}");
+    }
     let first = previous.as_ref().map_or(1, |b| b.through + 1);
     let anchor = previous
         .as_ref()
