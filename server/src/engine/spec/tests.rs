@@ -130,3 +130,19 @@ fn process_is_the_exported_one() {
     );
     assert_eq!(job["working_dir"], "/srv");
 }
+
+/// An isolated zone in observe mode keeps Docker's ICC off (so a missing firewall fails
+/// closed), which is why such a design needs its firewall even with no flow and no host
+/// policy: without the firewall's accepts, Docker would drop what the analysis lets through.
+#[test]
+fn an_observing_isolated_zone_needs_its_firewall() {
+    let text = "bulkhead: 1\nname: quiet\nzones:\n  z: { trust: internal, isolated: true }\n\
+                services:\n  a: { image: 'x:1', zones: [z] }\n  b: { image: 'x:1', zones: [z] }\n";
+    let enforcing = design::check(&design::parse_document(text).unwrap()).unwrap();
+    assert!(!crate::engine::design_needs_firewall(&enforcing));
+    let observing = text.replace("isolated: true }", "isolated: true, mode: observe }");
+    let observing = design::check(&design::parse_document(&observing).unwrap()).unwrap();
+    assert!(crate::engine::design_needs_firewall(&observing));
+    let net = &network_specs(&observing)[0];
+    assert_eq!(net.options["com.docker.network.bridge.enable_icc"], "false");
+}
