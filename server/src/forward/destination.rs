@@ -176,32 +176,16 @@ mod tests {
             let e = Destination::parse("syslog-udp", bad).unwrap_err();
             assert!(e.contains("host:port"), "{bad}: {e}");
         }
-        assert!(
-            Destination::parse("file", "relative.jsonl")
-                .unwrap_err()
-                .contains("absolute")
-        );
-        assert!(
-            Destination::parse("file", "/tmp/../etc/x.jsonl")
-                .unwrap_err()
-                .contains("..")
-        );
-        assert!(
-            Destination::parse("file", "/tmp/audit.log")
-                .unwrap_err()
-                .contains(".jsonl")
-        );
-        assert!(
-            Destination::parse("file", "/no/such/dir/a.jsonl")
-                .unwrap_err()
-                .contains("create it first")
-        );
+        let refused = |target: &str, says: &str| {
+            let e = Destination::parse("file", target).unwrap_err();
+            assert!(e.contains(says), "{target}: {e}");
+        };
+        refused("relative.jsonl", "absolute");
+        refused("/tmp/../etc/x.jsonl", "..");
+        refused("/tmp/audit.log", ".jsonl");
+        refused("/no/such/dir/a.jsonl", "create it first");
         // /tmp is everyone's: another user could make the file first.
-        assert!(
-            Destination::parse("file", "/tmp/audit.jsonl")
-                .unwrap_err()
-                .contains("other users can write")
-        );
+        refused("/tmp/audit.jsonl", "other users can write");
         let dir = tempfile::tempdir().unwrap();
         let file = dir.path().join("audit.jsonl");
         let path = file.to_str().unwrap();
@@ -209,25 +193,15 @@ mod tests {
         std::fs::write(&file, "").unwrap();
         use std::os::unix::fs::PermissionsExt;
         std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o644)).unwrap();
-        assert!(
-            Destination::parse("file", path)
-                .unwrap_err()
-                .contains("chmod 600")
-        );
+        refused(path, "chmod 600");
         std::fs::remove_file(&file).unwrap();
         std::os::unix::fs::symlink("/etc/passwd", &file).unwrap();
-        assert!(
-            Destination::parse("file", path)
-                .unwrap_err()
-                .contains("not a plain file")
-        );
+        refused(path, "not a plain file");
         let link = dir.path().join("link");
         std::os::unix::fs::symlink(dir.path(), &link).unwrap();
-        let through = link.join("audit.jsonl");
-        assert!(
-            Destination::parse("file", through.to_str().unwrap())
-                .unwrap_err()
-                .contains("goes through a link")
+        refused(
+            link.join("audit.jsonl").to_str().unwrap(),
+            "goes through a link",
         );
         assert!(Destination::parse("http", "ftp://x").is_err());
         let secret =
