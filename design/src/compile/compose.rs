@@ -294,7 +294,10 @@ pub fn compose(design: &ValidDesign, revision: Option<u64>) -> String {
     if !isolated.is_empty() {
         out.push_str(&format!(
             "# Isolated zones ({}) have ICC off: their members reach each other only along\n\
-             # the design's flows, and those work only once the firewall script is applied.\n",
+             # the design's flows, and those work only once the firewall script is applied.\n\
+             # On an engine whose firewall is nftables (Docker 29+) Docker's ICC-off drop is\n\
+             # final: there, remove enable_icc from these networks and install the table\n\
+             # (--format nftables) before `up`; the table isolates the zones instead.\n",
             isolated.join(", ")
         ));
     }

@@ -10,3 +10,4 @@ mod import;
 mod observe;
 mod properties;
 mod snapshots;
+mod zone_lab;

@@ -171,7 +171,8 @@ pub(super) async fn start(
     };
     // Recorded before anything changes: an apply whose start cannot be recorded does not run
     // (and a change request carried out by it goes back to where it was).
-    let firewall = crate::engine::design_needs_firewall(&work.design);
+    let firewall =
+        crate::engine::design_needs_firewall(&work.design, work.docker.info().firewall.backend);
     if let Err(e) = deploy::record_start(&work.db, &work.applied(), firewall).await {
         crate::engine_lock::release(&work.db, work.engine.id, &work.token).await;
         work.job.finish(
@@ -260,9 +261,10 @@ async fn run(w: Work) {
     let on_event = move |e: &ApplyEvent| {
         job.step(&format!("{} {}", e.verb, e.target), &step_state(&e.status));
     };
-    let firewall = crate::engine::design_needs_firewall(&w.design);
+    let backend = w.docker.info().firewall.backend;
+    let firewall = crate::engine::design_needs_firewall(&w.design, backend);
     if firewall {
-        w.job.step("firewall", "waiting for the containers");
+        w.job.step("firewall", engine::firewall_step(backend));
     }
     let applied = w.applied();
     let outcome = deploy::apply_locked(

@@ -202,7 +202,7 @@ async fn delta_from_live(
 /// What apply will do with the design's firewall on this engine's host.
 async fn firewall_line(valid: &design::ValidDesign, docker: &engine::DockerEngine) -> String {
     let fw = &docker.info().firewall;
-    let needed = crate::engine::design_needs_firewall(valid);
+    let needed = crate::engine::design_needs_firewall(valid, fw.backend);
     let state = crate::engine::firewall_state(fw, valid).await;
     match (needed, state) {
         (false, FirewallState::Missing { .. }) => {

@@ -224,7 +224,7 @@ async fn apply_recorded(
         request_id: None,
         override_reason,
     };
-    let needs = crate::engine::design_needs_firewall(d);
+    let needs = crate::engine::design_needs_firewall(d, engine.info().firewall.backend);
     if let Err(e) = crate::deploy::record_start(&trail.db, &applied, firewall && needs).await {
         return fail(format!("nothing applied: start not recorded: {e:#}"));
     }
@@ -245,9 +245,7 @@ async fn apply_recorded(
         end.firewall =
             "skipped with --no-firewall: the exported firewall script is to be installed by hand"
                 .into();
-        eprintln!(
-            "bulkhead: the design's firewall was not installed (--no-firewall): install the exported script (bulkhead export --format iptables) by hand, or its isolation does not hold"
-        );
+        eprintln!("bulkhead: {}", engine::firewall_left_out(d, engine));
     }
     let recorded = crate::deploy::record(&trail.db, &applied, &end).await;
     let code = finish(outcome, Format::Text);
@@ -288,12 +286,10 @@ async fn apply_unrecorded(
         ..ApplyOptions::default()
     };
     let outcome = engine::apply(d, engine, &p, options, &progress).await;
-    let needs = crate::engine::design_needs_firewall(d);
+    let needs = crate::engine::design_needs_firewall(d, engine.info().firewall.backend);
     let end = crate::deploy::conclude(p.actions.len(), firewall && needs, &outcome);
     if needs && !firewall {
-        eprintln!(
-            "bulkhead: the design's firewall was not installed (--no-firewall): install the exported script (bulkhead export --format iptables) by hand, or its isolation does not hold"
-        );
+        eprintln!("bulkhead: {}", engine::firewall_left_out(d, engine));
     }
     let code = finish(outcome, Format::Text);
     if end.result != "applied" {

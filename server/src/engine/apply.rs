@@ -1,7 +1,7 @@
 //! Apply: execute a plan. Networks one at a time, container work with bounded
-//! concurrency, a progress event per action; on a failure it stops and reports what was
-//! done and what was not. Running it again converges, since the next plan starts from
-//! what is there.
+//! concurrency, a progress event per action, the firewall last (first on nftables); on a
+//! failure it stops and reports what was done and what was not. Running it again
+//! converges, since the next plan starts from what is there.
 
 use std::collections::BTreeSet;
 
@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use super::DockerEngine;
 use super::error::EngineError;
+use super::firewall::FirewallBackend;
 use super::plan::{Action, ActionKind, Phase, Plan};
 use super::spec::ContainerSpec;
 
@@ -129,6 +130,14 @@ impl ApplyReport {
 
 super::report::report!(ApplyReport, |r| r.succeeded());
 
+/// Where the firewall comes in an apply on `backend`, in the job's words.
+pub fn firewall_step(backend: FirewallBackend) -> &'static str {
+    match backend {
+        FirewallBackend::Iptables => "waiting for the containers",
+        FirewallBackend::Nftables => "first, before any container starts",
+    }
+}
+
 fn label(a: &Action) -> String {
     format!("{} {}", a.kind.verb(), a.target)
 }
@@ -199,6 +208,25 @@ pub async fn apply(
         .collect();
     for image in images {
         engine.ensure_image(image).await?;
+    }
+    // On nftables the design's table is what isolates its isolated zones (Docker's ICC stays
+    // on there): it goes in before any container starts, and nothing changes without it.
+    let backend = engine.info().firewall.backend;
+    let early = match backend {
+        FirewallBackend::Nftables => Some(install_firewall(design, engine, options.firewall).await),
+        FirewallBackend::Iptables => None,
+    };
+    if let Some(FirewallOutcome::Failed { error }) = &early {
+        return Ok(ApplyReport {
+            design: design.name.as_str().to_owned(),
+            done: Vec::new(),
+            failed: Some(("install firewall".into(), error.clone())),
+            not_done: plan.actions.iter().map(label).collect(),
+            firewall: FirewallOutcome::Failed {
+                error: error.clone(),
+            },
+            engine_calls: engine.changes_made() - before,
+        });
     }
 
     let total = plan.actions.len();
@@ -282,12 +310,12 @@ pub async fn apply(
         i = j;
     }
 
-    let firewall = if failed.is_some() {
-        FirewallOutcome::NotInstalled {
+    let firewall = match early {
+        Some(outcome) => outcome,
+        None if failed.is_some() => FirewallOutcome::NotInstalled {
             reason: "not attempted: the engine part failed".into(),
-        }
-    } else {
-        install_firewall(design, engine, options.firewall).await
+        },
+        None => install_firewall(design, engine, options.firewall).await,
     };
     Ok(ApplyReport {
         design: design.name.as_str().to_owned(),

@@ -99,7 +99,7 @@ pub async fn destroy(
             report.networks.push(live.name);
         }
     }
-    for spec in spec::network_specs(design) {
+    for spec in spec::network_specs(design, engine.info().firewall.backend) {
         if !report.networks.contains(&spec.name) && engine.network(&spec.name).await?.is_some() {
             report.left_alone.push(format!("network {}", spec.name));
         }

@@ -128,7 +128,7 @@ pub async fn drift(
     Ok(DriftReport::new(
         p,
         state,
-        firewall::design_needs_firewall(design),
+        firewall::design_needs_firewall(design, engine.info().firewall.backend),
     ))
 }
 

@@ -10,6 +10,11 @@ use tokio::process::Command;
 
 use super::error::EngineError;
 
+mod needs;
+
+pub(crate) use needs::design_needs_firewall;
+pub use needs::{by_hand, left_out};
+
 /// Which firewall the engine programs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -370,23 +375,4 @@ pub(crate) fn compiled(
         protects_host: protects_host(design),
         rules,
     })
-}
-
-/// True when the design needs its firewall for the isolation it promises: allow flows in
-/// isolated zones, deny flows, a host policy, or a part in observe mode.
-pub(crate) fn design_needs_firewall(design: &design::ValidDesign) -> bool {
-    // Observe mode's accepts are what let traffic past Docker's ICC off: without the
-    // firewall, an observed zone would enforce while the analysis says it does not.
-    design.host.is_some()
-        || design::reach::observes(design)
-        || design.flows.iter().any(|f| {
-            matches!(f.action, design::raw::Action::Deny)
-                || design.endpoint_services(f.from).iter().any(|&s| {
-                    design
-                        .service(s)
-                        .zones
-                        .iter()
-                        .any(|m| design.zone(m.zone).isolated)
-                })
-        })
 }

@@ -30,12 +30,14 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-pub use apply::{ApplyEvent, ApplyOptions, ApplyReport, EventStatus, FirewallOutcome, apply};
+pub use apply::{
+    ApplyEvent, ApplyOptions, ApplyReport, EventStatus, FirewallOutcome, apply, firewall_step,
+};
 pub use destroy::{DestroyReport, destroy};
 pub use diff::diff;
 pub use drift::{Difference, DriftReport, drift};
 pub use error::EngineError;
-pub use firewall::{FirewallBackend, FirewallState, HostFirewall};
+pub use firewall::{FirewallBackend, FirewallState, HostFirewall, left_out as firewall_left_out};
 pub(crate) use firewall::{design_needs_firewall, state as firewall_state};
 pub use host_net::{HostAddress, HostNet, HostRoute};
 pub use images::{PROBE_IMAGE, busybox_image};
@@ -189,7 +191,7 @@ pub async fn plan(
     design: &design::ValidDesign,
     engine: &DockerEngine,
 ) -> Result<Plan, EngineError> {
-    let specs = Specs::of(design);
+    let specs = Specs::of(design, engine.info().firewall.backend);
     let live = Live::read(engine, &specs).await?;
     Ok(diff(&specs, &live))
 }

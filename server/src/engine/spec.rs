@@ -11,6 +11,7 @@ use design::compile::network_name;
 use design::model::{NetworkMode, RestartPolicy, Service};
 use serde::Serialize;
 
+use super::firewall::FirewallBackend;
 use super::labels;
 
 mod container;
@@ -32,7 +33,7 @@ pub struct NetworkSpec {
     pub subnet: Ipv4Net,
     /// Gateway address.
     pub gateway: Ipv4Addr,
-    /// Driver options: bridge name, and ICC off for isolated zones.
+    /// Driver options: bridge name, and ICC off for isolated zones (iptables engines).
     pub options: BTreeMap<String, String>,
     /// Labels, ours included.
     pub labels: BTreeMap<String, String>,
@@ -205,18 +206,22 @@ pub struct Specs {
 }
 
 impl Specs {
-    /// The specs of `design`.
-    pub fn of(design: &ValidDesign) -> Self {
+    /// The specs of `design` on an engine whose firewall is `backend`.
+    pub fn of(design: &ValidDesign, backend: FirewallBackend) -> Self {
         Self {
             design: design.name.as_str().to_owned(),
-            networks: network_specs(design),
+            networks: network_specs(design, backend),
             containers: container_specs(design),
         }
     }
 }
 
-/// The networks of a design.
-pub fn network_specs(d: &ValidDesign) -> Vec<NetworkSpec> {
+/// The networks of a design on an engine whose firewall is `backend`. On iptables an
+/// isolated zone's network has Docker's ICC off, and the design's chain lets its flows
+/// through first (DOCKER-USER comes before Docker's drop). On nftables Docker's ICC-off drop
+/// would be final and beat the design's accepts, so ICC stays on and the design's table
+/// isolates the zone: there it is part of what apply installs before any container runs.
+pub fn network_specs(d: &ValidDesign, backend: FirewallBackend) -> Vec<NetworkSpec> {
     let design = d.name.as_str();
     d.zones
         .iter()
@@ -227,7 +232,7 @@ pub fn network_specs(d: &ValidDesign) -> Vec<NetworkSpec> {
                     "com.docker.network.bridge.name".to_owned(),
                     z.bridge.as_str().to_owned(),
                 );
-                if z.isolated {
+                if z.isolated && backend == FirewallBackend::Iptables {
                     options.insert(
                         "com.docker.network.bridge.enable_icc".to_owned(),
                         "false".to_owned(),

@@ -63,7 +63,7 @@ pub async fn verify(
     let reach = Reachability::compute(design);
     engine.ensure_probe_image().await?;
     let fw_state = firewall::state(&engine.info().firewall, design).await;
-    let firewall_needed = firewall::design_needs_firewall(design);
+    let firewall_needed = firewall::design_needs_firewall(design, engine.info().firewall.backend);
     let fw_ok = fw_state.is_installed();
     let outside = outside_address(design, engine).await?;
     let mut notes = Vec::new();

@@ -14,16 +14,16 @@ pub(super) async fn install_firewall(
     engine: &DockerEngine,
     wanted: bool,
 ) -> FirewallOutcome {
-    let name = design.name.as_str();
+    let fw = &engine.info().firewall;
     let script = format!(
-        "run `bulkhead export FILE --format iptables-script -o {name}-firewall.sh && sudo bash {name}-firewall.sh` on the engine's host, or apply with --firewall"
+        "run `{}` on the engine's host, or apply with --firewall",
+        firewall::by_hand(&design.name, fw.backend)
     );
     if !wanted {
         return FirewallOutcome::NotInstalled {
             reason: format!("not installed (no --firewall): {script}"),
         };
     }
-    let fw = &engine.info().firewall;
     if !fw.can_change {
         return FirewallOutcome::NotInstalled {
             reason: format!(

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use super::diff;
 use super::tests::specs;
+use crate::engine::firewall::FirewallBackend;
 use crate::engine::live::LiveNetwork;
 use crate::engine::snapshot::Live;
 use crate::engine::spec::Specs;
@@ -75,7 +76,10 @@ fn zones_that_would_cut_the_host_off_are_conflicts() {
 
     let clear = |text: &str| {
         let raw = design::parse_document(text).unwrap();
-        diff(&Specs::of(&design::check(&raw).unwrap()), &live)
+        diff(
+            &Specs::of(&design::check(&raw).unwrap(), FirewallBackend::Iptables),
+            &live,
+        )
     };
     let taken = clear(
         "bulkhead: 1\nname: lab\nzones:\n  a: { trust: internal, subnet: 10.99.1.0/24, bridge: lab-br }\n  b: { trust: internal, subnet: 10.99.2.0/24, bridge: docker0 }\n",

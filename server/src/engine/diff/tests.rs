@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::diff;
+use crate::engine::firewall::FirewallBackend;
 use crate::engine::labels;
 use crate::engine::live::{LiveContainer, LiveEndpoint, LiveNetwork, normalise_caps};
 use crate::engine::plan::{Phase, Plan};
@@ -25,7 +26,7 @@ services:
 
 pub(super) fn specs() -> Specs {
     let raw = design::parse_document(DESIGN).unwrap();
-    Specs::of(&design::check(&raw).unwrap())
+    Specs::of(&design::check(&raw).unwrap(), FirewallBackend::Iptables)
 }
 
 /// The engine exactly as the design wants it.

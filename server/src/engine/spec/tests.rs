@@ -8,7 +8,7 @@ use crate::engine::labels;
 fn three_tier_specs() {
     let raw = design::parse_document(design::templates::get("three-tier").unwrap()).unwrap();
     let d = design::check(&raw).unwrap();
-    let nets = network_specs(&d);
+    let nets = network_specs(&d, FirewallBackend::Iptables);
     let data = nets.iter().find(|n| n.zone == "database-tier").unwrap();
     assert_eq!(data.name, "three-tier_database-tier");
     assert_eq!(data.options["com.docker.network.bridge.name"], "bh-data");
@@ -139,10 +139,41 @@ fn an_observing_isolated_zone_needs_its_firewall() {
     let text = "bulkhead: 1\nname: quiet\nzones:\n  z: { trust: internal, isolated: true }\n\
                 services:\n  a: { image: 'x:1', zones: [z] }\n  b: { image: 'x:1', zones: [z] }\n";
     let enforcing = design::check(&design::parse_document(text).unwrap()).unwrap();
-    assert!(!crate::engine::design_needs_firewall(&enforcing));
+    let iptables = FirewallBackend::Iptables;
+    assert!(!crate::engine::design_needs_firewall(&enforcing, iptables));
     let observing = text.replace("isolated: true }", "isolated: true, mode: observe }");
     let observing = design::check(&design::parse_document(&observing).unwrap()).unwrap();
-    assert!(crate::engine::design_needs_firewall(&observing));
-    let net = &network_specs(&observing)[0];
+    assert!(crate::engine::design_needs_firewall(&observing, iptables));
+    let net = &network_specs(&observing, iptables)[0];
     assert_eq!(net.options["com.docker.network.bridge.enable_icc"], "false");
+}
+
+/// On an nftables engine Docker's ICC-off drop would be final and beat the design's
+/// accepts, so isolated zones keep ICC on and the design's table isolates them: every
+/// design with an isolated zone needs its firewall there, even one with no flow.
+#[test]
+fn on_nftables_the_table_isolates_and_icc_stays_on() {
+    let text = "bulkhead: 1\nname: quiet\nzones:\n  z: { trust: internal, isolated: true }\n  \
+                o: { trust: internal }\nservices:\n  a: { image: 'x:1', zones: [z] }\n  \
+                b: { image: 'x:1', zones: [z, o] }\n";
+    let d = design::check(&design::parse_document(text).unwrap()).unwrap();
+    let nft = FirewallBackend::Nftables;
+    for net in network_specs(&d, nft) {
+        assert!(
+            !net.options
+                .contains_key("com.docker.network.bridge.enable_icc"),
+            "{}: ICC left as Docker's default (on)",
+            net.name
+        );
+    }
+    assert!(crate::engine::design_needs_firewall(&d, nft));
+    assert!(!crate::engine::design_needs_firewall(
+        &d,
+        FirewallBackend::Iptables
+    ));
+    let open = design::check(
+        &design::parse_document(&text.replace("isolated: true", "isolated: false")).unwrap(),
+    )
+    .unwrap();
+    assert!(!crate::engine::design_needs_firewall(&open, nft));
 }
