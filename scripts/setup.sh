@@ -13,10 +13,11 @@ export PATH="$HOME/.cargo/bin:$PATH"
 cd "$(dirname "$0")/.."
 
 # Debian packages: the browser and its driver for the browser tests; busybox-static for the
-# probe images; iptables and nftables to check generated firewall rules; iproute2 for the
+# probe images; iptables and nftables to check generated firewall rules; conntrack, with which
+# apply cuts the open connections a new firewall does not allow; iproute2 for the
 # network namespace the egress test routes to; a Compose tool; python3 for the offline check
 # of audit exports (scripts/verify-audit-export.py), which the tests run.
-packages=(chromium chromium-driver busybox-static iptables nftables iproute2 python3)
+packages=(chromium chromium-driver busybox-static iptables nftables conntrack iproute2 python3)
 if ! docker compose version >/dev/null 2>&1 && ! command -v docker-compose >/dev/null 2>&1; then
   packages+=(docker-compose)
 fi

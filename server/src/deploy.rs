@@ -79,7 +79,13 @@ pub fn conclude(
             .to_string()
     });
     let (firewall, firewall_result) = match &report.firewall {
-        FirewallOutcome::Installed { chain } => (format!("{chain} in place"), Some("installed")),
+        FirewallOutcome::Installed { chain, note } => (
+            match note {
+                Some(note) => format!("{chain} in place; {note}"),
+                None => format!("{chain} in place"),
+            },
+            Some("installed"),
+        ),
         FirewallOutcome::NotInstalled { reason } => {
             (format!("not installed: {reason}"), Some("not-installed"))
         }

@@ -72,7 +72,12 @@ pub struct ApplyEvent {
 #[serde(tag = "outcome", rename_all = "kebab-case")]
 pub enum FirewallOutcome {
     /// Installed (or replaced) atomically.
-    Installed { chain: String },
+    Installed {
+        chain: String,
+        /// What became of connections opened before it, when there was something to say.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+    },
     /// Not installed: why, and what to run instead.
     NotInstalled { reason: String },
     /// Installing failed.
@@ -114,8 +119,11 @@ impl ApplyReport {
             );
         }
         match &self.firewall {
-            FirewallOutcome::Installed { chain } => {
-                out.push_str(&format!("firewall: chain {chain} installed\n"))
+            FirewallOutcome::Installed { chain, note } => {
+                out.push_str(&format!("firewall: chain {chain} installed\n"));
+                if let Some(note) = note {
+                    out.push_str(&format!("firewall: {note}\n"));
+                }
             }
             FirewallOutcome::NotInstalled { reason } => {
                 out.push_str(&format!("firewall: {reason}\n"))

@@ -10,8 +10,10 @@ use tokio::process::Command;
 
 use super::error::EngineError;
 
+mod connections;
 mod needs;
 
+pub(crate) use connections::after_install;
 pub(crate) use needs::design_needs_firewall;
 pub use needs::{by_hand, left_out};
 

@@ -1,6 +1,7 @@
 //! The engine against the real Docker engine on this machine. Every test cleans up after
 //! itself through a [`helpers::Guard`], also when it fails.
 
+mod connections;
 mod counters;
 mod helpers;
 mod lifecycle;

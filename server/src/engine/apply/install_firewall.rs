@@ -46,6 +46,7 @@ pub(super) async fn install_firewall(
             match result {
                 Ok(()) => FirewallOutcome::Installed {
                     chain: compiled.chain,
+                    note: firewall::after_install(design, engine).await,
                 },
                 Err(e) => FirewallOutcome::Failed {
                     error: e.to_string(),
