@@ -249,6 +249,15 @@ mod tests {
             (RuleKind::ViaHost, Some(4))
         );
         assert_eq!(of("zone app isolated", "drop"), (RuleKind::Isolation, None));
+        // A comment cut in the middle to fit the firewall keeps both ends.
+        assert_eq!(
+            of("zone zone-of-a-long-name .. the-name-s-end isolated", "drop"),
+            (RuleKind::Isolation, None)
+        );
+        assert_eq!(
+            of("flow[7] allow clien .. ---------", "accept"),
+            (RuleKind::Allow, Some(7))
+        );
         assert_eq!(
             of("zone app established", "accept"),
             (RuleKind::Replies, None)

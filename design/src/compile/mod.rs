@@ -27,8 +27,8 @@ pub use names::{
 pub use nftables::nftables;
 pub use observe::{LOG_OBSERVE, OBSERVE_MARK};
 pub use policy::{
-    LOG_DENY, LOG_FLOW, Limit, Policy, PortField, Ports, Rule, State, Verdict, has_input_chain,
-    policy,
+    COMMENT_MAX, LOG_DENY, LOG_FLOW, Limit, Policy, PortField, Ports, Rule, State, Verdict,
+    has_input_chain, policy,
 };
 pub use script::iptables_script;
 

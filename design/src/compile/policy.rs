@@ -156,9 +156,16 @@ pub struct Policy {
     pub notes: Vec<String>,
 }
 
-/// A comment in the safe character set, at most 120 characters.
+/// The longest comment (nftables allows 128 bytes).
+pub const COMMENT_MAX: usize = 120;
+
+/// A comment in the safe character set, at most [`COMMENT_MAX`] characters. A longer one
+/// keeps its start (the design, and what kind of rule it is) and its end (`… isolated`,
+/// `… established`), with ` .. ` where the middle was cut: what reads the counters tells the
+/// rule by both ends, and no name holds a space, so a cut name never passes for another.
 pub(super) fn comment(text: String) -> String {
-    text.chars()
+    let safe: Vec<char> = text
+        .chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || " _.:/>[]-".contains(c) {
                 c
@@ -166,8 +173,17 @@ pub(super) fn comment(text: String) -> String {
                 '_'
             }
         })
-        .take(120)
-        .collect()
+        .collect();
+    if safe.len() <= COMMENT_MAX {
+        return safe.into_iter().collect();
+    }
+    const CUT: &str = " .. ";
+    let tail = 24;
+    let head = COMMENT_MAX - CUT.len() - tail;
+    let mut out: String = safe[..head].iter().collect();
+    out.push_str(CUT);
+    out.extend(&safe[safe.len() - tail..]);
+    out
 }
 
 impl Rule {

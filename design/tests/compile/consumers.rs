@@ -10,7 +10,50 @@ fn designs() -> Vec<design::ValidDesign> {
     let mut all: Vec<design::ValidDesign> = templates::NAMES.iter().map(|n| template(n)).collect();
     all.push(valid(KITCHEN_SINK));
     all.push(valid(OBSERVED));
+    all.push(valid(&long_names()));
     all
+}
+
+/// Every name as long as names go (63 characters): an isolated zone with a flow.
+fn long_names() -> String {
+    let long = |start: &str| format!("{start:-<63}");
+    let (d, z, a, b) = (long("design"), long("zone"), long("client"), long("server"));
+    format!(
+        "bulkhead: 1\nname: {d}\nzones:\n  {z}: {{ trust: internal, isolated: true }}\n\
+         services:\n  {a}: {{ image: 'x:1', zones: [{z}] }}\n  {b}: {{ image: 'x:1', zones: [{z}] }}\n\
+         flows:\n  - {{ from: {a}, to: {b}, ports: [tcp/5432] }}\n"
+    )
+}
+
+/// Comments too long for the firewall keep both ends: the design's prefix and what kind of
+/// rule it is at the start, `… isolated` or `… established` at the end.
+#[test]
+fn long_names_keep_both_ends_of_each_rule_comment() {
+    let design = valid(&long_names());
+    let text = compile(&design, Format::Iptables, None);
+    let prefix = format!("bulkhead {} ", design.name);
+    let comments: Vec<&str> = text
+        .lines()
+        .filter_map(|l| {
+            l.split_once("--comment \"")
+                .map(|(_, c)| c.split('"').next().unwrap())
+        })
+        .collect();
+    assert!(comments.len() >= 3, "{text}");
+    for c in &comments {
+        assert!(c.len() <= design::compile::COMMENT_MAX, "{c}");
+        assert!(c.starts_with(&prefix), "{c}");
+    }
+    assert!(
+        comments
+            .iter()
+            .any(|c| c.ends_with(" isolated") && c.contains(" .. "))
+    );
+    assert!(
+        comments
+            .iter()
+            .any(|c| c[prefix.len()..].starts_with("flow[0] allow "))
+    );
 }
 
 fn compose_schema() -> jsonschema::Validator {
