@@ -23,17 +23,8 @@ cleanup() {
 }
 trap 'cleanup; rm -rf "$WORK"' EXIT
 
-# The design of scripts/bench-engine.sh.
-{
-  echo "bulkhead: 1"; echo "name: $NAME"; echo "zones:"
-  for i in $(seq 0 19); do echo "  z$i: { trust: internal, subnet: 10.77.$i.0/24, bridge: bhb$i }"; done
-  echo "services:"
-  for j in $(seq 0 49); do
-    a=$((j % 20)); b=$(((7 * j + 3) % 20))
-    if [ "$a" = "$b" ]; then b=$(((a + 1) % 20)); fi
-    echo "  s$j: { image: bulkhead-test/busybox:1, zones: { z$a: { ipv4: 10.77.$a.$((10 + j)) }, z$b: { ipv4: 10.77.$b.$((10 + j)) } } }"
-  done
-} > "$WORK/d.yaml"
+# The design (20 zones, 50 services, each in two zones).
+"$(dirname "$0")/bench-design.sh" "$NAME" bulkhead-test/busybox:1 > "$WORK/d.yaml"
 "$BIN" export "$WORK/d.yaml" --format compose -o "$WORK/compose.yaml" >/dev/null
 
 # measure LABEL CLIENT-COMM COMMAND...: wall ms, then the perf shares by command name.

@@ -35,17 +35,8 @@ if ! docker image inspect "$IMAGE" >/dev/null 2>&1; then
   docker build -q -t "$IMAGE" "$WORK/img" >/dev/null
 fi
 
-# The design: zone i is 10.77.i.0/24; service j joins zone j%20 and zone (7j+3)%20.
-{
-  echo "bulkhead: 1"; echo "name: $NAME"; echo "zones:"
-  for i in $(seq 0 19); do echo "  z$i: { trust: internal, subnet: 10.77.$i.0/24, bridge: bhb$i }"; done
-  echo "services:"
-  for j in $(seq 0 49); do
-    a=$((j % 20)); b=$(((7 * j + 3) % 20))
-    if [ "$a" = "$b" ]; then b=$(((a + 1) % 20)); fi
-    echo "  s$j: { image: $IMAGE, zones: { z$a: { ipv4: 10.77.$a.$((10 + j)) }, z$b: { ipv4: 10.77.$b.$((10 + j)) } } }"
-  done
-} > "$WORK/d.yaml"
+# The design (20 zones, 50 services, each in two zones).
+"$(dirname "$0")/bench-design.sh" "$NAME" "$IMAGE" > "$WORK/d.yaml"
 
 # The same design as a sequential docker CLI script.
 {

@@ -251,7 +251,10 @@ mod tests {
         assert_eq!(of("zone app isolated", "drop"), (RuleKind::Isolation, None));
         // A comment cut in the middle to fit the firewall keeps both ends.
         assert_eq!(
-            of("zone zone-of-a-long-name .. the-name-s-end isolated", "drop"),
+            of(
+                "zone zone-of-a-long-name .. the-name-s-end isolated",
+                "drop"
+            ),
             (RuleKind::Isolation, None)
         );
         assert_eq!(

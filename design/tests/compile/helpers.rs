@@ -79,6 +79,20 @@ pub fn run_ok(program: &str, args: &[&str], stdin: Option<&str>) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
+/// Whether a TCP connection from network namespace `ns` to `address`:`port` arrives:
+/// refused (nothing listens) counts as arrived, a timeout (2 s) as dropped.
+pub fn tcp_arrives(ns: &str, address: &str, port: u16) -> bool {
+    let connect = format!("exec 3<>/dev/tcp/{address}/{port}");
+    let args = ["netns", "exec", ns, "timeout", "2", "bash", "-c", &connect];
+    let out = run("ip", &args, None);
+    let err = String::from_utf8_lossy(&out.stderr);
+    match out.status.code() {
+        Some(124) => false,
+        Some(_) if err.contains("refused") || out.status.success() => true,
+        other => panic!("unexpected answer {other:?}: {err}"),
+    }
+}
+
 /// A design exercising every feature the compilers render: several zones (internal,
 /// isolated, pinned subnets), static addresses, aliases, every network mode, published
 /// ports, hardening, `compose:` keys, allow and deny flows with logging, and a host

@@ -7,7 +7,7 @@ use std::process::Command;
 
 use design::compile::{Format, compile, input_chain_name};
 
-use crate::helpers::{run, run_ok, valid};
+use crate::helpers::{run_ok, tcp_arrives, valid};
 
 const DESIGN: &str = "bulkhead: 1
 name: hostlab
@@ -66,26 +66,7 @@ impl Lab {
     /// Whether a TCP connection from the container to the host's gateway address on `port`
     /// arrives: refused (nothing listens) counts as arrived, a timeout as dropped.
     fn reaches(&self, port: u16) -> bool {
-        let out = run(
-            "ip",
-            &[
-                "netns",
-                "exec",
-                &self.container,
-                "timeout",
-                "2",
-                "bash",
-                "-c",
-                &format!("exec 3<>/dev/tcp/10.199.7.1/{port}"),
-            ],
-            None,
-        );
-        let err = String::from_utf8_lossy(&out.stderr);
-        match out.status.code() {
-            Some(124) => false,
-            Some(_) if err.contains("refused") || out.status.success() => true,
-            other => panic!("unexpected answer {other:?}: {err}"),
-        }
+        tcp_arrives(&self.container, "10.199.7.1", port)
     }
 
     fn remove(&self) {

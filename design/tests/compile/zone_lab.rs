@@ -8,7 +8,7 @@ use std::process::Command;
 
 use design::compile::{Format, compile};
 
-use crate::helpers::{run, run_ok, valid};
+use crate::helpers::{run_ok, tcp_arrives, valid};
 
 const DESIGN: &str = "bulkhead: 1
 name: zonelab
@@ -97,26 +97,7 @@ impl ZoneLab {
     /// refused (nothing listens) counts as arrived, a timeout as dropped.
     fn reaches(&self, from: &str, to: &str, port: u16) -> bool {
         let address = MEMBERS.iter().find(|(n, _)| *n == to).expect("a member").1;
-        let out = run(
-            "ip",
-            &[
-                "netns",
-                "exec",
-                &self.member(from),
-                "timeout",
-                "2",
-                "bash",
-                "-c",
-                &format!("exec 3<>/dev/tcp/{address}/{port}"),
-            ],
-            None,
-        );
-        let err = String::from_utf8_lossy(&out.stderr);
-        match out.status.code() {
-            Some(124) => false,
-            Some(_) if err.contains("refused") || out.status.success() => true,
-            other => panic!("unexpected answer {other:?}: {err}"),
-        }
+        tcp_arrives(&self.member(from), address, port)
     }
 
     fn remove(&self) {
