@@ -3,10 +3,10 @@
 # scripts/bench-engine.sh (20 zones, 50 services, each in two zones) brought up from an empty
 # engine by `bulkhead apply` and by `docker-compose up -d` of its Compose export, each under
 # `perf record -e cpu-clock -a` (every CPU, every process). Prints, for each, the wall time,
-# the CPU time the engine's processes used (everything but the client and the idle task), the
-# idle share, and the lower bound that engine CPU time sets on the wall time: engine CPU
-# seconds / CPUs. When that bound for apply is above 0.6 × Compose's time, no client can meet
-# the aim on this engine: both ask it for the same work.
+# the CPU time the engine's processes used (everything but the client, perf and the idle
+# task), the idle share, and the lower bound that engine CPU time sets on the wall time:
+# engine CPU seconds / CPUs. When that bound for apply is above 0.6 × Compose's time, no
+# client can meet the aim on this engine: both ask it for the same work.
 # Usage: scripts/bench-engine-cpu.sh [path/to/bulkhead]   (root, Docker engine, linux-perf)
 set -euo pipefail
 BIN=$(realpath "${1:-${CARGO_TARGET_DIR:-target}/release/bulkhead}")
@@ -27,7 +27,8 @@ trap 'cleanup; rm -rf "$WORK"' EXIT
 "$(dirname "$0")/bench-design.sh" "$NAME" bulkhead-test/busybox:1 > "$WORK/d.yaml"
 "$BIN" export "$WORK/d.yaml" --format compose -o "$WORK/compose.yaml" >/dev/null
 
-# measure LABEL CLIENT-COMM COMMAND...: wall ms, then the perf shares by command name.
+# measure LABEL CLIENT COMMAND...: wall ms, then the perf shares by command name; CLIENT is
+# a regular expression of the client's thread names (a Tokio runtime names its workers).
 measure() {
   local label=$1 client=$2; shift 2
   cleanup
@@ -39,15 +40,15 @@ measure() {
   perf report -i "$WORK/$label.data" --sort comm --stdio 2>/dev/null |
     awk -v label="$label" -v client="$client" -v wall="$wall" -v cpus="$CPUS" '
       /^ +[0-9.]+%/ { share = $1; sub("%", "", share); share += 0; comm = $2
-        if (comm == "swapper") idle += share; else if (comm == client) own += share; else engine += share
-        if (NR < 40 && comm != "swapper" && comm != client && share >= 2) top = top sprintf(" %s %.0f%%", comm, share) }
+        if (comm == "swapper") idle += share; else if (comm ~ /^perf/) next; else if (comm ~ ("^(" client ")")) own += share; else engine += share
+        if (NR < 40 && comm != "swapper" && comm !~ ("^(" client ")") && share >= 2) top = top sprintf(" %s %.0f%%", comm, share) }
       END {
         cpu = wall / 1000 * cpus * engine / 100
         printf "%-8s wall %6d ms  engine CPU %5.1f s  idle %2.0f%%  client %4.1f%%  bound %5.0f ms  (%s )\n",
           label, wall, cpu, idle, own, cpu / cpus * 1000, top }'
 }
 
-measure apply bulkhead "$BIN" apply "$WORK/d.yaml" --yes
+measure apply 'bulkhead|tokio-' "$BIN" apply "$WORK/d.yaml" --yes
 measure compose docker-compose docker-compose -p "$NAME" -f "$WORK/compose.yaml" up -d
 docker-compose -p "$NAME" -f "$WORK/compose.yaml" down >/dev/null 2>&1 || true
 echo "engine: $(docker version -f '{{.Server.Version}}') API $(docker version -f '{{.Server.APIVersion}}'), $CPUS CPUs"

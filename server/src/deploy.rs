@@ -91,10 +91,10 @@ pub fn conclude(
         }
         FirewallOutcome::Failed { error } => (format!("failed: {error}"), Some("failed")),
     };
-    // A failed step stops apply before the firewall; a design that needs none is not told
-    // it has none.
+    // A failed step stops apply before the firewall (on nftables the firewall comes first,
+    // and may be what failed); a design that needs none is not told it has none.
     let firewall_result = firewall_result
-        .filter(|_| report.failed.is_none())
+        .filter(|r| report.failed.is_none() || *r != "not-installed")
         .filter(|r| *r != "not-installed" || firewall_needed);
     let counts = format!("{} of {changes} change(s) done", report.done.len());
     if let Some((step, error)) = &report.failed {

@@ -113,7 +113,7 @@ pub fn Canvas(
                     <span class="zone-meta">{subnet}</span>
                     <span class="zone-flags">{flags}</span>
                     {move || {
-                        let hit = hits.with(|h| h.as_ref().and_then(|h| h.hits.zones.get(&zone_hits).copied()))?;
+                        let hit = hits.with(|h| h.as_ref().and_then(|h| h.hits.zone(&zone_hits)))?;
                         let (text, class) = super::hits::badge(&hit);
                         Some(view! { <span class=class data-zone-hits=hit.packets.to_string()>{text}</span> })
                     }}

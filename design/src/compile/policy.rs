@@ -178,7 +178,9 @@ pub(super) fn comment(text: String) -> String {
         return safe.into_iter().collect();
     }
     const CUT: &str = " .. ";
-    let tail = 24;
+    // The head holds the longest prefix a reader tells a rule by (`bulkhead <63 characters>
+    // observe flow[9999] via host `); the tail ` isolated` and ` established`.
+    let tail = 15;
     let head = COMMENT_MAX - CUT.len() - tail;
     let mut out: String = safe[..head].iter().collect();
     out.push_str(CUT);

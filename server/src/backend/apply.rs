@@ -3,7 +3,8 @@
 //! again against the live engine and must be the stored one (same fingerprint, same hash),
 //! else the engine changed and the plan is refused as stale. The work then runs as a job on
 //! the server, step by step for the page to follow, with the design's firewall wherever the
-//! design needs it; an apply whose firewall could not be installed ends as failed. The end is
+//! design needs it or an earlier revision's is in place; an apply whose firewall could not
+//! be installed ends as failed. The end is
 //! recorded as a deployment and in the audit log, and the lock is released.
 //!
 //! On an engine that asks for approvals, a plan is applied only through the change request
@@ -45,6 +46,8 @@ struct Work {
     started_at: String,
     request: Option<ForRequest>,
     webhooks: Arc<crate::webhooks::Webhooks>,
+    /// Whether apply installs the design's firewall ([`engine::firewall_wanted`]).
+    firewall: bool,
 }
 
 /// The change request an apply carries out, and the admin's reason when it goes past the
@@ -150,6 +153,7 @@ pub(super) async fn start(
         job.step(&format!("{} {}", a.kind.verb(), a.target), "queued");
     }
     let view = job.view();
+    let firewall = engine::firewall_wanted(&valid, &docker).await;
     let work = Work {
         db: service.db.clone(),
         clock: service.config.clock.clone(),
@@ -168,12 +172,11 @@ pub(super) async fn start(
         started_at,
         request,
         webhooks: Arc::clone(&service.webhooks),
+        firewall,
     };
     // Recorded before anything changes: an apply whose start cannot be recorded does not run
     // (and a change request carried out by it goes back to where it was).
-    let firewall =
-        crate::engine::design_needs_firewall(&work.design, work.docker.info().firewall.backend);
-    if let Err(e) = deploy::record_start(&work.db, &work.applied(), firewall).await {
+    if let Err(e) = deploy::record_start(&work.db, &work.applied(), work.firewall).await {
         crate::engine_lock::release(&work.db, work.engine.id, &work.token).await;
         work.job.finish(
             "failed",
@@ -261,9 +264,9 @@ async fn run(w: Work) {
     let on_event = move |e: &ApplyEvent| {
         job.step(&format!("{} {}", e.verb, e.target), &step_state(&e.status));
     };
-    let backend = w.docker.info().firewall.backend;
-    let firewall = crate::engine::design_needs_firewall(&w.design, backend);
+    let firewall = w.firewall;
     if firewall {
+        let backend = w.docker.info().firewall.backend;
         w.job.step("firewall", engine::firewall_step(backend));
     }
     let applied = w.applied();

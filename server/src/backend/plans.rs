@@ -209,7 +209,13 @@ async fn firewall_line(valid: &design::ValidDesign, docker: &engine::DockerEngin
             "not needed: no isolated zone with flows, no deny flow, no host policy".into()
         }
         (_, FirewallState::Unknown { reason }) => format!(
-            "cannot be installed from here ({reason}): run the exported firewall script on the engine's host"
+            "cannot be installed from here ({reason}): run `{}` on the engine's host{}",
+            crate::engine::firewall_by_hand(&valid.name, fw.backend),
+            if fw.backend == engine::FirewallBackend::Nftables && needed {
+                " before applying: on nftables the table isolates the isolated zones, and apply refuses without it"
+            } else {
+                ""
+            }
         ),
         (_, FirewallState::Installed { chain }) => {
             format!("replace {chain} atomically with this revision's rules")

@@ -243,7 +243,7 @@ async fn apply_recorded(
     let mut end = crate::deploy::conclude(p.actions.len(), firewall && needs, &outcome);
     if needs && !firewall {
         end.firewall =
-            "skipped with --no-firewall: the exported firewall script is to be installed by hand"
+            "skipped with --no-firewall: the design's exported firewall is to be installed by hand"
                 .into();
         eprintln!("bulkhead: {}", engine::firewall_left_out(d, engine));
     }

@@ -224,15 +224,15 @@ pub async fn apply(
         FirewallBackend::Nftables => Some(install_firewall(design, engine, options.firewall).await),
         FirewallBackend::Iptables => None,
     };
-    if let Some(FirewallOutcome::Failed { error }) = &early {
+    if let Some(outcome) = &early
+        && let Some(why) = install_firewall::refusal(design, engine, outcome).await
+    {
         return Ok(ApplyReport {
             design: design.name.as_str().to_owned(),
             done: Vec::new(),
-            failed: Some(("install firewall".into(), error.clone())),
+            failed: Some(("install firewall".into(), why)),
             not_done: plan.actions.iter().map(label).collect(),
-            firewall: FirewallOutcome::Failed {
-                error: error.clone(),
-            },
+            firewall: outcome.clone(),
             engine_calls: engine.changes_made() - before,
         });
     }

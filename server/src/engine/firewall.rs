@@ -14,8 +14,8 @@ mod connections;
 mod needs;
 
 pub(crate) use connections::after_install;
-pub(crate) use needs::design_needs_firewall;
 pub use needs::{by_hand, left_out};
+pub use needs::{design_needs_firewall, wanted};
 
 /// Which firewall the engine programs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -59,10 +59,9 @@ pub async fn import_docker(engine: &DockerEngine, name: &str) -> Result<String, 
         if n.internal {
             zone.insert("internal".into(), json!(true));
         }
-        if n.options
-            .get("com.docker.network.bridge.enable_icc")
-            .map(String::as_str)
-            == Some("false")
+        let icc_off = n.options.get("com.docker.network.bridge.enable_icc");
+        if icc_off.map(String::as_str) == Some("false")
+            || n.labels.get(labels::ISOLATED).map(String::as_str) == Some("true")
         {
             zone.insert("isolated".into(), json!(true));
         }

@@ -37,8 +37,12 @@ pub use destroy::{DestroyReport, destroy};
 pub use diff::diff;
 pub use drift::{Difference, DriftReport, drift};
 pub use error::EngineError;
-pub use firewall::{FirewallBackend, FirewallState, HostFirewall, left_out as firewall_left_out};
-pub(crate) use firewall::{design_needs_firewall, state as firewall_state};
+pub(crate) use firewall::state as firewall_state;
+pub use firewall::{
+    FirewallBackend, FirewallState, HostFirewall, by_hand as firewall_by_hand,
+    left_out as firewall_left_out,
+};
+pub use firewall::{design_needs_firewall, wanted as firewall_wanted};
 pub use host_net::{HostAddress, HostNet, HostRoute};
 pub use images::{PROBE_IMAGE, busybox_image};
 pub use import::import_docker;
@@ -67,6 +71,9 @@ pub mod labels {
     pub const SERVICE: &str = "io.bulkhead.service";
     /// Hash of the container's desired configuration, to compare without false drift.
     pub const CONFIG_HASH: &str = "io.bulkhead.config-hash";
+    /// Marks an isolated zone's network where ICC cannot tell it (nftables engines keep ICC
+    /// on), so that importing the engine finds the zone isolated.
+    pub const ISOLATED: &str = "io.bulkhead.isolated";
     /// Marks a short-lived verify probe.
     pub const PROBE: &str = "io.bulkhead.probe";
 }

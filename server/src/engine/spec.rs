@@ -242,6 +242,9 @@ pub fn network_specs(d: &ValidDesign, backend: FirewallBackend) -> Vec<NetworkSp
             let mut labels: BTreeMap<String, String> = z.labels.clone().into_iter().collect();
             labels.insert(self::labels::DESIGN.into(), design.into());
             labels.insert(self::labels::ZONE.into(), z.name.as_str().into());
+            if z.isolated && backend == FirewallBackend::Nftables {
+                labels.insert(self::labels::ISOLATED.into(), "true".into());
+            }
             NetworkSpec {
                 name: network_name(&d.name, &z.name),
                 zone: z.name.as_str().to_owned(),

@@ -63,7 +63,8 @@ pub async fn verify(
     let reach = Reachability::compute(design);
     engine.ensure_probe_image().await?;
     let fw_state = firewall::state(&engine.info().firewall, design).await;
-    let firewall_needed = firewall::design_needs_firewall(design, engine.info().firewall.backend);
+    let backend = engine.info().firewall.backend;
+    let firewall_needed = firewall::design_needs_firewall(design, backend);
     let fw_ok = fw_state.is_installed();
     let outside = outside_address(design, engine).await?;
     let mut notes = Vec::new();
@@ -125,7 +126,13 @@ pub async fn verify(
                     .unwrap_or_else(|| reach.ports(s, t));
                 for &(probe, declared) in &ports {
                     let expected = shared && allows(&zone_ports, probe);
-                    let needs_firewall = shared && (zone.isolated == expected);
+                    // On iptables an isolated zone's allowed pairs pass by the firewall's
+                    // accepts (ICC is off); on nftables its blocked pairs by the table's drops.
+                    let needs_firewall = shared
+                        && match backend {
+                            firewall::FirewallBackend::Iptables => zone.isolated == expected,
+                            firewall::FirewallBackend::Nftables => !expected,
+                        };
                     planned.push(Planned {
                         declared,
                         check: Check {

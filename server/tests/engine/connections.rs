@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use crate::counters::{counts, packets};
 use crate::helpers::*;
+use server::engine;
 
 /// Three-tier with two more flows into postgres, each to a port where `nc` will listen:
 /// cache > postgres tcp/7000 only when `with_cache_flow`, api > postgres tcp/7001 always.
@@ -118,4 +119,34 @@ async fn a_removed_flow_cuts_its_open_connections_and_only_those() {
     .await;
     assert!(!tracked(&cache_ip, db, 7000), "it does not come back");
     assert!(tracked(&api_ip, db, 7001), "api's connection goes on");
+}
+
+/// A revision that no longer needs its firewall still gets it installed while an earlier
+/// revision's is in place: else that chain's accepts (a removed flow's) would go on.
+#[tokio::test]
+async fn an_earlier_revisions_firewall_is_replaced_even_when_no_longer_needed() {
+    let _churn = shared().await;
+    let engine = engine().await;
+    let name = unique("wanted");
+    let _guard = Guard::new(&name);
+    let text = |flows: &str| {
+        format!(
+            "bulkhead: 1\nname: {name}\nzones:\n  z: {{ trust: internal, isolated: true, \
+             subnet: 172.59.1.0/24, bridge: bh59z }}\nservices:\n  a: {{ image: {TEST_IMAGE}, zones: [z] }}\n  \
+             b: {{ image: {TEST_IMAGE}, zones: [z] }}\n{flows}"
+        )
+    };
+    let with_flow = valid(&text("flows:\n  - { from: a, to: b, ports: [tcp/7000] }\n"));
+    let without = valid(&text(""));
+    let backend = engine.info().firewall.backend;
+    assert!(!engine::design_needs_firewall(&without, backend));
+    assert!(
+        !engine::firewall_wanted(&without, &engine).await,
+        "nothing in place"
+    );
+    apply(&with_flow, &engine, true).await;
+    assert!(
+        engine::firewall_wanted(&without, &engine).await,
+        "the earlier revision's chain is in place"
+    );
 }

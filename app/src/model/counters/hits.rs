@@ -22,6 +22,20 @@ pub struct Hits {
     pub zones: std::collections::BTreeMap<String, Hit>,
 }
 
+impl Hits {
+    /// The isolation of zone `name`: by its name, or by both ends of it when the rule's
+    /// comment was cut in the middle to fit the firewall (`zone-a-lo .. ng-name`).
+    pub fn zone(&self, name: &str) -> Option<Hit> {
+        self.zones.get(name).copied().or_else(|| {
+            self.zones.iter().find_map(|(key, hit)| {
+                let (head, tail) = key.split_once(" .. ")?;
+                let fits = name.len() >= head.len() + tail.len();
+                (fits && name.starts_with(head) && name.ends_with(tail)).then_some(*hit)
+            })
+        })
+    }
+}
+
 impl FirewallCounters {
     /// What the canvas draws: per flow (by its index) and per isolated zone (by name), the
     /// packets their rules matched and whether those were stopped or, in observe mode, would
@@ -127,5 +141,19 @@ mod tests {
             }
         );
         assert_eq!(h.zones.len(), 2);
+    }
+
+    #[test]
+    fn a_zone_whose_comment_was_cut_is_found_by_both_ends() {
+        let mut h = Hits::default();
+        let hit = Hit {
+            packets: 3,
+            blocked: true,
+            observed: false,
+        };
+        h.zones.insert("zone-with-a-lo .. g-name".into(), hit);
+        assert_eq!(h.zone("zone-with-a-long-name"), Some(hit));
+        assert_eq!(h.zone("zone-with-a-long-other"), None);
+        assert_eq!(h.zone("zone-with-a-lo"), None, "both ends, not overlapping");
     }
 }

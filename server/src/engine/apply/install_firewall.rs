@@ -1,5 +1,5 @@
-//! Apply's last step: the design's firewall on the engine's host, or why it was not
-//! installed and how to install it by hand.
+//! The design's firewall on the engine's host (apply's last step on iptables, its first on
+//! nftables), or why it was not installed and how to install it by hand.
 
 use design::ValidDesign;
 
@@ -53,5 +53,27 @@ pub(super) async fn install_firewall(
                 },
             }
         }
+    }
+}
+
+/// On nftables, why apply must not go on after the firewall step's `outcome`: the table
+/// the design's isolated zones depend on (Docker's ICC stays on there) failed to install,
+/// or will not be installed and is not in place already. `None` when it may go on.
+pub(super) async fn refusal(
+    design: &ValidDesign,
+    engine: &DockerEngine,
+    outcome: &FirewallOutcome,
+) -> Option<String> {
+    match outcome {
+        FirewallOutcome::Failed { error } => Some(error.clone()),
+        FirewallOutcome::NotInstalled { reason } if design.zones.iter().any(|z| z.isolated) => {
+            let in_place = firewall::state(&engine.info().firewall, design).await;
+            (!in_place.is_installed()).then(|| {
+                format!(
+                    "nothing was changed: on nftables the design's table is what isolates its isolated zones, and it is not in place ({reason})"
+                )
+            })
+        }
+        _ => None,
     }
 }

@@ -67,9 +67,22 @@ fn parse(line: &str) -> Option<Tracked> {
     })
 }
 
-/// True when the design lets `from` open this connection to `to`.
-fn allowed(reach: &Reachability, from: ServiceId, to: ServiceId, kind: Kind) -> bool {
-    let ports = reach.ports(from, to);
+/// One of the design's container addresses: its service and the zone it is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Member {
+    service: ServiceId,
+    zone: usize,
+}
+
+/// True when the design lets `from` open this connection to `to` in `to`'s zone (a pair
+/// sharing two zones may be allowed in one only).
+fn allowed(reach: &Reachability, from: ServiceId, to: Member, kind: Kind) -> bool {
+    let zone = reach.design().zones[to.zone].name.as_str();
+    let pair = reach.pair(from, to.service);
+    let ports = match pair.per_zone.iter().find(|z| z.zone == zone) {
+        Some(z) => z.ports.clone(),
+        None => pair.ports,
+    };
     let within = |ranges: &[design::model::PortRange], port: u16| {
         ranges.iter().any(|r| r.lo() <= port && port <= r.hi())
     };
@@ -116,11 +129,17 @@ fn delete_args(t: &Tracked) -> Vec<String> {
     args
 }
 
-/// The addresses of the design's containers on `engine`, each with its service.
+/// The addresses of the design's containers on `engine` in the design's zones.
 async fn addresses(
     design: &ValidDesign,
     engine: &DockerEngine,
-) -> Result<HashMap<Ipv4Addr, ServiceId>, EngineError> {
+) -> Result<HashMap<Ipv4Addr, Member>, EngineError> {
+    let zones: HashMap<String, usize> = design
+        .zones
+        .iter()
+        .enumerate()
+        .map(|(i, z)| (design::compile::network_name(&design.name, &z.name), i))
+        .collect();
     let label = format!("{}={}", labels::DESIGN, design.name.as_str());
     let mut out = HashMap::new();
     for name in engine.container_names_with_label(&label).await? {
@@ -128,10 +147,14 @@ async fn addresses(
             continue;
         };
         let service = live.labels.get(labels::SERVICE);
-        let Some(id) = service.and_then(|s| design.service_id(s)) else {
+        let Some(service) = service.and_then(|s| design.service_id(s)) else {
             continue;
         };
-        out.extend(live.networks.iter().filter_map(|e| e.ipv4).map(|a| (a, id)));
+        for e in &live.networks {
+            if let (Some(address), Some(&zone)) = (e.ipv4, zones.get(&e.network)) {
+                out.insert(address, Member { service, zone });
+            }
+        }
     }
     Ok(out)
 }
@@ -147,27 +170,44 @@ pub(crate) async fn forget_forbidden(
     if members.is_empty() {
         return Ok(0);
     }
-    let (ok, listing) = run("conntrack", &["-L", "-f", "ipv4"], None).await?;
-    if !ok {
-        return Err(EngineError::local(
-            "reading the kernel's connection table (conntrack -L)",
-            listing.trim(),
-        ));
+    // The connections opened from each of the design's subnets (the kernel's whole table
+    // may be large; these are the design's own).
+    let mut tracked = Vec::new();
+    for zone in &design.zones {
+        let net = zone.subnet.net();
+        let (address, mask) = (net.network().to_string(), net.netmask().to_string());
+        let args = ["-L", "-f", "ipv4", "-s", &address, "--mask-src", &mask];
+        let (ok, listing) = run("conntrack", &args, None).await?;
+        if !ok {
+            return Err(EngineError::local(
+                "reading the kernel's connection table (conntrack -L)",
+                listing.trim(),
+            ));
+        }
+        tracked.extend(listing.lines().filter_map(parse));
     }
     let reach = Reachability::compute(design);
     let mut forgotten = 0;
-    for t in listing.lines().filter_map(parse) {
-        let (Some(&from), Some(&to)) = (members.get(&t.src), members.get(&t.dst)) else {
+    for t in tracked {
+        let (Some(from), Some(&to)) = (members.get(&t.src), members.get(&t.dst)) else {
             continue;
         };
-        if from == to || allowed(&reach, from, to, t.kind) {
+        if from.service == to.service || allowed(&reach, from.service, to, t.kind) {
             continue;
         }
         let args = delete_args(&t);
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
-        // Not found means it ended meanwhile: forgotten all the same.
-        run("conntrack", &args, None).await?;
-        forgotten += 1;
+        match run("conntrack", &args, None).await? {
+            (true, _) => forgotten += 1,
+            // It ended meanwhile.
+            (false, out) if out.contains("0 flow entries") => {}
+            (false, out) => {
+                return Err(EngineError::local(
+                    format!("cutting a connection (conntrack {})", args.join(" ")),
+                    out.trim(),
+                ));
+            }
+        }
     }
     Ok(forgotten)
 }
@@ -241,38 +281,50 @@ sctp     132 10 CLOSED src=10.1.0.2 dst=10.1.0.3 sport=1 dport=2 src=10.1.0.3 ds
     }
 
     #[test]
-    fn judges_by_the_designs_ports() {
-        let text = "bulkhead: 1\nname: t\nzones:\n  z: { trust: internal, isolated: true }\n\
-                    services:\n  a: { image: 'x:1', zones: [z] }\n  b: { image: 'x:1', zones: [z] }\n\
-                    flows:\n  - { from: a, to: b, ports: [tcp/5432] }\n";
+    fn judges_by_the_designs_ports_in_each_zone() {
+        let text = "bulkhead: 1\nname: t\nzones:\n  z: { trust: internal, isolated: true }\n  \
+                    open: { trust: internal }\nservices:\n  a: { image: 'x:1', zones: [z, open] }\n  \
+                    b: { image: 'x:1', zones: [z, open] }\nflows:\n  - { from: a, to: b, ports: [tcp/5432] }\n";
         let d = design::check(&design::parse_document(text).unwrap()).unwrap();
         let reach = Reachability::compute(&d);
         let (a, b) = (d.service_id("a").unwrap(), d.service_id("b").unwrap());
+        let zone = |name: &str| {
+            d.zones
+                .iter()
+                .position(|z| z.name.as_str() == name)
+                .unwrap()
+        };
+        let at = |service, z: &str| Member {
+            service,
+            zone: zone(z),
+        };
         let tcp = |dport| Kind::Tcp {
             sport: 40000,
             dport,
         };
-        assert!(allowed(&reach, a, b, tcp(5432)));
-        assert!(!allowed(&reach, a, b, tcp(22)));
-        assert!(!allowed(&reach, b, a, tcp(5432)), "the flow goes one way");
+        let ping = Kind::Icmp {
+            kind: 8,
+            code: 0,
+            id: 1,
+        };
+        assert!(allowed(&reach, a, at(b, "z"), tcp(5432)));
+        assert!(!allowed(&reach, a, at(b, "z"), tcp(22)));
+        assert!(
+            !allowed(&reach, b, at(a, "z"), tcp(5432)),
+            "the flow goes one way"
+        );
+        assert!(!allowed(&reach, a, at(b, "z"), ping));
         assert!(!allowed(
             &reach,
             a,
-            b,
-            Kind::Icmp {
-                kind: 8,
-                code: 0,
-                id: 1
-            }
-        ));
-        assert!(!allowed(
-            &reach,
-            a,
-            b,
+            at(b, "z"),
             Kind::Udp {
                 sport: 1,
                 dport: 5432
             }
         ));
+        // They also share an open zone: every port there, in z still only the flow.
+        assert!(allowed(&reach, b, at(a, "open"), tcp(22)));
+        assert!(!allowed(&reach, b, at(a, "z"), tcp(22)));
     }
 }

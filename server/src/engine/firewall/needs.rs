@@ -30,10 +30,7 @@ pub fn left_out(design: &design::ValidDesign, engine: &crate::engine::DockerEngi
 /// the isolation it promises: allow flows in isolated zones, deny flows, a host policy, a
 /// part in observe mode; and on nftables any isolated zone (Docker's ICC stays on there, the
 /// design's table does the isolating: see [`super::spec::network_specs`]).
-pub(crate) fn design_needs_firewall(
-    design: &design::ValidDesign,
-    backend: FirewallBackend,
-) -> bool {
+pub fn design_needs_firewall(design: &design::ValidDesign, backend: FirewallBackend) -> bool {
     // Observe mode's accepts are what let traffic past Docker's ICC off: without the
     // firewall, an observed zone would enforce while the analysis says it does not.
     design.host.is_some()
@@ -49,4 +46,16 @@ pub(crate) fn design_needs_firewall(
                         .any(|m| design.zone(m.zone).isolated)
                 })
         })
+}
+
+/// Whether apply installs the design's firewall on `engine`: where the design needs it, and
+/// wherever an earlier revision's is in place, whose rules would otherwise go on (a removed
+/// flow's accept, an observing zone's accepts) and whose open connections would not be cut.
+pub async fn wanted(design: &design::ValidDesign, engine: &crate::engine::DockerEngine) -> bool {
+    let fw = &engine.info().firewall;
+    design_needs_firewall(design, fw.backend)
+        || matches!(
+            super::state(fw, design).await,
+            super::FirewallState::Installed { .. } | super::FirewallState::NotJumpedTo { .. }
+        )
 }

@@ -165,6 +165,12 @@ fn on_nftables_the_table_isolates_and_icc_stays_on() {
             "{}: ICC left as Docker's default (on)",
             net.name
         );
+        // What tells an import that the zone is isolated, since ICC cannot.
+        let marked = net.labels.get(labels::ISOLATED).map(String::as_str);
+        assert_eq!(marked, (net.zone == "z").then_some("true"), "{}", net.name);
+    }
+    for net in network_specs(&d, FirewallBackend::Iptables) {
+        assert!(!net.labels.contains_key(labels::ISOLATED), "{}", net.name);
     }
     assert!(crate::engine::design_needs_firewall(&d, nft));
     assert!(!crate::engine::design_needs_firewall(
