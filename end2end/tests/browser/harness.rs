@@ -7,6 +7,7 @@ use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 use server::{Application, Config};
+use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -33,6 +34,11 @@ pub struct Driver {
 
 impl Drop for Driver {
     fn drop(&mut self) {
+        // chromedriver leads its own process group, which the browsers it started join:
+        // ending the group ends them too, also those of a test that failed before closing
+        // its sessions (else they outlive the test run and load the machine).
+        let group = format!("-{}", self.child.id());
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -53,6 +59,7 @@ impl Driver {
         // Port 0: chromedriver picks a free port itself and says which, so no other process
         // can take the port between our choosing it and chromedriver binding it.
         let mut child = Command::new("/usr/bin/chromedriver")
+            .process_group(0)
             .arg("--port=0")
             .stdout(Stdio::piped())
             .stderr(Stdio::null())

@@ -166,6 +166,16 @@ pub(crate) async fn forget_forbidden(
     design: &ValidDesign,
     engine: &DockerEngine,
 ) -> Result<usize, EngineError> {
+    // Without an isolated zone or a deny flow, the design forbids no connection between its
+    // containers (different zones never meet but through the host).
+    let forbids = design.zones.iter().any(|z| z.isolated)
+        || design
+            .flows
+            .iter()
+            .any(|f| matches!(f.action, design::raw::Action::Deny));
+    if !forbids {
+        return Ok(0);
+    }
     let members = addresses(design, engine).await?;
     if members.is_empty() {
         return Ok(0);
