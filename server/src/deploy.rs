@@ -93,8 +93,12 @@ pub fn conclude(
     };
     // A failed step stops apply before the firewall (on nftables the firewall comes first,
     // and may be what failed); a design that needs none is not told it has none.
+    let firewall_first = report
+        .failed
+        .as_ref()
+        .is_some_and(|(step, _)| step == "install firewall");
     let firewall_result = firewall_result
-        .filter(|r| report.failed.is_none() || *r != "not-installed")
+        .filter(|r| report.failed.is_none() || firewall_first || *r != "not-installed")
         .filter(|r| *r != "not-installed" || firewall_needed);
     let counts = format!("{} of {changes} change(s) done", report.done.len());
     if let Some((step, error)) = &report.failed {

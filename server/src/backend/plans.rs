@@ -211,8 +211,10 @@ async fn firewall_line(valid: &design::ValidDesign, docker: &engine::DockerEngin
         (_, FirewallState::Unknown { reason }) => format!(
             "cannot be installed from here ({reason}): run `{}` on the engine's host{}",
             crate::engine::firewall_by_hand(&valid.name, fw.backend),
-            if fw.backend == engine::FirewallBackend::Nftables && needed {
-                " before applying: on nftables the table isolates the isolated zones, and apply refuses without it"
+            if fw.backend == engine::FirewallBackend::Nftables
+                && valid.zones.iter().any(|z| z.isolated)
+            {
+                ", then apply from the command line with --no-firewall: on nftables the table isolates the isolated zones, and apply refuses while it cannot see it"
             } else {
                 ""
             }

@@ -224,7 +224,7 @@ async fn apply_recorded(
         request_id: None,
         override_reason,
     };
-    let needs = crate::engine::design_needs_firewall(d, engine.info().firewall.backend);
+    let needs = crate::engine::firewall_wanted(d, engine).await;
     if let Err(e) = crate::deploy::record_start(&trail.db, &applied, firewall && needs).await {
         return fail(format!("nothing applied: start not recorded: {e:#}"));
     }
@@ -286,7 +286,7 @@ async fn apply_unrecorded(
         ..ApplyOptions::default()
     };
     let outcome = engine::apply(d, engine, &p, options, &progress).await;
-    let needs = crate::engine::design_needs_firewall(d, engine.info().firewall.backend);
+    let needs = crate::engine::firewall_wanted(d, engine).await;
     let end = crate::deploy::conclude(p.actions.len(), firewall && needs, &outcome);
     if needs && !firewall {
         eprintln!("bulkhead: {}", engine::firewall_left_out(d, engine));

@@ -225,7 +225,8 @@ pub async fn apply(
         FirewallBackend::Iptables => None,
     };
     if let Some(outcome) = &early
-        && let Some(why) = install_firewall::refusal(design, engine, outcome).await
+        && let Some(why) =
+            install_firewall::refusal(design, engine, options.firewall, outcome).await
     {
         return Ok(ApplyReport {
             design: design.name.as_str().to_owned(),

@@ -129,15 +129,19 @@ async fn an_earlier_revisions_firewall_is_replaced_even_when_no_longer_needed() 
     let engine = engine().await;
     let name = unique("wanted");
     let _guard = Guard::new(&name);
-    let text = |flows: &str| {
+    let text = |isolated: bool, flows: &str| {
         format!(
-            "bulkhead: 1\nname: {name}\nzones:\n  z: {{ trust: internal, isolated: true, \
+            "bulkhead: 1\nname: {name}\nzones:\n  z: {{ trust: internal, isolated: {isolated}, \
              subnet: 172.59.1.0/24, bridge: bh59z }}\nservices:\n  a: {{ image: {TEST_IMAGE}, zones: [z] }}\n  \
              b: {{ image: {TEST_IMAGE}, zones: [z] }}\n{flows}"
         )
     };
-    let with_flow = valid(&text("flows:\n  - { from: a, to: b, ports: [tcp/7000] }\n"));
-    let without = valid(&text(""));
+    let with_flow = valid(&text(
+        true,
+        "flows:\n  - { from: a, to: b, ports: [tcp/7000] }\n",
+    ));
+    // Open, no flow: needs no firewall on either backend.
+    let without = valid(&text(false, ""));
     let backend = engine.info().firewall.backend;
     assert!(!engine::design_needs_firewall(&without, backend));
     assert!(

@@ -5,7 +5,7 @@ use design::ValidDesign;
 
 use super::FirewallOutcome;
 use crate::engine::DockerEngine;
-use crate::engine::firewall;
+use crate::engine::firewall::{self, FirewallState};
 
 /// Installs the design's chain (or nftables table) when asked and allowed; says why not
 /// otherwise, with the command that does it by hand.
@@ -57,23 +57,34 @@ pub(super) async fn install_firewall(
 }
 
 /// On nftables, why apply must not go on after the firewall step's `outcome`: the table
-/// the design's isolated zones depend on (Docker's ICC stays on there) failed to install,
-/// or will not be installed and is not in place already. `None` when it may go on.
+/// the design's isolated zones depend on (Docker's ICC stays on there) failed to install, or
+/// will not be installed and is not known to be in place. A table this process cannot see
+/// (a host it cannot change) counts as in place only when the apply was told that the
+/// firewall is installed by hand (`--no-firewall`). `None` when it may go on.
 pub(super) async fn refusal(
     design: &ValidDesign,
     engine: &DockerEngine,
+    wanted: bool,
     outcome: &FirewallOutcome,
 ) -> Option<String> {
-    match outcome {
-        FirewallOutcome::Failed { error } => Some(error.clone()),
+    let reason = match outcome {
+        FirewallOutcome::Failed { error } => return Some(error.clone()),
         FirewallOutcome::NotInstalled { reason } if design.zones.iter().any(|z| z.isolated) => {
-            let in_place = firewall::state(&engine.info().firewall, design).await;
-            (!in_place.is_installed()).then(|| {
-                format!(
-                    "nothing was changed: on nftables the design's table is what isolates its isolated zones, and it is not in place ({reason})"
-                )
-            })
+            reason
         }
-        _ => None,
+        _ => return None,
+    };
+    let fw = &engine.info().firewall;
+    let by_hand = firewall::by_hand(&design.name, fw.backend);
+    let why = "on nftables the design's table is what isolates its isolated zones";
+    match firewall::state(fw, design).await {
+        FirewallState::Installed { .. } => None,
+        FirewallState::Unknown { .. } if !wanted => None,
+        FirewallState::Unknown { reason: unseen } => Some(format!(
+            "nothing was changed: {why}, and it cannot be installed or seen from here ({unseen}); install it on the engine's host (`{by_hand}`), then apply from the command line with --no-firewall, which records that it is installed by hand"
+        )),
+        _ => Some(format!(
+            "nothing was changed: {why}, and it is not in place ({reason})"
+        )),
     }
 }

@@ -213,7 +213,10 @@ pub(crate) async fn forget_forbidden(
             (false, out) if out.contains("0 flow entries") => {}
             (false, out) => {
                 return Err(EngineError::local(
-                    format!("cutting a connection (conntrack {})", args.join(" ")),
+                    format!(
+                        "cutting a connection, {forgotten} cut before it (conntrack {})",
+                        args.join(" ")
+                    ),
                     out.trim(),
                 ));
             }
