@@ -4,8 +4,8 @@
 //! else the engine changed and the plan is refused as stale. The work then runs as a job on
 //! the server, step by step for the page to follow, with the design's firewall wherever the
 //! design needs it or an earlier revision's is in place; an apply whose firewall could not
-//! be installed ends as failed. The end is
-//! recorded as a deployment and in the audit log, and the lock is released.
+//! be installed ends as failed. The end is recorded as a deployment and in the audit log,
+//! and the lock is released.
 //!
 //! On an engine that asks for approvals, a plan is applied only through the change request
 //! that was approved with it (see `reviews.rs`); an admin may go past missing approvals there
